@@ -1,0 +1,438 @@
+"""Configuration: `config.toml` read with tomllib into frozen pydantic models.
+
+`load_config(path)` returns a `Config` or raises one `ConfigError` that lists every
+problem as ``file:line: key: what is wrong (what is allowed)``. The config object is
+passed to whoever needs it; there is no global.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from platformdirs import user_config_path, user_data_path
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+APP_NAME = "flashpoint"
+ENV_CONFIG = "FLASHPOINT_CONFIG"
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
+_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+
+
+def parse_duration(value: object) -> float:
+    """Turn "15m", "1h30m", "45s", "2d" (or a number of seconds) into seconds > 0."""
+    if isinstance(value, bool):
+        raise ValueError("a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        parts = _DURATION.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            raise ValueError(f"{value!r} is not a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
+        seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    else:
+        raise ValueError("a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be longer than zero")
+    return seconds
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http:// or https:// URL")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+        raise ValueError(f"{value!r} may hold only letters, digits, '-', '_' and '.'")
+    return value
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Theatre(_Model):
+    name: str = "Unnamed theatre"
+    """Shown in the header and in briefings."""
+
+
+class Storage(_Model):
+    path: str = ""
+    """The store file. Empty means `store.json` in the user data directory."""
+    retention_days: int = Field(30, ge=1)
+    """Items older than this move from the hot file to dated archive files."""
+
+    def resolved_path(self) -> Path:
+        """The store file's path, with `~` expanded and the default applied."""
+        if self.path:
+            return Path(self.path).expanduser()
+        return user_data_path(APP_NAME) / "store.json"
+
+
+class Fetch(_Model):
+    user_agent: str = "Flashpoint/0.1 (terminal news dashboard)"
+    """The User-Agent header sent to every source."""
+    deadline: Duration = 30.0
+    """The most one source's whole request may take, connection to last byte."""
+    max_bytes: int = Field(10_000_000, ge=1024)
+    """The most bytes read from one response, after decompression."""
+    concurrency: int = Field(8, ge=1, le=128)
+    """How many sources are fetched at once."""
+    max_redirects: int = Field(5, ge=0, le=20)
+    """How many redirects are followed before the source is reported as an error."""
+    retries: int = Field(2, ge=0, le=10)
+    """How often a connection error is retried, with backoff, inside the deadline."""
+    parse_deadline: Duration = 10.0
+    """The most parsing and analysing one response may take before it is abandoned."""
+
+
+class Source(_Model):
+    id: Slug
+    """A short unique id: letters, digits, '-', '_', '.'."""
+    name: str = ""
+    """A display name; defaults to the id."""
+    kind: Literal["rss", "gdelt"] = "rss"
+    """`rss` (RSS 0.9x/1.0/2.0, Atom, JSON Feed) or `gdelt` (a GDELT DOC 2.0 query)."""
+    url: HttpUrl
+    """The feed or query URL (http or https)."""
+    every: Duration = 1800.0
+    """How often to fetch, like "15m" or "1h"."""
+    enabled: bool = True
+    """A disabled source is kept in the config but never fetched."""
+    keywords: tuple[str, ...] = ()
+    """When set, only items whose title or summary contains one of these are kept."""
+    credibility: Unit = 0.7
+    """0..1: how much this source's evidence weighs in positions and escalation."""
+
+    @property
+    def label(self) -> str:
+        """The name to show."""
+        return self.name or self.id
+
+    @model_validator(mode="after")
+    def _gdelt_rate(self) -> Source:
+        if self.kind == "gdelt" and self.every < 5:
+            raise ValueError("every: GDELT allows one request per 5 s (use \"15m\" or more)")
+        return self
+
+
+class Person(_Model):
+    name: str
+    """Full name as written in the news (accents optional)."""
+    role: str = ""
+    """Title, e.g. "Defence Minister"."""
+    since: str | None = None
+    """Year or date the role began (informational)."""
+    until: str | None = None
+    """Year or date the role ended (informational)."""
+
+
+class Actor(_Model):
+    id: Slug
+    """A short unique id used in stances, statements and filters."""
+    name: str
+    """Display name."""
+    kind: Literal["state", "organisation", "group"] = "state"
+    """What sort of actor it is."""
+    aliases: tuple[str, ...] = ()
+    """Other names: capitals used as metonyms, institutions, adjectives."""
+    people: tuple[Person, ...] = ()
+    """Officials who speak for this actor."""
+
+
+class Topic(_Model):
+    id: Slug
+    """A short unique id."""
+    label: str
+    """Display label."""
+    phrases: tuple[str, ...]
+    """Phrases that put a sentence on this topic (case- and accent-insensitive)."""
+
+
+class Recognition(_Model):
+    subject: str = ""
+    """The disputed state whose recognition is counted; empty turns the panel off."""
+    aliases: tuple[str, ...] = ()
+    """Other names of the subject in the news."""
+    ledger: str = ""
+    """CSV ledger: a file name in the bundled data, or a path."""
+    series: str = ""
+    """TOML file of headline series with provenance: bundled name or path."""
+    blocs: str = ""
+    """TOML file of bloc memberships: bundled name or path."""
+    confirmations: int = Field(2, ge=1, le=20)
+    """Independent sources that must report a change before it counts by itself."""
+
+
+class Cue(_Model):
+    id: Slug
+    """A short unique id."""
+    phrases: tuple[str, ...]
+    """Phrases that signal the cue (case- and accent-insensitive)."""
+    weight: float = Field(ge=-10.0, le=10.0)
+    """Escalatory > 0, de-escalatory < 0 (about Goldstein scale / 10 * 10)."""
+
+
+class Thresholds(_Model):
+    tense: float = 15.0
+    """Score from which the level is `tense`."""
+    elevated: float = 35.0
+    """Score from which the level is `elevated`."""
+    high: float = 55.0
+    """Score from which the level is `high`."""
+    critical: float = 75.0
+    """Score from which the level is `critical`."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if not 0 < self.tense < self.elevated < self.high < self.critical <= 100:
+            raise ValueError("thresholds must rise: 0 < tense < elevated < high < critical <= 100")
+        return self
+
+
+class Escalation(_Model):
+    half_life: Duration = 3 * 86400.0
+    """A cue's weight halves after this long."""
+    window: Duration = 86400.0
+    """The trend compares the score now with the score this long ago."""
+    trend_margin: float = Field(5.0, ge=0.0)
+    """A change smaller than this many points counts as steady."""
+    scale: float = Field(12.0, gt=0.0)
+    """Decayed weight that maps to a score of about 63 (score = 100·(1-exp(-w/scale)))."""
+    thresholds: Thresholds = Thresholds()
+    """Score thresholds of the levels."""
+    cues: tuple[Cue, ...] = ()
+    """The cues; when empty the bundled defaults are used."""
+
+
+class Display(_Model):
+    bell: bool = False
+    """Ring the terminal bell with notifications."""
+    statements: int = Field(200, ge=10, le=5000)
+    """How many statement rows the panel holds; older ones page in from the store."""
+
+
+class Config(_Model):
+    theatre: Theatre = Theatre()
+    storage: Storage = Storage()
+    fetch: Fetch = Fetch()
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    recognition: Recognition = Recognition()
+    escalation: Escalation = Escalation()
+    display: Display = Display()
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return next(s for s in self.sources if s.id == source_id)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config file."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; `problems` lists everything wrong with it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- locating keys in the TOML text (for error messages only) --------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+_KEYLINE = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
+
+
+def _key_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Map key paths like ("sources", 2, "every") to 1-based line numbers."""
+    lines: dict[tuple[Any, ...], int] = {}
+    counters: dict[tuple[str, ...], int] = {}
+    table: tuple[Any, ...] = ()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(raw)
+        if header:
+            names = tuple(n.strip().strip("\"'") for n in header.group(2).split("."))
+            if header.group(1) == "[[":
+                index = counters.get(names, -1) + 1
+                counters[names] = index
+                # nested arrays of tables index into their parent's latest entry
+                table = (*_with_indices(names[:-1], counters), names[-1], index)
+            else:
+                table = _with_indices(names, counters)
+            lines.setdefault(table, number)
+            continue
+        key = _KEYLINE.match(raw)
+        if key:
+            lines.setdefault((*table, key.group(1).strip("\"'")), number)
+    return lines
+
+
+def _with_indices(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> tuple:
+    path: list[Any] = []
+    for i, name in enumerate(names):
+        path.append(name)
+        if names[: i + 1] in counters:
+            path.append(counters[names[: i + 1]])
+    return tuple(path)
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling against the config reference in README.md)"
+    if kind == "missing":
+        return "missing (this key is required)"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{error['input']!r} is not allowed (allowed: {expected})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"{message} (got {type(error['input']).__name__} {error['input']!r})"
+    return message
+
+
+def _problems(path: str, lines: dict, error: ValidationError) -> list[Problem]:
+    problems = []
+    for e in error.errors():
+        loc = tuple(e["loc"])
+        message = _describe(e)
+        # a model validator may name the key it is about as "key: message"
+        key, sep, rest = message.partition(": ")
+        if sep and e["type"] == "value_error" and key.isidentifier():
+            loc, message = (*loc, key), rest
+        problems.append(Problem(path, _line_for(loc, lines), _dotted(loc), message))
+    return problems
+
+
+_ID_TABLES = (("sources",), ("actors",), ("topics",), ("escalation", "cues"))
+
+
+def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
+    """Duplicate ids, found on the raw data so they are listed with every other problem."""
+    problems = []
+    for table in _ID_TABLES:
+        entries: Any = data
+        for name in table:
+            entries = entries.get(name, []) if isinstance(entries, dict) else []
+        if not isinstance(entries, list):
+            continue
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            value = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(value, str):
+                continue
+            loc = (*table, i, "id")
+            if value in seen:
+                first = _line_for((*table, seen[value], "id"), lines)
+                problems.append(Problem(path, _line_for(loc, lines), _dotted(loc),
+                                        f"duplicate id {value!r}, first used on line {first} "
+                                        "(ids must be unique)"))
+            else:
+                seen[value] = i
+    return problems
+
+
+def parse_config(text: str, path: str = "config.toml") -> Config:
+    """Validate TOML text; raises ConfigError naming `path` in every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 1
+        raise ConfigError([Problem(path, line, "(syntax)", f"not valid TOML: {exc}")]) from None
+    lines = _key_lines(text)
+    problems = _duplicate_ids(path, data, lines)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problems = _problems(path, lines, exc) + problems
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        raise ConfigError(problems)
+    return config
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a config file; raises ConfigError for any problem."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem(name, 0, "(file)", "no such file")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(name, 0, "(file)", "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError([Problem(name, line, "(file)", "not UTF-8 text")]) from None
+    return parse_config(text, name)
+
+
+def find_config(explicit: str | None = None) -> Path:
+    """The config file to use: --config, $FLASHPOINT_CONFIG, ./config.toml, user config dir."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    local = Path("config.toml")
+    if local.exists():
+        return local
+    user = user_config_path(APP_NAME) / "config.toml"
+    if user.exists():
+        return user
+    return local  # the error message then names ./config.toml

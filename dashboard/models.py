@@ -1,0 +1,298 @@
+"""Frozen values passed between layers.
+
+Every layer speaks in these types: fetching produces `ParsedItem`s, analysis turns
+`Item`s into `Statement`s, `StanceEvidence`, `RecognitionEvent`s and `CueHit`s, storage
+keeps them, and the App hands read-only snapshots (`Snapshot`) to the widgets. Nothing
+here does I/O or imports a framework, so widgets may import this module and nothing else
+from `dashboard`.
+
+Times are timezone-aware UTC `datetime`s throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+SourceKind = Literal["rss", "gdelt"]
+SourceState = Literal["ok", "not_modified", "error", "postponed", "never"]
+SpeechKind = Literal["direct", "reported"]
+Stance = Literal["support", "oppose", "neutral", "conditional"]
+RecognitionChange = Literal["recognized", "withdrawn", "not_recognized"]
+PendingStatus = Literal["pending", "confirmed", "rejected"]
+Level = Literal["calm", "tense", "elevated", "high", "critical"]
+Trend = Literal["rising", "steady", "falling"]
+
+LEVELS: tuple[Level, ...] = ("calm", "tense", "elevated", "high", "critical")
+SOURCE_STATES: tuple[SourceState, ...] = ("ok", "not_modified", "error", "postponed", "never")
+
+
+# --- fetching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One entry as a parser read it, before it has a stable id or a source."""
+
+    title: str
+    summary: str  # plain text: HTML already stripped
+    link: str | None  # http(s) only; anything else is dropped by the parser
+    guid: str | None
+    published: datetime | None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One stored news item: a ParsedItem with its stable id, source and fetch time."""
+
+    id: str
+    source_id: str
+    title: str
+    summary: str
+    link: str | None
+    published: datetime | None
+    fetched: datetime
+    author: str | None = None
+
+    @property
+    def when(self) -> datetime:
+        """The item's time: when it was published, else when it was fetched."""
+        return self.published or self.fetched
+
+
+# --- analysis -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Who said what: one attributed piece of speech found in an item."""
+
+    speaker: str  # a person's name, or the actor's name when an organisation speaks
+    actor: str | None  # actor id from the config, None when unknown
+    kind: SpeechKind
+    text: str  # the quoted words, or the reported content without the attribution
+    sentence: str  # the whole sentence it came from
+    item_id: str = ""
+    source_id: str = ""
+    time: datetime | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StanceEvidence:
+    """One sentence that shows an actor's stance on a topic."""
+
+    actor: str
+    topic: str
+    stance: Stance
+    evidence: str  # the sentence
+    item_id: str = ""
+    source_id: str = ""
+    time: datetime | None = None
+    credibility: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """An actor's current position on a topic, weighed from recent evidence."""
+
+    actor: str
+    topic: str
+    stance: Stance
+    confidence: float  # 0..1, the winning stance's share of the weighted evidence
+    evidence: tuple[StanceEvidence, ...]  # newest first
+    changed: bool = False  # the stance differs from the one before the newest evidence
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionEvent:
+    """A reported change in who recognizes the subject, awaiting confirmation."""
+
+    country: str  # ISO3
+    change: RecognitionChange
+    evidence: str
+    item_id: str = ""
+    source_id: str = ""
+    time: datetime | None = None
+    status: PendingStatus = "pending"
+
+    @property
+    def key(self) -> str:
+        """Events with the same key report the same change."""
+        return f"{self.country}:{self.change}"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One state in the recognition ledger, with where its status comes from."""
+
+    country: str
+    iso3: str
+    un_member: bool
+    status: Literal["recognized", "withdrawn_claimed", "not_recognized"]
+    date: str | None
+    note: str
+    source: str
+
+    @property
+    def unverified(self) -> bool:
+        """True when the row's date or status is not checked against a primary source."""
+        return self.source.lower().startswith(("unverified", "derived")) or (
+            "UNCERTAIN" in self.note
+        )
+
+    @property
+    def disputed(self) -> bool:
+        """True when the row's status is contested between sources."""
+        return "disputed" in self.note.lower() or self.status == "withdrawn_claimed"
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One recognition count with where it comes from; series are never merged."""
+
+    id: str
+    label: str
+    count: int
+    of: int | None  # the denominator, when there is one (193 UN members)
+    source: str
+    as_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlocCount:
+    """How many members of a bloc recognize the subject."""
+
+    bloc: str
+    recognizing: int
+    members: int
+    not_recognizing: tuple[str, ...]  # names
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """Everything the recognition panel shows."""
+
+    subject: str
+    series: tuple[Series, ...]
+    blocs: tuple[BlocCount, ...]
+    pending: tuple[RecognitionEvent, ...]
+    recent: tuple[RecognitionEvent, ...]  # confirmed changes and dated ledger rows, newest first
+    unverified_rows: int = 0
+    disputed_rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """One escalation cue found in a sentence."""
+
+    cue: str
+    weight: float  # signed: escalatory > 0, de-escalatory < 0
+    evidence: str
+    item_id: str = ""
+    source_id: str = ""
+    time: datetime | None = None
+    credibility: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A cue hit and what it contributes to the score now (after decay and credibility)."""
+
+    hit: CueHit
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """The escalation score at the end of one round."""
+
+    time: datetime
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """The escalation indicator."""
+
+    score: float  # 0..100
+    level: Level
+    trend: Trend
+    drivers: tuple[Driver, ...] = ()
+    history: tuple[HistoryPoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the analysis found in one item (or one article)."""
+
+    statements: tuple[Statement, ...] = ()
+    stances: tuple[StanceEvidence, ...] = ()
+    recognition_events: tuple[RecognitionEvent, ...] = ()
+    cues: tuple[CueHit, ...] = ()
+
+
+# --- sources and rounds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """What is known about one source's fetching, persisted across runs."""
+
+    source_id: str
+    state: SourceState = "never"
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    next_run: datetime | None = None
+    items: int = 0  # items stored from this source
+    failures: int = 0  # consecutive failed rounds
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """The outcome of one source's refresh: a value, never an exception."""
+
+    source_id: str
+    state: SourceState
+    new_items: int = 0
+    error: str | None = None
+    postponed_until: datetime | None = None
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the source answered usefully (new data or not modified)."""
+        return self.state in ("ok", "not_modified")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """A source as the sources panel shows it."""
+
+    id: str
+    name: str
+    kind: SourceKind
+    url: str
+    health: SourceHealth
+    fetching: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the four panels and the sources panel show, read from the store at once."""
+
+    theatre: str
+    items: int
+    statements: tuple[Statement, ...]
+    positions: tuple[Position, ...]
+    recognition: Recognition
+    escalation: Escalation
+    sources: tuple[SourceView, ...]
+    actors: dict[str, str] = field(default_factory=dict)  # id -> display name
+    topics: dict[str, str] = field(default_factory=dict)  # id -> label
+    updated: datetime | None = None  # end of the last stored round

@@ -1,0 +1,124 @@
+"""The Store protocol: what the pipeline, the CLI and the App may ask of storage.
+
+Only `dashboard.storage` knows how things are kept on disk; everyone else speaks in
+`dashboard.models` values through this protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from dashboard.models import (
+    Analysis,
+    CueHit,
+    HistoryPoint,
+    Item,
+    PendingStatus,
+    RecognitionEvent,
+    SourceHealth,
+    StanceEvidence,
+    Statement,
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says why and what to do."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store's write lock; `holder` describes it."""
+
+    def __init__(self, path: str, holder: str):
+        self.holder = holder
+        super().__init__(
+            f"{path} is being written by {holder}; "
+            "open it read-only (viewer) or stop that process first"
+        )
+
+
+@dataclass(frozen=True)
+class Round:
+    """Everything one fetch round learned, written to the store in one atomic write."""
+
+    finished: datetime
+    items: Sequence[Item] = ()
+    analyses: dict[str, Analysis] = field(default_factory=dict)  # item id -> analysis
+    health: Sequence[SourceHealth] = ()
+    history: HistoryPoint | None = None
+
+
+class Store(Protocol):
+    """Durable storage of items, their analysis, source health and escalation history."""
+
+    path: str
+    readonly: bool
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of `ids` already stored (hot file or archive index)."""
+        ...
+
+    def commit_round(self, round: Round) -> int:
+        """Store a round atomically; returns how many of its items were new."""
+        ...
+
+    def item_count(self) -> int:
+        """How many items the store holds (hot file plus archives)."""
+        ...
+
+    def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
+        """Stored items in the hot file, newest first."""
+        ...
+
+    def item(self, item_id: str) -> Item | None:
+        """One item by id, or None."""
+        ...
+
+    def health(self) -> dict[str, SourceHealth]:
+        """Persisted health per source id."""
+        ...
+
+    def statements(
+        self,
+        *,
+        limit: int = 200,
+        before: datetime | None = None,
+        actor: str | None = None,
+        text: str | None = None,
+    ) -> list[Statement]:
+        """Statements newest first; `before` pages back, `actor`/`text` filter."""
+        ...
+
+    def stance_evidence(self) -> list[StanceEvidence]:
+        """All stored stance evidence."""
+        ...
+
+    def recognition_events(self) -> list[RecognitionEvent]:
+        """Detected recognition events with their current status."""
+        ...
+
+    def set_recognition_status(self, key: str, status: PendingStatus) -> None:
+        """Confirm or reject every event with this key (see RecognitionEvent.key)."""
+        ...
+
+    def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
+        """Escalation cue hits, optionally only those at or after `since`."""
+        ...
+
+    def history(self, limit: int | None = None) -> list[HistoryPoint]:
+        """Escalation history, oldest first."""
+        ...
+
+    def replace_analyses(self, analyses: dict[str, Analysis]) -> None:
+        """Drop all derived data and store these analyses instead (for `reanalyze`)."""
+        ...
+
+    def reload_if_changed(self) -> bool:
+        """Readers: re-read the file if another process replaced it; True if it did."""
+        ...
+
+    def close(self) -> None:
+        """Flush anything pending and release the write lock."""
+        ...

@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -123,7 +124,7 @@ class Source(_Model):
     """The feed or query URL (http or https)."""
     every: Duration = 1800.0
     """How often to fetch, like "15m" or "1h"."""
-    enabled: bool = True
+    enabled: StrictBool = True
     """A disabled source is kept in the config but never fetched."""
     keywords: tuple[str, ...] = ()
     """When set, only items whose title or summary contains one of these are kept."""
@@ -232,7 +233,7 @@ class Escalation(_Model):
 
 
 class Display(_Model):
-    bell: bool = False
+    bell: StrictBool = False
     """Ring the terminal bell with notifications."""
     statements: int = Field(200, ge=10, le=5000)
     """How many statement rows the panel holds; older ones page in from the store."""

@@ -1,0 +1,326 @@
+"""Flashpoint's command line: the only place that parses argv.
+
+Every command takes `--config PATH` and `--db PATH`. Exit codes: 0 ok, 1 the command
+ran but failed (nothing could be fetched, the store cannot be used), 2 a usage or
+config error. Errors are one clear message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard import report
+from dashboard.config import Config, ConfigError, find_config, load_config
+from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
+
+log = logging.getLogger("flashpoint")
+
+BUNDLED_CONFIG = Path(__file__).parent / "data" / "config.toml"
+
+
+# --- shared helpers --------------------------------------------------------------------
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The config named by --config / $FLASHPOINT_CONFIG / search, with --db applied."""
+    path = find_config(args.config)
+    if not args.config and not path.exists():
+        # nothing configured yet: the bundled default theatre, so a first run works
+        print(f"flashpoint: no config found; using the bundled default ({BUNDLED_CONFIG})",
+              file=sys.stderr)
+        path = BUNDLED_CONFIG
+    config = load_config(path)
+    if args.db:
+        config = config.model_copy(
+            update={"storage": config.storage.model_copy(update={"path": args.db})}
+        )
+    return config
+
+
+def open_for(config: Config, *, readonly: bool) -> Store:
+    """Open the configured store as a writer or a reader."""
+    return open_store(
+        config.storage.resolved_path(),
+        readonly=readonly,
+        retention_days=config.storage.retention_days,
+    )
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Log to stderr; without timestamps under journald, which adds its own."""
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    if not os.environ.get("JOURNAL_STREAM"):
+        fmt = "%(asctime)s " + fmt
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=fmt,
+                        stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Validate a config file: exit 0, or 2 with every problem listed."""
+    path = Path(args.path) if args.path else find_config(args.config)
+    config = load_config(path)
+    enabled = sum(s.enabled for s in config.sources)
+    print(f"{path}: ok ({len(config.sources)} sources, {enabled} enabled; "
+          f"{len(config.actors)} actors, {len(config.topics)} topics)")
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """One headless round over all enabled sources; a summary line per source."""
+    from dashboard.pipeline import Collector
+
+    config = load(args)
+    if not any(s.enabled for s in config.sources):
+        print("flashpoint: no enabled sources in the config", file=sys.stderr)
+        return 1
+    store = open_for(config, readonly=False)
+
+    async def one_round():
+        collector = Collector(config, store)
+        try:
+            return await collector.run_round()
+        finally:
+            await collector.aclose()
+
+    try:
+        results = asyncio.run(one_round())
+    finally:
+        store.close()
+    names = {s.id: s.label for s in config.sources}
+    for line in report.round_lines(results, names):
+        print(line)
+    stored = sum(r.new_items for r in results)
+    usable = sum(r.ok for r in results)
+    print(f"round stored: {stored} new items from {usable} of {len(results)} sources "
+          f"in {config.storage.resolved_path()}")
+    return 0 if usable else 1
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Headless scheduler for servers: a first round at once, then each source on its own."""
+    from dashboard.pipeline import Collector
+    from dashboard.scheduling import make_scheduler
+
+    setup_logging(args.verbose)
+    config = load(args)
+    store = open_for(config, readonly=False)
+    log.info("collecting %d sources into %s", sum(s.enabled for s in config.sources),
+             config.storage.resolved_path())
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(sig, _stop_on, stop, sig)
+        collector = Collector(config, store)
+        scheduler = make_scheduler(config, collector.request)
+        first = asyncio.ensure_future(collector.run_round())
+        scheduler.start()
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            await collector.drain()  # the write in progress finishes; fetches stop
+            first.cancel()
+            await collector.aclose()
+
+    try:
+        asyncio.run(serve())
+    finally:
+        store.close()
+    log.info("stopped cleanly")
+    return 0
+
+
+def _stop_on(stop: asyncio.Event, sig: signal.Signals) -> None:
+    log.info("received %s: finishing the write in progress", signal.Signals(sig).name)
+    stop.set()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """The current snapshot of all four panels, as text or JSON."""
+    from dashboard.pipeline import utc_now
+    from dashboard.snapshot import build_snapshot
+
+    config = load(args)
+    store = open_for(config, readonly=True)
+    try:
+        snap = build_snapshot(config, store, now=utc_now())
+    finally:
+        store.close()
+    if args.json:
+        print(report.dumps(report.snapshot_json(snap)))
+    else:
+        print(report.status_text(snap))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Analyse one plain-text article and print the JSON of DESIGN.md."""
+    from dashboard.analysis.analyzer import Analyzer
+    from dashboard.analysis.escalation import compute
+    from dashboard.pipeline import utc_now
+
+    config = load(args)
+    if args.file in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            print(f"flashpoint: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 2
+    analysis = Analyzer(config).analyse("", text)
+    now = utc_now()
+    from dataclasses import replace
+
+    hits = [replace(c, time=now) for c in analysis.cues]
+    escalation = compute(hits, now, [], config.escalation)
+    print(report.dumps(report.analysis_json(analysis, escalation)))
+    return 0
+
+
+def cmd_reanalyze(args: argparse.Namespace) -> int:
+    """Recompute statements, stances, recognition events and cues from stored items."""
+    from dashboard.analysis.analyzer import analyse_items, config_fingerprint
+
+    config = load(args)
+    store = open_for(config, readonly=False)
+    try:
+        items = store.items()
+        credibility = {s.id: s.credibility for s in config.sources}
+        fingerprint = config_fingerprint(config)
+        analyses = {}
+        by_source: dict[str, list] = {}
+        for item in items:
+            by_source.setdefault(item.source_id, []).append(item)
+        for source_id, group in by_source.items():
+            analyses.update(
+                analyse_items(config, fingerprint, group, credibility.get(source_id, 0.7))
+            )
+        store.replace_analyses(analyses)
+    finally:
+        store.close()
+    print(f"reanalysed {len(items)} items")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The TUI: a writer with its own scheduler, or a viewer when `collect` holds the store."""
+    from dashboard.app import create_app
+
+    config = load(args)
+    path = config.storage.resolved_path()
+    holder = writer_holder(path)
+    viewer = holder is not None
+    store = open_for(config, readonly=viewer)
+    collector = None
+    if not viewer:
+        from dashboard.pipeline import Collector
+
+        collector = Collector(config, store)
+    app = create_app(config, store=store, collector=collector, viewer=viewer)
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The TUI on bundled sample feeds released by a loopback server over a few minutes."""
+    import tempfile
+
+    from dashboard.app import create_app
+    from dashboard.demo import DemoServer, demo_config
+    from dashboard.pipeline import Collector
+
+    base = load_config(args.config) if args.config else load_config(BUNDLED_CONFIG)
+    server = DemoServer()
+    server.start()
+    with tempfile.TemporaryDirectory(prefix="flashpoint-demo-") as tmp:
+        config = demo_config(base, server, str(Path(tmp) / "store.json"))
+        store = open_for(config, readonly=False)
+        try:
+            collector = Collector(config, store)
+            app = create_app(config, store=store, collector=collector, demo=True)
+            app.run()
+        finally:
+            store.close()
+            server.stop()
+    return 0
+
+
+# --- argument parsing -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="config file (default: $FLASHPOINT_CONFIG, ./config.toml, "
+                             "then the user config dir)")
+    common.add_argument("--db", metavar="PATH", help="store file (overrides [storage] path)")
+
+    parser = argparse.ArgumentParser(
+        prog="flashpoint", parents=[common],
+        description="A terminal dashboard for watching a political tension.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    add("run", cmd_run, "the dashboard (the default command)")
+    add("demo", cmd_demo, "the dashboard on bundled sample feeds (no network needed)")
+    fetch = add("fetch", cmd_fetch, "one headless fetch round over all sources")
+    fetch.add_argument("--once", action="store_true", required=True,
+                       help="run one round and exit")
+    collect = add("collect", cmd_collect, "fetch on schedule without a UI (for servers)")
+    collect.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    status = add("status", cmd_status, "print the current snapshot")
+    status.add_argument("--json", action="store_true", help="machine-readable JSON")
+    check = add("check-config", cmd_check_config, "validate a config file")
+    check.add_argument("path", nargs="?", metavar="PATH", help="the file (default: as --config)")
+    extract = add("extract", cmd_extract, "analyse one plain-text article and print JSON")
+    extract.add_argument("file", nargs="?", metavar="FILE", help="the article, or - for stdin")
+    add("reanalyze", cmd_reanalyze, "recompute the analysis of stored items")
+    parser.set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `flashpoint` script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print("flashpoint: the config has problems:", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 2
+    except StoreLocked as exc:
+        print(f"flashpoint: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"flashpoint: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

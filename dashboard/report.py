@@ -1,0 +1,216 @@
+"""Snapshots and analyses as plain data (for `status --json`, `extract`, `export`) and text.
+
+The JSON shapes here are the contracts in DESIGN.md; scripts rely on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from dashboard.models import (
+    Analysis,
+    Escalation,
+    Position,
+    Recognition,
+    RefreshResult,
+    Snapshot,
+    SourceView,
+    Statement,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to dicts with ISO datetimes, recursively."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def statement_json(s: Statement) -> dict[str, Any]:
+    """A statement as in DESIGN.md, with where it came from."""
+    return {
+        "speaker": s.speaker,
+        "actor": s.actor,
+        "kind": s.kind,
+        "text": s.text,
+        "sentence": s.sentence,
+        "time": _iso(s.time),
+        "source": s.source_id or None,
+        "item": s.item_id or None,
+        "link": s.link,
+    }
+
+
+def position_json(p: Position) -> dict[str, Any]:
+    """An actor's position with its evidence."""
+    return {
+        "actor": p.actor,
+        "topic": p.topic,
+        "stance": p.stance,
+        "confidence": round(p.confidence, 3),
+        "changed": p.changed,
+        "evidence": [
+            {
+                "stance": e.stance,
+                "evidence": e.evidence,
+                "time": _iso(e.time),
+                "source": e.source_id or None,
+                "item": e.item_id or None,
+            }
+            for e in p.evidence
+        ],
+    }
+
+
+def recognition_json(r: Recognition) -> dict[str, Any]:
+    """The recognition series, blocs and changes, each with provenance."""
+    return _plain(r)
+
+
+def escalation_json(e: Escalation, *, history: bool = True) -> dict[str, Any]:
+    """Score, level, trend, drivers (with evidence) and the history."""
+    out: dict[str, Any] = {
+        "score": round(e.score, 1),
+        "level": e.level,
+        "trend": e.trend,
+        "drivers": [
+            {
+                "cue": d.hit.cue,
+                "weight": d.hit.weight,
+                "contribution": round(d.contribution, 3),
+                "evidence": d.hit.evidence,
+                "time": _iso(d.hit.time),
+                "source": d.hit.source_id or None,
+                "item": d.hit.item_id or None,
+            }
+            for d in e.drivers
+        ],
+    }
+    if history:
+        out["history"] = [{"time": _iso(p.time), "score": round(p.score, 1)} for p in e.history]
+    return out
+
+
+def source_json(v: SourceView) -> dict[str, Any]:
+    """A source's health as `status --json` promises it."""
+    h = v.health
+    return {
+        "id": v.id,
+        "name": v.name,
+        "state": h.state,
+        "error": h.last_error if h.state in ("error", "postponed") else None,
+        "items": h.items,
+        "last_success": _iso(h.last_success),
+        "last_attempt": _iso(h.last_attempt),
+        "next_run": _iso(h.next_run),
+        "failures": h.failures,
+    }
+
+
+def snapshot_json(s: Snapshot) -> dict[str, Any]:
+    """The whole snapshot: the `status --json` contract of DESIGN.md."""
+    return {
+        "theatre": s.theatre,
+        "updated": _iso(s.updated),
+        "items": s.items,
+        "sources": [source_json(v) for v in s.sources],
+        "statements": [statement_json(st) for st in s.statements],
+        "positions": [position_json(p) for p in s.positions],
+        "recognition": recognition_json(s.recognition),
+        "escalation": escalation_json(s.escalation),
+    }
+
+
+def analysis_json(a: Analysis, escalation: Escalation) -> dict[str, Any]:
+    """What `flashpoint extract` prints, as in DESIGN.md."""
+    return {
+        "statements": [
+            {"speaker": s.speaker, "actor": s.actor, "kind": s.kind, "text": s.text,
+             "sentence": s.sentence}
+            for s in a.statements
+        ],
+        "stances": [
+            {"actor": e.actor, "topic": e.topic, "stance": e.stance, "evidence": e.evidence}
+            for e in a.stances
+        ],
+        "recognition_events": [
+            {"country": e.country, "change": e.change, "evidence": e.evidence}
+            for e in a.recognition_events
+        ],
+        "escalation": {
+            "score": round(escalation.score, 1),
+            "level": escalation.level,
+            "cues": [
+                {"cue": c.cue, "weight": c.weight, "evidence": c.evidence} for c in a.cues
+            ],
+        },
+    }
+
+
+def dumps(data: Any) -> str:
+    """Pretty JSON text."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+
+
+def round_lines(results: Iterable[RefreshResult], names: dict[str, str]) -> list[str]:
+    """One human line per source for `flashpoint fetch --once`."""
+    lines = []
+    for r in results:
+        name = names.get(r.source_id, r.source_id)
+        if r.state == "ok":
+            what = f"ok, {r.new_items} new item{'s' if r.new_items != 1 else ''}"
+        elif r.state == "not_modified":
+            what = "not modified"
+        elif r.state == "postponed":
+            until = r.postponed_until.strftime("%Y-%m-%d %H:%M UTC") if r.postponed_until else "?"
+            what = f"postponed until {until}: {r.error}"
+        else:
+            what = f"error: {r.error}"
+        lines.append(f"{name:<28} {what}  ({r.elapsed:.1f} s)")
+    return lines
+
+
+def status_text(s: Snapshot) -> str:
+    """A compact summary for a tmux status line or a motd."""
+    failing = [v.id for v in s.sources if v.health.state == "error"]
+    esc = s.escalation
+    arrow = {"rising": "↑", "falling": "↓"}.get(esc.trend, "→")
+    parts = [
+        f"{s.theatre}: {esc.level.upper()} {esc.score:.0f}{arrow}",
+        f"{s.items} items",
+        f"{len(s.statements)} statements",
+        f"{len(s.recognition.pending)} pending",
+        f"{len(s.sources) - len(failing)}/{len(s.sources)} sources ok",
+    ]
+    if failing:
+        parts.append("failing: " + ", ".join(failing[:5]) + ("…" if len(failing) > 5 else ""))
+    return " | ".join(parts)
+
+
+__all__ = [
+    "analysis_json",
+    "dumps",
+    "escalation_json",
+    "position_json",
+    "recognition_json",
+    "round_lines",
+    "snapshot_json",
+    "source_json",
+    "statement_json",
+    "status_text",
+]

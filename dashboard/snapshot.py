@@ -1,0 +1,77 @@
+"""Read everything the panels show from the store at once, as one `Snapshot` value.
+
+Used by the TUI (in a thread worker), `flashpoint status` and `export`. It only reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from dashboard.analysis.escalation import compute as compute_escalation
+from dashboard.analysis.ledger import load_blocs, load_ledger, load_series
+from dashboard.analysis.positions import current_positions
+from dashboard.analysis.recognition import summarize
+from dashboard.config import Config
+from dashboard.config import Recognition as RecognitionConfig
+from dashboard.models import Recognition, Snapshot, SourceHealth, SourceView
+from dashboard.storage import Store
+
+
+@lru_cache(maxsize=4)
+def _ledger_data(cfg: RecognitionConfig):
+    rows = load_ledger(cfg.ledger) if cfg.ledger else []
+    series = load_series(cfg.series) if cfg.series else []
+    blocs = load_blocs(cfg.blocs) if cfg.blocs else {}
+    return rows, series, blocs
+
+
+def recognition_view(config: Config, store: Store) -> Recognition:
+    """The recognition panel: ledger series, blocs and detected changes."""
+    cfg = config.recognition
+    if not cfg.subject:
+        return Recognition(subject="", series=(), blocs=(), pending=(), recent=())
+    rows, series, blocs = _ledger_data(cfg)
+    return summarize(
+        rows, series, blocs, store.recognition_events(), confirmations=cfg.confirmations
+    )
+
+
+def build_snapshot(
+    config: Config,
+    store: Store,
+    *,
+    now: datetime,
+    fetching: frozenset[str] = frozenset(),
+    statements: int | None = None,
+) -> Snapshot:
+    """Everything the four panels and the sources panel show, read from the store."""
+    esc = config.escalation
+    horizon = now - timedelta(seconds=esc.half_life * 10)
+    health = store.health()
+    sources = tuple(
+        SourceView(
+            id=s.id,
+            name=s.label,
+            kind=s.kind,
+            url=s.url,
+            health=health.get(s.id, SourceHealth(source_id=s.id)),
+            fetching=s.id in fetching,
+        )
+        for s in config.sources
+    )
+    history = store.history(limit=500)
+    return Snapshot(
+        theatre=config.theatre.name,
+        items=store.item_count(),
+        statements=tuple(store.statements(limit=statements or config.display.statements)),
+        positions=tuple(
+            current_positions(store.stance_evidence(), now, half_life=esc.half_life)
+        ),
+        recognition=recognition_view(config, store),
+        escalation=compute_escalation(store.cue_hits(since=horizon), now, history, esc),
+        sources=sources,
+        actors={a.id: a.name for a in config.actors},
+        topics={t.id: t.label for t in config.topics},
+        updated=max((h.last_attempt for h in health.values() if h.last_attempt), default=None),
+    )

@@ -232,6 +232,33 @@ class Escalation(_Model):
     """The cues; when empty the bundled defaults are used."""
 
 
+class Alert(_Model):
+    id: Slug
+    """A short unique id, used in logs, in the event JSON and to mute it."""
+    on: Literal["level", "pending", "statement", "source_failing"]
+    """The trigger: the escalation level changes (`level`), a recognition change is
+    pending (`pending`), a statement from watched actors or with watched words
+    (`statement`), a source fails `rounds` rounds in a row (`source_failing`)."""
+    min_level: Literal["calm", "tense", "elevated", "high", "critical"] = "calm"
+    """For `level`: fire only when the new level or the old one is at least this."""
+    actors: tuple[str, ...] = ()
+    """For `statement`: actor ids to watch (empty: any actor)."""
+    words: tuple[str, ...] = ()
+    """For `statement`: words to watch in the statement (empty: any words)."""
+    rounds: int = Field(3, ge=1)
+    """For `source_failing`: consecutive failed rounds before it fires."""
+    command: tuple[str, ...] = ()
+    """A command (argv list, no shell) that receives the event as JSON on stdin."""
+    webhook: HttpUrl | None = None
+    """A URL that receives the event as a JSON POST."""
+    notify: bool = True
+    """Show a notification in the TUI (and ring the bell if [display] bell)."""
+    cooldown: Duration = 600.0
+    """The same alert fires at most once in this long (rate limit)."""
+    mute: StrictBool = False
+    """A muted alert never fires (it can also be muted from the TUI)."""
+
+
 class Display(_Model):
     bell: StrictBool = False
     """Ring the terminal bell with notifications."""
@@ -249,6 +276,7 @@ class Config(_Model):
     recognition: Recognition = Recognition()
     escalation: Escalation = Escalation()
     display: Display = Display()
+    alerts: tuple[Alert, ...] = ()
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""
@@ -357,7 +385,7 @@ def _problems(path: str, lines: dict, error: ValidationError) -> list[Problem]:
     return problems
 
 
-_ID_TABLES = (("sources",), ("actors",), ("topics",), ("escalation", "cues"))
+_ID_TABLES = (("sources",), ("actors",), ("topics",), ("escalation", "cues"), ("alerts",))
 
 
 def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:

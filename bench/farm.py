@@ -1,0 +1,160 @@
+"""A loopback farm of generated RSS feeds, for integration tests and benchmarks.
+
+`Farm(feeds=100, items=50)` serves `/feed/<n>.xml` on 127.0.0.1 with ETag and
+Last-Modified, answering a conditional GET with 304 while nothing changed. The text is
+generated from templates in the style of wire reports, so the analysis has real work.
+`bump()` adds a new item to every feed (the next round then has news).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
+
+SPEAKERS = [
+    ("Serbian President Aleksandar Vucic", "Vucic"),
+    ("Kosovo Prime Minister Albin Kurti", "Kurti"),
+    ("EU envoy Miroslav Lajcak", "Lajcak"),
+    ("NATO Secretary General Mark Rutte", "Rutte"),
+    ("Russian Foreign Ministry spokeswoman Maria Zakharova", "Zakharova"),
+    ("US Special Representative Gabriel Escobar", "Escobar"),
+    ("Kosovo President Vjosa Osmani", "Osmani"),
+]
+CLAUSES = [
+    "the return of Serbian forces to Kosovo would be unacceptable",
+    "Belgrade plans to demand the return of its troops to the north",
+    "the Brussels dialogue must continue without preconditions",
+    "KFOR will reinforce its presence after the latest clashes",
+    "the barricades in northern Kosovo must be removed",
+    "police arrested a former official near the border crossing",
+    "talks on the association of Serb-majority municipalities will resume",
+    "no clashes were reported overnight and the situation remained calm",
+    "the agreement reached in Ohrid must be implemented in full",
+    "troops were put on the highest level of combat readiness",
+]
+
+
+def _paragraph(rng: random.Random) -> str:
+    full, surname = rng.choice(SPEAKERS)
+    clause, other = rng.sample(CLAUSES, 2)
+    return (
+        f"{full} said on Tuesday that {clause}. "
+        f"“We will not accept {other.split(' ', 2)[-1]},” {surname} told reporters. "
+        f"According to officials, {rng.choice(CLAUSES)}."
+    )
+
+
+def _item_xml(feed: int, n: int, when: datetime) -> str:
+    rng = random.Random(feed * 100_003 + n)
+    title = f"Feed {feed} report {n}: {rng.choice(CLAUSES).capitalize()}"
+    body = " ".join(_paragraph(rng) for _ in range(rng.randint(2, 4)))
+    return (
+        "<item>"
+        f"<title>{escape(title)}</title>"
+        f"<link>http://127.0.0.1/articles/{feed}/{n}</link>"
+        f"<guid isPermaLink=\"false\">farm-{feed}-{n}</guid>"
+        f"<pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>{escape(body)}</description>"
+        "</item>"
+    )
+
+
+class Farm:
+    """Generated RSS feeds on a loopback HTTP server; use as a context manager."""
+
+    def __init__(self, feeds: int = 100, items: int = 50, *, start: datetime | None = None):
+        self.feeds = feeds
+        self.items = items
+        self.start = start or datetime.now(UTC) - timedelta(hours=6)
+        self.extra = 0  # items added by bump()
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._cache: dict[int, tuple[bytes, str]] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        """The server's base URL."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def urls(self) -> list[str]:
+        """Every feed's URL."""
+        return [f"{self.base}/feed/{n}.xml" for n in range(self.feeds)]
+
+    def bump(self) -> None:
+        """Publish one more item in every feed."""
+        with self._lock:
+            self.extra += 1
+            self._cache.clear()
+
+    def document(self, feed: int) -> tuple[bytes, str]:
+        """The feed's XML and its ETag."""
+        with self._lock:
+            if feed not in self._cache:
+                total = self.items + self.extra
+                entries = "".join(
+                    _item_xml(feed, n, self.start + timedelta(minutes=n))
+                    for n in range(total - 1, -1, -1)
+                )
+                xml = (
+                    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                    f"<title>Farm feed {feed}</title><link>{self.base}/</link>"
+                    f"<description>generated</description>{entries}</channel></rss>"
+                ).encode()
+                etag = '"' + hashlib.blake2b(xml, digest_size=8).hexdigest() + '"'
+                self._cache[feed] = (xml, etag)
+            return self._cache[feed]
+
+    def _handler(self):
+        farm = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                farm.requests += 1
+                name = self.path.rsplit("/", 1)[-1].removesuffix(".xml")
+                if not self.path.startswith("/feed/") or not name.isdigit():
+                    self.send_error(404)
+                    return
+                body, etag = farm.document(int(name))
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+    def __enter__(self) -> Farm:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def config_toml(self, store: str, *, every: str = "15m", extra: str = "") -> str:
+        """A config with one source per feed (the bundled analysis defaults apply)."""
+        lines = [extra, f'[storage]\npath = "{store}"\n']
+        for n, url in enumerate(self.urls()):
+            lines.append(f'[[sources]]\nid = "feed-{n}"\nurl = "{url}"\nevery = "{every}"\n')
+        return "\n".join(lines)

@@ -223,8 +223,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = load(args)
     path = config.storage.resolved_path()
-    holder = writer_holder(path)
-    viewer = holder is not None
+    viewer = args.viewer or writer_holder(path) is not None
     store = open_for(config, readonly=viewer)
     collector = None
     if not viewer:
@@ -237,6 +236,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return app.return_code or 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The dashboard in a browser (textual-serve), as a viewer of the store."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    config = load(args)  # fail here, with exit 2, rather than inside every browser session
+    command = [sys.executable, "-m", "dashboard.cli", "run", "--viewer"]
+    if args.config:
+        command += ["--config", str(Path(args.config).resolve())]
+    command += ["--db", str(config.storage.resolved_path().resolve())]
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"flashpoint: serving on {args.host}: anyone who can reach it sees the dashboard",
+              file=sys.stderr)
+    Server(shlex.join(command), host=args.host, port=args.port,
+           title=f"Flashpoint: {config.theatre.name}").serve()
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -285,7 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    add("run", cmd_run, "the dashboard (the default command)")
+    run = add("run", cmd_run, "the dashboard (the default command)")
+    run.add_argument("--viewer", action="store_true",
+                     help="only read the store (never fetch), even if no collector runs")
     add("demo", cmd_demo, "the dashboard on bundled sample feeds (no network needed)")
     fetch = add("fetch", cmd_fetch, "one headless fetch round over all sources")
     fetch.add_argument("--once", action="store_true", required=True,
@@ -299,7 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract = add("extract", cmd_extract, "analyse one plain-text article and print JSON")
     extract.add_argument("file", nargs="?", metavar="FILE", help="the article, or - for stdin")
     add("reanalyze", cmd_reanalyze, "recompute the analysis of stored items")
-    parser.set_defaults(handler=cmd_run)
+    serve = add("serve", cmd_serve, "the dashboard in a web browser, read-only")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.set_defaults(handler=cmd_run, viewer=False)
     return parser
 
 

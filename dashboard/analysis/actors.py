@@ -1,0 +1,155 @@
+"""Finding the config's actors and their people in a sentence.
+
+`ActorMatcher` folds every actor name, alias and person name (accent- and case-
+insensitive) into one trie-shaped regex, so a sentence is scanned once whatever the
+number of aliases. At each position the longest name wins ("Kosovo Serbs" beats
+"Kosovo"), and matches never overlap.
+
+A person is found by full name and, once configured, by surname alone when the surname
+belongs to exactly one configured person and is capitalised in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dashboard.analysis.text import fold, fold_with_offsets, words
+from dashboard.config import Actor
+
+# Surnames that are also ordinary English words never match alone ("due to", "Miller" is
+# fine but "Due" is not). Only applies to the surname-alone shortcut.
+_COMMON_WORDS = words(
+    "due may will long young rich king price brown white black green little love hope "
+    "bush rice page law cook west north south east grant wood best hill"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One actor (and maybe person) named in a sentence, with where it stands."""
+
+    actor: str
+    start: int
+    end: int
+    text: str
+    person: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    actor: str
+    person: str | None
+    acronym: bool  # written in capitals in the config: must be capitalised in the text
+
+
+def _trie_regex(words: Sequence[str]) -> str:
+    """A regex matching any of `words`, shaped as a prefix trie (longest first)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+class ActorMatcher:
+    """Finds actors and people of a config in text; build once, call `find` per sentence."""
+
+    def __init__(self, actors: Sequence[Actor]):
+        self.actors = {a.id: a for a in actors}
+        self._entries: dict[str, list[_Entry]] = {}
+        self._people: dict[str, str] = {}  # person full name -> actor id
+        surnames: dict[str, set[str]] = {}
+        for actor in actors:
+            self._add(actor.name, actor.id, None)
+            for alias in actor.aliases:
+                self._add(alias, actor.id, None)
+            for person in actor.people:
+                self._people.setdefault(person.name, actor.id)
+                self._add(person.name, actor.id, person.name)
+                parts = person.name.split()
+                if len(parts) >= 2:
+                    surnames.setdefault(fold(parts[-1]), set()).add(person.name)
+        self._surnames: dict[str, str] = {}
+        for surname, names in surnames.items():
+            if len(names) == 1 and len(surname) >= 3 and surname not in _COMMON_WORDS:
+                name = next(iter(names))
+                self._surnames[surname] = name
+                if surname not in self._entries:
+                    self._entries[surname] = [_Entry(self._people[name], name, False)]
+        words = sorted(self._entries, key=len, reverse=True)
+        pattern = _trie_regex(words) if words else r"(?!x)x"
+        # \w boundaries on both sides; a possessive "'s" after a name is left outside.
+        self._regex = re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
+
+    def _add(self, name: str, actor: str, person: str | None) -> None:
+        key = " ".join(fold(name).split())
+        if not key:
+            return
+        entries = self._entries.setdefault(key, [])
+        entry = _Entry(actor, person, _is_acronym(name))
+        # the first definition of a name wins; a person entry beats a bare alias
+        if entries and (entries[0].person or not person):
+            return
+        entries.insert(0, entry)
+
+    def find(self, sentence: str) -> list[Mention]:
+        """Every actor or person named in `sentence`, left to right, without overlaps."""
+        folded, offsets = fold_with_offsets(sentence)
+        out = []
+        for m in self._regex.finditer(folded):
+            start, end = m.span()
+            if offsets is not None:
+                start, end = offsets[start], offsets[end - 1] + 1
+            text = sentence[start:end]
+            entry = self._entries[m.group()][0]
+            if entry.acronym and text != text.upper():
+                continue  # "us" is not the US, "Us" opening a sentence neither
+            if entry.person and m.group() in self._surnames and not text[:1].isupper():
+                continue  # a surname alone must look like a name
+            out.append(Mention(entry.actor, start, end, text, entry.person))
+        return out
+
+    def person_actor(self, name: str) -> str | None:
+        """The actor a configured person speaks for, by full name or unique surname."""
+        if name in self._people:
+            return self._people[name]
+        key = " ".join(fold(name).split())
+        for full, actor in self._people.items():
+            if fold(full) == key:
+                return actor
+        full = self._surnames.get(key)
+        return self._people[full] if full else None
+
+    def resolve_surname(self, surname: str) -> str | None:
+        """The full name of the one configured person with this surname, else None."""
+        return self._surnames.get(" ".join(fold(surname).split()))
+
+    def display_name(self, actor_id: str) -> str:
+        """The display name of an actor id (the id itself when unknown)."""
+        actor = self.actors.get(actor_id)
+        return actor.name if actor else actor_id
+
+    def kind(self, actor_id: str) -> str | None:
+        """The actor's kind (state, organisation, group), None when unknown."""
+        actor = self.actors.get(actor_id)
+        return actor.kind if actor else None

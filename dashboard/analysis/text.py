@@ -1,0 +1,229 @@
+"""Plain-text helpers the analysis shares: folding, paragraphs, sentences, negation.
+
+Everything here is linear in the length of the text: the regexes are compiled once and
+have no nested unbounded repetition, and the scanners walk the text a fixed number of
+times. News text is untrusted, so hostile input (200 KB lines, runs of quotes, unmatched
+quotes) must cost no more than ordinary input of the same size.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters NFKD does not decompose. "đ" is romanised "dj" as in Serbian news ("Djuric"),
+# so Đurić and Djuric fold alike; ø/æ/ł follow the usual English transliterations.
+_EXTRA = {"đ": "dj", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ı": "i", "ħ": "h"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    low = char.casefold()
+    out = []
+    for c in low:
+        if c in _EXTRA:
+            out.append(_EXTRA[c])
+            continue
+        for d in unicodedata.normalize("NFKD", c):
+            if not unicodedata.combining(d):
+                out.append(_EXTRA.get(d, d))
+    return "".join(out)
+
+
+def fold(s: str) -> str:
+    """Accent-insensitive, casefolded text: "Vučić" -> "vucic", "Đurić" -> "djuric".
+
+    NFKD, combining marks dropped, casefold; đ becomes "dj" (the Serbian convention).
+    """
+    if s.isascii():
+        return s.lower()
+    return "".join(_fold_char(c) for c in s)
+
+
+def fold_with_offsets(s: str) -> tuple[str, list[int] | None]:
+    """`fold(s)` and, for each folded character, the index of the original it came from.
+
+    The offsets are None when folding kept every character in place (ASCII text), so the
+    common case costs nothing extra. A final entry maps the folded length to len(s).
+    """
+    if s.isascii():
+        return s.lower(), None
+    parts: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(s):
+        f = _fold_char(c)
+        parts.append(f)
+        offsets.extend([i] * len(f))
+    offsets.append(len(s))
+    return "".join(parts), offsets
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of the space-separated words in `text` (for readable word lists)."""
+    return frozenset(text.split())
+
+
+# --- paragraphs ----------------------------------------------------------------------
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A newline ends a paragraph when the line before it ends a sentence; a hard-wrapped
+# line (ending mid-sentence) is joined to the next.
+_LINE_END_SENTENCE = re.compile(r"(?<=[.!?:\"”’»)\]])[ \t]*\r?\n")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of `text`: blank-line separated, and lines that end a sentence.
+
+    Feeds often put one paragraph per line without blank lines between them, so a line
+    that ends with sentence punctuation also ends its paragraph; other single newlines
+    are hard wraps and become spaces.
+    """
+    out = []
+    for block in _BLANK_LINES.split(text):
+        for para in _LINE_END_SENTENCE.split(block):
+            para = " ".join(para.split())
+            if para:
+                out.append(para)
+    return out
+
+
+# --- sentences -----------------------------------------------------------------------
+
+# Words that end with a period without ending a sentence (folded, no period).
+ABBREVIATIONS = words(
+    "mr mrs ms dr prof gen lt col maj capt cmdr adm sgt rev sen rep gov pres amb hon st mt "
+    "jr sr co corp inc ltd approx est dept univ vs etc al cf "
+    "jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e a.m p.m"
+)
+# Abbreviations only before a number ("No. 5", "Art. 2"): "said no." ends a sentence.
+_NUMBER_ABBREVIATIONS = words("no nos vol art para fig p pp")
+# After a dotted acronym ("U.S.") a sentence ends only if the next word usually starts one.
+_SENTENCE_STARTERS = words(
+    "the a an he she it they we i you this that these those but however in on at after "
+    "before when while meanwhile earlier later there his her its their our also according "
+    "both some many most no not one two three"
+)
+
+# A candidate end: terminal punctuation (also doubled "..", "?!"), then closing quotes or
+# brackets glued to it, then whitespace. Every quantifier is over a single char class.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*\s+")
+_WORD_BEFORE = re.compile(r"([\w.]+?)\.*$")
+_QUOTE_OPEN_CLOSE = {"“": "”", "„": "“", "«": "»"}
+_MAX_QUOTE = 1500  # a "quote" longer than this is an unmatched quote mark, not speech
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, marks included, in one left-to-right pass.
+
+    Curly quotes pair by kind; straight double quotes pair in turn. An opening mark with
+    no close within _MAX_QUOTE characters is ignored, so one stray quote cannot swallow
+    a paragraph (and the scan stays linear).
+    """
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        close = _QUOTE_OPEN_CLOSE.get(c) or ('"' if c == '"' else None)
+        if close is None:
+            i += 1
+            continue
+        j = text.find(close, i + 1, min(n, i + 1 + _MAX_QUOTE))
+        if c == "„" and j < 0:  # German-style „…” also occurs
+            j = text.find("”", i + 1, min(n, i + 1 + _MAX_QUOTE))
+        if j < 0:
+            i += 1
+            continue
+        spans.append((i, j + 1))
+        i = j + 1
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int, cursor: list[int]) -> bool:
+    """True when pos lies strictly inside a span; positions are asked in rising order."""
+    k = cursor[0]
+    while k < len(spans) and spans[k][1] <= pos:
+        k += 1
+    cursor[0] = k
+    return k < len(spans) and spans[k][0] < pos < spans[k][1]
+
+
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    """Whether the punctuation run at text[start:end] really ends a sentence."""
+    nxt = text[end : end + 1]
+    if not nxt:
+        return True
+    punct = text[start]
+    if punct == "." and text[start : start + 2] != "..":
+        m = _WORD_BEFORE.search(text, max(0, start - 20), start)
+        word = fold(m.group(1)) if m else ""
+        if word in ABBREVIATIONS:
+            return False
+        if word in _NUMBER_ABBREVIATIONS and nxt.isdigit():
+            return False
+        if len(word) == 1 and word.isalpha() and text[start - 1].isupper():
+            return False  # an initial: "John F. Kennedy"
+        if "." in word.strip("."):  # a dotted acronym: U.S., U.N.
+            following = text[end : end + 15].split(" ", 1)[0]
+            return fold(following.strip("\"“'‘(")) in _SENTENCE_STARTERS
+    # a lower-case continuation is not a new sentence ("... the U.S. envoy", "?" in titles)
+    return not nxt.islower()
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, keeping quotations whole.
+
+    Handles abbreviations ("Mr.", "Gen."), initials, dotted acronyms ("U.S."), doubled
+    periods (".."), and quotes that close after the period ("... it." X said). A sentence
+    end inside a quotation does not split it, so a multi-sentence quote stays with its
+    attribution.
+    """
+    spans = quote_spans(paragraph)
+    cursor = [0]
+    out = []
+    begin = 0
+    for m in _BOUNDARY.finditer(paragraph):
+        if _inside(spans, m.start(), cursor):
+            continue
+        stripped_end = m.end() - (len(m.group()) - len(m.group().rstrip()))
+        if not _is_boundary(paragraph, m.start(), m.end()):
+            continue
+        sentence = paragraph[begin:stripped_end].strip()
+        if sentence:
+            out.append(sentence)
+        begin = m.end()
+    tail = paragraph[begin:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+# --- negation ------------------------------------------------------------------------
+
+# Generic English negators (folded). Multi-word forms are matched on the tokens before
+# the phrase, so "did not", "will not" and "refuses to" are covered by "not"/"refuses".
+NEGATIONS = words(
+    "not no never n't without none neither nor cannot can't won't don't doesn't didn't "
+    "isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't "
+    "refuse refuses refused refusing reject rejects rejected rejecting deny denies denied "
+    "denying ruled nobody nothing nowhere hardly"
+)
+_TOKEN = re.compile(r"[\w']+|[’]\w+|[.;:!?]")
+
+
+def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> bool:
+    """True when a negation word stands within `window` tokens before text[start:end].
+
+    `sentence_folded` is folded text (see `fold`); start/end delimit the phrase in it.
+    The look-back stops at clause punctuation (.;:!?), so a negation in an earlier clause
+    does not count. "no clashes were reported" -> True for "clashes".
+    """
+    del end  # the phrase itself is not inspected; kept for a symmetric call site
+    lookback = sentence_folded[max(0, start - 12 * window) : start]
+    tokens = _TOKEN.findall(lookback.replace("’", "'"))
+    for count, token in enumerate(reversed(tokens), start=1):
+        if token in ".;:!?" or count > window:
+            return False
+        if token in NEGATIONS or token.endswith("n't"):
+            return True
+    return False

@@ -1,0 +1,527 @@
+"""The Textual App: the mediator between fetch rounds, the store and the widgets.
+
+Attributes down, messages up: the App reads a `Snapshot` (in a thread worker, since it
+reads the store) and sets widget attributes; widgets post messages that the App answers.
+Fetch rounds run as async workers, one at a time; parsing runs in the collector's pool.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.widgets import Footer, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState
+
+from dashboard.config import Config
+from dashboard.models import LEVELS, Snapshot, Statement
+from widgets.details_screen import DetailsScreen
+from widgets.escalation_panel import EscalationPanel
+from widgets.filter_bar import FilterBar
+from widgets.header_bar import HeaderBar
+from widgets.help_screen import HelpScreen
+from widgets.picker_screen import PickerScreen
+from widgets.plain_text import clean
+from widgets.positions_panel import PositionsPanel
+from widgets.recognition_panel import RecognitionPanel
+from widgets.sources_panel import SourcesPanel
+from widgets.statements_panel import StatementsPanel
+
+if TYPE_CHECKING:
+    from dashboard.pipeline import Collector
+    from dashboard.storage import Store
+
+SnapshotBuilder = Callable[..., Snapshot]
+
+# Below this the panels become tabs; above it they share a grid.
+WIDE_MIN = (120, 36)
+PANELS: tuple[tuple[str, str], ...] = (
+    ("statements", "Statements"),
+    ("positions", "Positions"),
+    ("recognition", "Recognition"),
+    ("escalation", "Escalation"),
+    ("sources", "Sources"),
+)
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def safe_link(link: str | None) -> str | None:
+    """The link when it is http(s) and free of control characters, else None."""
+    if not link or clean(link) != link.strip():
+        return None
+    return link.strip() if link.strip().lower().startswith(("http://", "https://")) else None
+
+
+class FlashpointApp(App[None]):
+    """The dashboard. Build it with `create_app`."""
+
+    CSS_PATH = "dashboard.tcss"
+    TITLE = "Flashpoint"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "filter_text", "Filter"),
+        Binding("a", "filter_actor", "Actor"),
+        Binding("t", "filter_topic", "Topic"),
+        Binding("enter", "details", "Details", show=False),
+        Binding("c", "copy_link", "Copy link"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("p", "pause", "Pause"),
+        Binding("y", "decide('confirmed')", "Confirm", show=False),
+        Binding("n", "decide('rejected')", "Reject", show=False),
+        Binding("escape", "clear_filters", "Clear filters", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        store: Store,
+        collector: Collector | None,
+        clock: Callable[[], datetime] = utc_now,
+        demo: bool = False,
+        viewer: bool = False,
+        scheduler: bool = True,
+        snapshot_builder: SnapshotBuilder | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.collector = None if viewer else collector
+        self.clock = clock
+        self.demo = demo
+        self.viewer = viewer or collector is None
+        self.use_scheduler = scheduler and self.collector is not None
+        self._build_snapshot = snapshot_builder
+        self.snapshot: Snapshot | None = None
+        self.text_filter = ""
+        self.actor_filter: str | None = None
+        self.topic_filter: str | None = None
+        self._round_running = False
+        self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
+        self._scheduler: Any = None
+        self.rounds_completed = 0
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        if self.demo:
+            yield Static(Text("DEMO — sample feeds from a local server", style="bold"),
+                         id="demo-banner")
+        yield FilterBar(placeholder="filter statements (enter applies, empty clears)",
+                        id="filter-bar")
+        yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in PANELS), id="panel-tabs")
+        with Container(id="panels"):
+            yield StatementsPanel(max_rows=self.config.display.statements,
+                                  id="statements", classes="panel")
+            yield PositionsPanel(id="positions", classes="panel")
+            yield RecognitionPanel(id="recognition", classes="panel")
+            yield EscalationPanel(id="escalation", classes="panel")
+            yield SourcesPanel(id="sources", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        header = self.query_one(HeaderBar)
+        header.theatre = self.config.theatre.name
+        header.mode = "viewer" if self.viewer else ("demo" if self.demo else "")
+        header.now = self.clock()
+        self._apply_layout(self.size.width, self.size.height)
+        self.query_one("#statements-table").focus()
+        self.set_interval(1.0, self._tick)
+        self.load_snapshot()
+        if self.viewer:
+            self.set_interval(1.0, self._poll_store)
+        else:
+            self.start_round(None)
+            if self.use_scheduler:
+                self._start_scheduler()
+
+    def on_unmount(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        wide = width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
+        self.screen.set_class(wide, "-wide")
+        self.screen.set_class(not wide, "-compact")
+        self._show_panel(self._current_panel_id())
+
+    def _current_panel_id(self) -> str:
+        tabs = self.query_one(Tabs)
+        active = tabs.active or "tab-statements"
+        return active.removeprefix("tab-")
+
+    def _show_panel(self, panel_id: str) -> None:
+        for key, _ in PANELS:
+            self.query_one(f"#{key}").set_class(key == panel_id, "-active")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{panel_id}":
+            tabs.active = f"tab-{panel_id}"
+
+    @on(Tabs.TabActivated, "#panel-tabs")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        panel_id = (event.tab.id or "tab-statements").removeprefix("tab-")
+        self._show_panel(panel_id)
+        panel = self.query_one(f"#{panel_id}")
+        if not panel.has_focus_within:
+            self._focus_panel(panel)
+
+    def _focus_panel(self, panel) -> None:
+        target = panel if panel.can_focus else next(
+            (w for w in panel.query("*") if w.can_focus), None)
+        if target is not None:
+            target.focus()
+
+    def on_descendant_focus(self, event) -> None:
+        # In the tabbed layout, tab/shift+tab moves focus to a hidden panel: show it.
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, (StatementsPanel, PositionsPanel, RecognitionPanel,
+                                 EscalationPanel, SourcesPanel)):
+                self._show_panel(node.id or "statements")
+                break
+
+    # --- clock, rounds, snapshots --------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self.clock()
+        self.query_one(HeaderBar).now = now
+        self.query_one(SourcesPanel).now = now
+
+    def _start_scheduler(self) -> None:
+        from dashboard.scheduling import make_scheduler
+
+        self._scheduler = make_scheduler(self.config, self.request_round)
+        self._scheduler.start()
+
+    async def request_round(self, source_ids: list[str]) -> None:
+        """Scheduler callback: start a round now, or queue the ids behind the running one."""
+        if self.collector is None or self.collector.paused:
+            return
+        self.start_round(source_ids)
+
+    def start_round(self, source_ids: Iterable[str] | None) -> bool:
+        """Run one fetch round in a worker unless one is running (then queue the ids)."""
+        if self.collector is None:
+            return False
+        if self._round_running:
+            if source_ids is None or self._queued == set():
+                self._queued = set()  # set() means "all sources"
+            else:
+                self._queued = (self._queued or set()) | set(source_ids)
+            return False
+        self._round_running = True
+        ids = None if source_ids is None else list(source_ids)
+        self.run_worker(self.collector.run_round(ids), name="fetch-round", group="fetch")
+        # Show the fetching marks once the round has claimed its sources.
+        self.set_timer(0.2, self.load_snapshot)
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "fetch" and worker.is_finished:
+            self._round_running = False
+            self.rounds_completed += 1
+            if event.state == WorkerState.ERROR:
+                self.notify(f"fetch round failed: {clean(worker.error)}", severity="error",
+                            markup=False)
+            self.load_snapshot()
+            queued, self._queued = self._queued, None
+            if queued is not None and self.collector and not self.collector.paused:
+                self.start_round(queued or None)
+        elif worker.group == "snapshot" and event.state == WorkerState.SUCCESS:
+            self.apply_snapshot(worker.result)
+        elif worker.group == "snapshot" and event.state == WorkerState.ERROR:
+            self.notify(f"cannot read the store: {clean(worker.error)}", severity="error",
+                        markup=False)
+
+    def load_snapshot(self) -> None:
+        """Read a fresh snapshot from the store in a thread; the newest request wins."""
+        self.run_worker(self._read_snapshot, name="read-snapshot", group="snapshot",
+                        thread=True, exclusive=True)
+
+    def _read_snapshot(self) -> Snapshot:
+        build = self._build_snapshot
+        if build is None:
+            from dashboard.snapshot import build_snapshot as build
+        fetching = self.collector.fetching if self.collector else frozenset()
+        snap = build(self.config, self.store, now=self.clock(), fetching=fetching)
+        if self.text_filter or self.actor_filter:
+            filtered = self.store.statements(limit=self.config.display.statements,
+                                             actor=self.actor_filter or None,
+                                             text=self.text_filter or None)
+            snap = dataclasses.replace(snap, statements=tuple(filtered))
+        return snap
+
+    def _poll_store(self) -> None:
+        if self.store.reload_if_changed():
+            self.load_snapshot()
+
+    def apply_snapshot(self, snap: Snapshot) -> None:
+        """Set every widget's attributes from `snap` and announce what changed."""
+        previous, self.snapshot = self.snapshot, snap
+        now = self.clock()
+        header = self.query_one(HeaderBar)
+        header.updated = snap.updated
+        header.level = snap.escalation.level
+        header.now = now
+        statements = self.query_one(StatementsPanel)
+        statements.actors = snap.actors
+        statements.statements = snap.statements
+        positions = self.query_one(PositionsPanel)
+        positions.actors, positions.topics = snap.actors, snap.topics
+        positions.positions = snap.positions
+        self.query_one(RecognitionPanel).recognition = snap.recognition
+        self.query_one(EscalationPanel).escalation = snap.escalation
+        sources = self.query_one(SourcesPanel)
+        sources.now = now
+        sources.sources = snap.sources
+        if previous is not None:
+            self._announce(previous, snap)
+
+    def _announce(self, before: Snapshot, after: Snapshot) -> None:
+        bell = self.config.display.bell
+        if before.escalation.level != after.escalation.level:
+            rising = LEVELS.index(after.escalation.level) > LEVELS.index(before.escalation.level)
+            self.notify(f"Escalation {before.escalation.level} → {after.escalation.level}",
+                        severity="warning" if rising else "information", markup=False)
+            if bell:
+                self.bell()
+        old = {e.key for e in before.recognition.pending}
+        for event in after.recognition.pending:
+            if event.key not in old:
+                self.notify(f"Recognition change to confirm: {clean(event.country)} "
+                            f"{event.change} (y confirm, n reject)", severity="warning",
+                            markup=False)
+                if bell:
+                    self.bell()
+
+    # --- messages from widgets ------------------------------------------------------------
+
+    @on(StatementsPanel.MoreRequested)
+    def _page_older(self, message: StatementsPanel.MoreRequested) -> None:
+        self._read_older(message.before)
+
+    @work(thread=True, group="page", exclusive=True)
+    def _read_older(self, before: datetime) -> None:
+        older = self.store.statements(limit=50, before=before,
+                                      actor=self.actor_filter or None,
+                                      text=self.text_filter or None)
+        if older:
+            self.call_from_thread(self.query_one(StatementsPanel).append_older, older)
+
+    @on(StatementsPanel.Selected)
+    def _statement_chosen(self, message: StatementsPanel.Selected) -> None:
+        self.push_screen(self.statement_details(message.statement))
+
+    @on(PositionsPanel.Selected)
+    def _position_chosen(self, message: PositionsPanel.Selected) -> None:
+        snap = self.snapshot
+        actor = snap.actors.get(message.actor, message.actor) if snap else message.actor
+        topic = snap.topics.get(message.topic, message.topic) if snap else message.topic
+        fields: list[tuple[str, object]] = [("actor", actor), ("topic", topic)]
+        pos = message.position
+        if pos is None:
+            fields.append(("stance", "no evidence"))
+        else:
+            fields += [("stance", pos.stance), ("confidence", f"{pos.confidence:.0%}"),
+                       ("changed", "yes" if pos.changed else "no")]
+            for ev in pos.evidence[:10]:
+                when = ev.time.isoformat() if ev.time else "undated"
+                fields.append((f"{ev.stance} · {ev.source_id} · {when}", ev.evidence))
+        self.push_screen(DetailsScreen(f"{actor} on {topic}", fields))
+
+    @on(RecognitionPanel.PendingSelected)
+    def _pending_chosen(self, message: RecognitionPanel.PendingSelected) -> None:
+        e = message.event
+        when = e.time.isoformat() if e.time else "undated"
+        self.push_screen(DetailsScreen(
+            f"Pending: {e.country} {e.change}",
+            [("country", e.country), ("change", e.change), ("status", e.status),
+             ("source", e.source_id), ("time", when), ("evidence", e.evidence)]))
+
+    @on(RecognitionPanel.Decided)
+    def _decided(self, message: RecognitionPanel.Decided) -> None:
+        if self.viewer:
+            self.notify("Viewer: the collector owns the store; decide there.", markup=False)
+            return
+        self.store.set_recognition_status(message.key, message.status)
+        self.notify(f"{message.key}: {message.status}", markup=False)
+        self.load_snapshot()
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
+        self.text_filter = message.text
+        self._filters_changed()
+
+    def statement_details(self, s: Statement) -> DetailsScreen:
+        """The details screen of one statement."""
+        actor = (self.snapshot.actors.get(s.actor or "", s.actor) if self.snapshot else s.actor)
+        return DetailsScreen(
+            f"{s.speaker} ({actor or 'unknown actor'})",
+            [("statement", s.text), ("kind", s.kind), ("sentence", s.sentence),
+             ("source", s.source_id), ("link", s.link or "none"),
+             ("time", s.time.isoformat() if s.time else "unknown")],
+            link=s.link,
+        )
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the key help."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_filter_text(self) -> None:
+        """Open the text filter."""
+        bar = self.query_one(FilterBar)
+        bar.value = self.text_filter
+        bar.open()
+
+    def action_filter_actor(self) -> None:
+        """Pick an actor to filter statements and positions by."""
+        choices = {a.id: a.name for a in self.config.actors}
+        self.push_screen(PickerScreen("actors", choices), self._actor_picked)
+
+    def _actor_picked(self, actor: str | None) -> None:
+        if actor is not None:
+            self.actor_filter = actor or None
+            self._filters_changed()
+
+    def action_filter_topic(self) -> None:
+        """Pick a topic to narrow the positions matrix to."""
+        choices = {t.id: t.label for t in self.config.topics}
+        self.push_screen(PickerScreen("topics", choices), self._topic_picked)
+
+    def _topic_picked(self, topic: str | None) -> None:
+        if topic is not None:
+            self.topic_filter = topic or None
+            self._filters_changed()
+
+    def action_clear_filters(self) -> None:
+        """Drop every filter."""
+        if self.text_filter or self.actor_filter or self.topic_filter:
+            self.text_filter, self.actor_filter, self.topic_filter = "", None, None
+            self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        positions = self.query_one(PositionsPanel)
+        positions.actor_filter = self.actor_filter
+        positions.topic_filter = self.topic_filter
+        parts = []
+        if self.text_filter:
+            parts.append(f"“{self.text_filter}”")
+        if self.actor_filter:
+            parts.append(f"actor={self.actor_filter}")
+        if self.topic_filter:
+            parts.append(f"topic={self.topic_filter}")
+        self.query_one(StatementsPanel).filter_label = " ".join(parts)
+        self.load_snapshot()
+
+    def _selection(self) -> tuple[str, object] | None:
+        """What enter/c act on: the focused panel's selection."""
+        focused = self.focused
+        for node in focused.ancestors_with_self if focused else ():
+            if isinstance(node, StatementsPanel):
+                return ("statement", node.selected)
+            if isinstance(node, RecognitionPanel):
+                return ("pending", node.selected)
+        return None
+
+    def action_details(self) -> None:
+        """Open the details of the selection in the focused panel."""
+        chosen = self._selection()
+        if chosen and chosen[0] == "statement" and chosen[1] is not None:
+            self.push_screen(self.statement_details(chosen[1]))  # type: ignore[arg-type]
+
+    def action_copy_link(self) -> None:
+        """Copy the selected statement's link with OSC 52 (http/https only)."""
+        link = None
+        if isinstance(self.screen, DetailsScreen):
+            link = self.screen.link
+        else:
+            chosen = self._selection()
+            if chosen and chosen[0] == "statement" and chosen[1] is not None:
+                link = chosen[1].link  # type: ignore[union-attr]
+        if not link:
+            self.notify("Nothing to copy: select a statement with a link.", markup=False)
+            return
+        if safe_link(link) is None:
+            self.notify("Refused to copy a link that is not http(s).", severity="warning",
+                        markup=False)
+            return
+        self.copy_to_clipboard(safe_link(link) or "")
+        self.notify("Link copied to the clipboard.", markup=False)
+
+    def action_refresh(self) -> None:
+        """Fetch every source now (one round; queued behind a running one)."""
+        if self.collector is None:
+            self.notify("Viewer: the collector owns fetching.", markup=False)
+            return
+        self.start_round(None)
+        self.notify("Refreshing all sources…", markup=False)
+
+    def action_pause(self) -> None:
+        """Pause or resume scheduled fetching."""
+        if self.collector is None:
+            self.notify("Viewer: the collector owns fetching.", markup=False)
+            return
+        self.collector.paused = not self.collector.paused
+        self.query_one(HeaderBar).paused = self.collector.paused
+        self.notify("Fetching paused." if self.collector.paused else "Fetching resumed.",
+                    markup=False)
+
+    def action_decide(self, status: str) -> None:
+        """Confirm or reject the selected pending recognition change."""
+        self.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in (
+            ("Help", "Show the keys", self.action_help),
+            ("Filter by text", "Filter statements by text", self.action_filter_text),
+            ("Filter by actor", "Pick an actor", self.action_filter_actor),
+            ("Filter by topic", "Pick a topic", self.action_filter_topic),
+            ("Clear filters", "Drop every filter", self.action_clear_filters),
+            ("Details", "Details of the selection", self.action_details),
+            ("Copy link", "Copy the selected link (OSC 52)", self.action_copy_link),
+            ("Refresh now", "Fetch every source now", self.action_refresh),
+            ("Pause / resume", "Pause or resume fetching", self.action_pause),
+            ("Confirm change", "Confirm the selected pending change",
+             lambda: self.action_decide("confirmed")),
+            ("Reject change", "Reject the selected pending change",
+             lambda: self.action_decide("rejected")),
+        ):
+            yield SystemCommand(title, help_text, action)
+
+
+def create_app(
+    config: Config,
+    *,
+    store: Store,
+    collector: Collector | None,
+    clock: Callable[[], datetime] = utc_now,
+    demo: bool = False,
+    viewer: bool = False,
+    scheduler: bool = True,
+    snapshot_builder: SnapshotBuilder | None = None,
+) -> FlashpointApp:
+    """The dashboard app, as the CLI and the snapshot tests build it."""
+    return FlashpointApp(config, store=store, collector=collector, clock=clock, demo=demo,
+                         viewer=viewer, scheduler=scheduler, snapshot_builder=snapshot_builder)

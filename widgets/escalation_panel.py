@@ -1,0 +1,62 @@
+"""Escalation: level, score, trend arrow, history sparkline and the top drivers."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Sparkline, Static
+
+from dashboard.models import Escalation
+from widgets.header_bar import LEVEL_BADGES
+from widgets.plain_text import clean, truncate
+
+TREND_ARROWS = {"rising": "↑", "steady": "→", "falling": "↓"}
+TOP_DRIVERS = 5
+
+
+def headline(esc: Escalation) -> Text:
+    """`◕ HIGH  62.0  ↑ rising` — symbol and word, so it reads without colour."""
+    symbol, _ = LEVEL_BADGES.get(esc.level, ("?", ""))
+    arrow = TREND_ARROWS.get(esc.trend, "?")
+    return Text(f"{symbol} {esc.level.upper()}  score {esc.score:.1f}  {arrow} {esc.trend}",
+                style="bold")
+
+
+def drivers_text(esc: Escalation) -> Text:
+    """The top drivers with their signed contribution and evidence sentence."""
+    out = Text()
+    if not esc.drivers:
+        out.append("No escalation cues in the window.", style="dim")
+        return out
+    out.append("Top drivers\n", style="bold")
+    for d in esc.drivers[:TOP_DRIVERS]:
+        out.append(f"{d.contribution:+5.1f} {clean(d.hit.cue)}\n")
+        out.append(f"      {truncate(d.hit.evidence, 150)}\n", style="dim")
+    return out
+
+
+class EscalationPanel(VerticalScroll, can_focus=True):
+    """The escalation indicator."""
+
+    DEFAULT_CSS = """
+    EscalationPanel > Static { height: auto; }
+    EscalationPanel > Sparkline { height: 2; }
+    """
+
+    escalation: reactive[Escalation | None] = reactive(None, always_update=True)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Escalation", style="bold"), id="escalation-headline")
+        yield Sparkline([], id="escalation-history")
+        yield Static(Text(""), id="escalation-drivers")
+
+    def watch_escalation(self, esc: Escalation | None) -> None:
+        if esc is None:
+            return
+        self.query_one("#escalation-headline", Static).update(headline(esc))
+        self.query_one(Sparkline).data = [p.score for p in esc.history] or [esc.score]
+        self.query_one("#escalation-drivers", Static).update(drivers_text(esc))
+        for level in LEVEL_BADGES:
+            self.set_class(esc.level == level, f"-{level}")

@@ -1,0 +1,55 @@
+"""The help screen: every key and what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("?", "this help"),
+    ("/", "filter statements by text"),
+    ("a", "filter by actor"),
+    ("t", "filter positions by topic"),
+    ("escape", "clear filters / close"),
+    ("enter", "details of the selection"),
+    ("c", "copy the selection's link (http/https only)"),
+    ("r", "refresh now"),
+    ("p", "pause / resume fetching"),
+    ("y / n", "confirm / reject the selected pending recognition change"),
+    ("tab / shift+tab", "next / previous panel"),
+    ("ctrl+p", "command palette"),
+    ("q", "quit"),
+)
+
+
+def help_text() -> Text:
+    """The key table as Text."""
+    out = Text("Flashpoint keys\n\n", style="bold")
+    for key, what in KEYS:
+        out.append(f"{key:>16}  ", style="bold")
+        out.append(f"{what}\n")
+    out.append("\nPositions: ▲ support ▼ oppose ◆ conditional ● neutral · none ! changed\n")
+    out.append("Sources: ✓ ok  = not modified  ✗ error  … postponed  ⟳ fetching\n")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of keys; escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: auto; max-width: 90%; height: auto; max-height: 90%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(help_text())

@@ -1,0 +1,80 @@
+"""Sources: state, age of the last success, next run, error reason, fetching mark."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+
+from dashboard.models import SourceView
+from widgets.plain_text import plain, truncate
+
+# A fixed mark rather than an animated spinner keeps snapshots deterministic.
+FETCHING_MARK = "⟳"
+STATE_SYMBOLS = {"ok": "✓", "not_modified": "=", "error": "✗", "postponed": "…", "never": "-"}
+STATE_WORDS = {"not_modified": "not modified"}
+
+
+def age(when: datetime | None, now: datetime | None) -> str:
+    """How long ago `when` was, compactly (`3m`, `2h`, `5d`), or `never`."""
+    if when is None or now is None:
+        return "never"
+    seconds = max(0, int((now - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def until(when: datetime | None, now: datetime | None) -> str:
+    """How long until `when` (`in 5m`), or `-`."""
+    if when is None or now is None:
+        return "-"
+    return "now" if when <= now else f"in {age(now, when)}"
+
+
+class SourcesPanel(Vertical):
+    """A table of sources; `-error` is set while any source is failing."""
+
+    DEFAULT_CSS = """
+    SourcesPanel > DataTable { height: 1fr; }
+    SourcesPanel > .panel-title { height: 1; }
+    """
+
+    sources: reactive[tuple[SourceView, ...]] = reactive((), always_update=True)
+    now: reactive[datetime | None] = reactive(None)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Sources", style="bold"), classes="panel-title")
+        table: DataTable = DataTable(id="sources-table", cursor_type="row")
+        table.add_columns("", "source", "state", "last ok", "next", "items", "error")
+        yield table
+
+    def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in sources:
+            h = s.health
+            symbol = STATE_SYMBOLS.get(h.state, "?")
+            state = Text(f"{symbol} {STATE_WORDS.get(h.state, h.state)}")
+            if h.state == "error":
+                state.stylize("bold red")
+            table.add_row(
+                Text(FETCHING_MARK if s.fetching else " "),
+                plain(truncate(s.name or s.id, 24)),
+                state,
+                Text(age(h.last_success, self.now)),
+                Text(until(h.next_run, self.now)),
+                Text(str(h.items)),
+                plain(truncate(h.last_error or "", 60)),
+                key=s.id,
+            )
+        if sources:
+            table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
+        self.set_class(any(s.health.state == "error" for s in sources), "-error")
+        self.set_class(any(s.fetching for s in sources), "-fetching")

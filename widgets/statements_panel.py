@@ -1,0 +1,118 @@
+"""Latest statements, newest first, in a bounded table that pages older ones on demand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+
+from dashboard.models import Statement
+from widgets.plain_text import plain, truncate
+
+
+def _time(when: datetime | None) -> Text:
+    return Text(when.strftime("%m-%d %H:%M") if when else "?")
+
+
+class StatementsPanel(Vertical):
+    """A DataTable of statements: time, actor, speaker, statement, source."""
+
+    DEFAULT_CSS = """
+    StatementsPanel > DataTable { height: 1fr; }
+    StatementsPanel > .panel-title { height: 1; }
+    """
+
+    class Selected(Message):
+        """The analyst chose a statement (enter or click)."""
+
+        def __init__(self, statement: Statement) -> None:
+            self.statement = statement
+            super().__init__()
+
+    class MoreRequested(Message):
+        """The cursor reached the bottom: the App may page in statements older than `before`."""
+
+        def __init__(self, before: datetime) -> None:
+            self.before = before
+            super().__init__()
+
+    statements: reactive[tuple[Statement, ...]] = reactive((), always_update=True)
+    actors: reactive[dict[str, str]] = reactive(dict)
+    filter_label: reactive[str] = reactive("")
+
+    def __init__(self, *, max_rows: int = 200, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_rows = max_rows
+        self._asked_before: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Latest statements", style="bold"), classes="panel-title")
+        table: DataTable = DataTable(id="statements-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("time", key="time")
+        table.add_column("actor", key="actor")
+        table.add_column("speaker", key="speaker")
+        table.add_column("statement", key="text")
+        table.add_column("source", key="source")
+        yield table
+
+    @property
+    def selected(self) -> Statement | None:
+        """The statement under the cursor, if any."""
+        table = self.query_one(DataTable)
+        if not self.statements or table.cursor_row >= len(self.statements):
+            return None
+        return self.statements[max(0, table.cursor_row)]
+
+    def append_older(self, older: tuple[Statement, ...] | list[Statement]) -> None:
+        """Add statements older than the last row, keeping at most `max_rows` (newest dropped)."""
+        known = {(s.item_id, s.sentence, s.speaker) for s in self.statements}
+        extra = tuple(s for s in older if (s.item_id, s.sentence, s.speaker) not in known)
+        if not extra:
+            return
+        combined = self.statements + extra
+        self.statements = combined[-self.max_rows :]
+
+    def watch_filter_label(self, label: str) -> None:
+        title = Text("Latest statements", style="bold")
+        if label:
+            title.append(f"  filter: {truncate(label, 40)}")
+        self.query_one(".panel-title", Static).update(title)
+
+    def watch_statements(self, statements: tuple[Statement, ...]) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, s in enumerate(statements):
+            actor = self.actors.get(s.actor or "", s.actor or "?")
+            table.add_row(
+                _time(s.time),
+                plain(truncate(actor, 16)),
+                plain(truncate(s.speaker, 22)),
+                plain(truncate(s.text, 70)),
+                plain(truncate(s.source_id, 16)),
+                key=str(i),
+            )
+        if statements:
+            table.move_cursor(row=min(max(row, 0), len(statements) - 1), animate=False)
+        self._asked_before = None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        statement = self.selected
+        if statement is not None:
+            self.post_message(self.Selected(statement))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        # Bottom reached: ask once per oldest row for older statements.
+        if not self.statements or event.cursor_row < len(self.statements) - 1:
+            return
+        oldest = self.statements[-1].time
+        if oldest is not None and oldest != self._asked_before:
+            self._asked_before = oldest
+            self.post_message(self.MoreRequested(oldest))

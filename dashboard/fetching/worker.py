@@ -1,0 +1,111 @@
+"""CPU-bound work on untrusted input, off the event loop and under a deadline.
+
+A hostile feed can keep a parser busy for seconds (feedparser's author e-mail regex on a
+30 KB `<author>`) while holding the GIL, so a thread would still freeze the loop. The
+work runs in a pebble process pool instead: a task that passes its timeout has its worker
+killed and replaced, and the caller gets a `ParseError`. Workers start lazily on first
+use and are reused; they are started with 'spawn' (forking a process that runs an
+asyncio loop and threads is unsafe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import BrokenExecutor
+from concurrent.futures import CancelledError as FutureCancelled
+from typing import Any, TypeVar
+
+import pebble
+
+from dashboard.fetching.parse import ParseError, parse_feed
+from dashboard.models import ParsedItem
+
+T = TypeVar("T")
+
+
+def parse_then(
+    body: bytes,
+    kind: str,
+    content_type: str,
+    postprocess: Callable[..., Any] | None,
+    args: Sequence[Any],
+) -> tuple[list[ParsedItem], Any]:
+    """Runs in the worker: parse, then (optionally) `postprocess(items, *args)`."""
+    items = parse_feed(body, kind=kind, content_type=content_type)
+    return items, (postprocess(items, *args) if postprocess is not None else None)
+
+
+class ParsePool:
+    """A small process pool for parsing (and later analysing) responses with a deadline.
+
+    `fn` and `postprocess` must be picklable module-level functions. Call `close()` when
+    done; the pool is usable again afterwards (it restarts lazily).
+    """
+
+    def __init__(self, max_workers: int = 2):
+        self.max_workers = max_workers
+        self._pool: pebble.ProcessPool | None = None
+
+    def _started(self) -> pebble.ProcessPool:
+        if self._pool is None or not self._pool.active:
+            self._pool = pebble.ProcessPool(
+                max_workers=self.max_workers, context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    async def run(
+        self, fn: Callable[..., T], args: Sequence[Any] = (), *, timeout: float, what: str = ""
+    ) -> T:
+        """`fn(*args)` in a worker; ParseError when it takes longer than `timeout` seconds
+        or its worker dies. Exceptions `fn` raises (ParseError included) propagate."""
+        what = what or getattr(fn, "__name__", "work")
+        future = self._started().schedule(fn, args=tuple(args), timeout=timeout)
+        try:
+            # cancelling the awaiting task cancels the pebble future, which kills the worker
+            return await asyncio.wrap_future(future)
+        except TimeoutError:
+            raise ParseError(f"{what} took longer than {timeout:g} s") from None
+        except pebble.ProcessExpired as exc:
+            raise ParseError(f"{what} crashed its worker (exit code {exc.exitcode})") from None
+        except BrokenExecutor:
+            self.close()  # the next call starts a fresh pool
+            raise ParseError(f"{what} failed: the worker pool broke") from None
+        except FutureCancelled:
+            raise ParseError(f"{what} was cancelled") from None
+
+    async def parse(
+        self, body: bytes, *, kind: str, content_type: str = "", timeout: float
+    ) -> list[ParsedItem]:
+        """`parse_feed` in a worker; ParseError("parsing took longer than N s") on timeout."""
+        items, _ = await self.parse_with(
+            body, kind=kind, content_type=content_type, timeout=timeout
+        )
+        return items
+
+    async def parse_with(
+        self,
+        body: bytes,
+        *,
+        kind: str,
+        content_type: str = "",
+        timeout: float,
+        postprocess: Callable[..., T] | None = None,
+        args: Sequence[Any] = (),
+    ) -> tuple[list[ParsedItem], T | None]:
+        """Parse and then `postprocess(items, *args)` in the same worker, one deadline for
+        both: returns (items, postprocess result or None)."""
+        return await self.run(
+            parse_then,
+            (body, kind, content_type, postprocess, tuple(args)),
+            timeout=timeout,
+            what="parsing",
+        )
+
+    def close(self) -> None:
+        """Stop the workers (killing any still busy) and wait for them to go."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join()

@@ -31,32 +31,46 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def fold(s: str) -> str:
     """Accent-insensitive, casefolded text: "Vučić" -> "vucic", "Đurić" -> "djuric".
 
     NFKD, combining marks dropped, casefold; đ becomes "dj" (the Serbian convention).
     """
-    if s.isascii():
-        return s.lower()
-    return "".join(_fold_char(c) for c in s)
+    return fold_with_offsets(s)[0]
 
 
 def fold_with_offsets(s: str) -> tuple[str, list[int] | None]:
     """`fold(s)` and, for each folded character, the index of the original it came from.
 
-    The offsets are None when folding kept every character in place (ASCII text), so the
-    common case costs nothing extra. A final entry maps the folded length to len(s).
+    The offsets are None when folding kept every character in place (ASCII text, curly
+    quotes, most accents), so the common case costs nothing extra. Otherwise a final
+    entry maps the folded length to len(s). ASCII runs are lowered in C; only non-ASCII
+    characters go through the per-character fold.
     """
     if s.isascii():
         return s.lower(), None
     parts: list[str] = []
+    shifted = False
+    pos = 0
+    for m in _NON_ASCII.finditer(s):
+        parts.append(s[pos : m.start()].lower())
+        for c in m.group():
+            f = _fold_char(c)
+            shifted = shifted or len(f) != 1
+            parts.append(f)
+        pos = m.end()
+    parts.append(s[pos:].lower())
+    folded = "".join(parts)
+    if not shifted:
+        return folded, None
     offsets: list[int] = []
     for i, c in enumerate(s):
-        f = _fold_char(c)
-        parts.append(f)
-        offsets.extend([i] * len(f))
+        offsets.extend([i] * (1 if c.isascii() else len(_fold_char(c))))
     offsets.append(len(s))
-    return "".join(parts), offsets
+    return folded, offsets
 
 
 def words(text: str) -> frozenset[str]:
@@ -113,30 +127,39 @@ _QUOTE_OPEN_CLOSE = {"“": "”", "„": "“", "«": "»"}
 _MAX_QUOTE = 1500  # a "quote" longer than this is an unmatched quote mark, not speech
 
 
+_QUOTE_OPEN = re.compile(r'[“„«"]')
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, marks included, in one left-to-right pass.
 
     Curly quotes pair by kind; straight double quotes pair in turn. An opening mark with
     no close within _MAX_QUOTE characters is ignored, so one stray quote cannot swallow
-    a paragraph (and the scan stays linear).
+    a paragraph. The next closing mark of each kind is remembered, so runs of unmatched
+    marks never rescan the text (linear time).
     """
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        close = _QUOTE_OPEN_CLOSE.get(c) or ('"' if c == '"' else None)
-        if close is None:
-            i += 1
+    next_close: dict[str, int] = {}  # close mark -> index of its next occurrence (-1: none)
+    n = len(text)
+    i = 0
+    while True:
+        m = _QUOTE_OPEN.search(text, i)
+        if m is None:
+            return spans
+        a = m.start()
+        close = _QUOTE_OPEN_CLOSE.get(m.group(), '"')
+        j = next_close.get(close, a)
+        if j != -1 and j <= a:
+            j = text.find(close, a + 1)
+            next_close[close] = j
+        if m.group() == "„" and (j < 0 or j - a > _MAX_QUOTE):  # German „…” also occurs
+            j2 = text.find("”", a + 1, min(n, a + 1 + _MAX_QUOTE))
+            j = j2 if j2 >= 0 else j
+        if j < 0 or j - a > _MAX_QUOTE:
+            i = a + 1
             continue
-        j = text.find(close, i + 1, min(n, i + 1 + _MAX_QUOTE))
-        if c == "„" and j < 0:  # German-style „…” also occurs
-            j = text.find("”", i + 1, min(n, i + 1 + _MAX_QUOTE))
-        if j < 0:
-            i += 1
-            continue
-        spans.append((i, j + 1))
+        spans.append((a, j + 1))
         i = j + 1
-    return spans
 
 
 def _inside(spans: list[tuple[int, int]], pos: int, cursor: list[int]) -> bool:

@@ -210,7 +210,11 @@ def _is_bare_quote(sentence: str, spans: list[tuple[int, int]]) -> bool:
 
 def _quote_text(sentence: str, spans: list[tuple[int, int]]) -> str:
     """The words inside the speech quotes, joined, without the marks."""
-    parts = [sentence[a + 1 : b - 1].strip() for a, b in spans if _is_speech_quote(sentence, a, b)]
+    # the comma that hands over to the attribution ("A," X said) belongs to the sentence
+    parts = [
+        sentence[a + 1 : b - 1].strip().rstrip(",").rstrip()
+        for a, b in spans if _is_speech_quote(sentence, a, b)
+    ]
     return " ".join(p for p in parts if p).strip()
 
 

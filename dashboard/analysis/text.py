@@ -206,9 +206,9 @@ def split_sentences(paragraph: str) -> list[str]:
     out = []
     begin = 0
     for m in _BOUNDARY.finditer(paragraph):
-        if _inside(spans, m.start(), cursor):
-            continue
         stripped_end = m.end() - (len(m.group()) - len(m.group().rstrip()))
+        if _inside(spans, m.start(), cursor) and spans[cursor[0]][1] > stripped_end:
+            continue  # inside a quotation that goes on ('"It is over." She' still splits)
         if not _is_boundary(paragraph, m.start(), m.end()):
             continue
         sentence = paragraph[begin:stripped_end].strip()

@@ -1,0 +1,21 @@
+"""Storage: the Store protocol and its TinyDB implementation (the only tinydb import)."""
+
+from __future__ import annotations
+
+import os
+
+from dashboard.storage.base import Round, Store, StoreError, StoreLocked
+from dashboard.storage.lock import writer_holder
+from dashboard.storage.tinydb_store import TinyDBStore
+
+__all__ = ["Round", "Store", "StoreError", "StoreLocked", "open_store", "writer_holder"]
+
+
+def open_store(path: str | os.PathLike[str], *, readonly: bool = False,
+               retention_days: int = 30) -> Store:
+    """Open the store at `path`: a writer (takes the lock) or a reader (never writes).
+
+    Raises StoreLocked when another writer holds the store, StoreError when it cannot be
+    read or written (the message says why and what to do).
+    """
+    return TinyDBStore(path, readonly=readonly, retention_days=retention_days)

@@ -1,0 +1,90 @@
+"""The single-writer lock: a real OS file lock plus a note saying who holds it.
+
+The lock itself is `filelock.FileLock` on `<store>.lock` (released by the kernel when the
+holder dies, so a kill -9 never leaves a stale lock). The note `<store>.lock.json` is only
+for humans: it names the holder in the message a second writer gets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from filelock import FileLock, Timeout
+
+from dashboard.storage.atomic import atomic_write_bytes
+from dashboard.storage.base import StoreError, StoreLocked
+
+
+def lock_paths(path: Path) -> tuple[Path, Path]:
+    """The lock file and the holder note for a store file."""
+    return path.with_name(path.name + ".lock"), path.with_name(path.name + ".lock.json")
+
+
+def describe_holder(note: Path) -> str:
+    """A one-line description of the writer from its note, e.g. "pid 12 on host: cmd, since T"."""
+    try:
+        info = orjson.loads(note.read_bytes())
+        return (
+            f"pid {info['pid']} on {info['host']}: {info['command']}, since {info['since']}"
+        )
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return "another process (no holder note)"
+
+
+def writer_holder(path: str | os.PathLike[str]) -> str | None:
+    """Who holds the write lock of the store at `path`, or None when nobody does."""
+    lock_file, note = lock_paths(Path(path))
+    if not lock_file.exists():
+        return None
+    probe = FileLock(lock_file, timeout=0)
+    try:
+        probe.acquire()
+    except Timeout:
+        return describe_holder(note)
+    except OSError:
+        return None  # cannot even open the lock file (read-only dir): nobody writes there
+    probe.release()
+    return None
+
+
+class WriterLock:
+    """Holds the write lock of one store for the life of a writer."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock_file, self.note = lock_paths(path)
+        self._lock = FileLock(self.lock_file, timeout=0)
+
+    def acquire(self) -> None:
+        """Take the lock without waiting; StoreLocked naming the holder if it is taken."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreLocked(str(self.path), describe_holder(self.note)) from None
+        except OSError as exc:
+            raise StoreError(f"cannot lock {self.lock_file}: {exc.strerror or exc}") from exc
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) or "python",
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        try:
+            atomic_write_bytes(self.note, orjson.dumps(info))
+        except StoreError:
+            self._lock.release()
+            raise
+
+    def release(self) -> None:
+        """Remove the note, then release the lock (in that order, so a new note is not lost)."""
+        if not self._lock.is_locked:
+            return
+        with contextlib.suppress(OSError):
+            self.note.unlink()
+        self._lock.release()

@@ -1,0 +1,487 @@
+"""The TinyDB implementation of the Store protocol.
+
+TinyDB keeps the tables; a custom in-memory `Storage` means TinyDB's per-operation
+`write` calls only touch memory, and the store writes the file once per round (or once per
+user action) with `atomic_write_bytes`. Items older than the retention period move into
+monthly archive files next to the store; their ids stay known so they never land twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
+import orjson
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+from dashboard.models import (
+    Analysis,
+    CueHit,
+    HistoryPoint,
+    Item,
+    PendingStatus,
+    RecognitionEvent,
+    SourceHealth,
+    StanceEvidence,
+    Statement,
+)
+from dashboard.storage import convert
+from dashboard.storage.atomic import atomic_write_bytes
+from dashboard.storage.base import Round, StoreError
+from dashboard.storage.lock import WriterLock
+
+FORMAT = 1
+"""The store file's format version, kept in the `meta` table."""
+
+TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health", "meta")
+HISTORY_LIMIT = 5000
+# Retention runs once the oldest hot item is this far past the cutoff, so archive files
+# are rewritten about once a day rather than every round.
+RETENTION_SLACK = timedelta(days=1)
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+# MIGRATIONS[n] turns a format-n file into a format-(n+1) file.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+
+class Unloadable(Exception):
+    """The store file is not a Flashpoint store this version can read; the message says why."""
+
+
+class MemoryStorage(Storage):
+    """TinyDB storage that keeps the tables in memory; the store decides when to write."""
+
+    def __init__(self, data: Tables):
+        self.data = data
+
+    def read(self) -> Tables:
+        """The tables, without copying (TinyDB only reads them to update them)."""
+        return self.data
+
+    def write(self, data: Tables) -> None:
+        """Keep TinyDB's update in memory; the file is written by `TinyDBStore.flush`."""
+        self.data = data
+
+
+def empty_tables() -> Tables:
+    """The tables of a new store."""
+    tables: Tables = {name: {} for name in TABLES}
+    tables["meta"] = {"1": {"format": FORMAT}}
+    return tables
+
+
+def format_of(tables: Any) -> int:
+    """The format version of loaded JSON, or Unloadable when it is not a store's shape."""
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise Unloadable("it is JSON, but not a store (expected an object of tables)")
+    meta = tables.get("meta")
+    versions = [d.get("format") for d in (meta or {}).values() if isinstance(d, dict)]
+    if not versions or not isinstance(versions[0], int) or isinstance(versions[0], bool):
+        raise Unloadable("it is JSON, but has no store format version (meta table)")
+    return versions[0]
+
+
+def migrate(tables: Any) -> Tables:
+    """Bring loaded tables to the current FORMAT; Unloadable for newer or unknown formats."""
+    version = format_of(tables)
+    if version > FORMAT:
+        raise Unloadable(
+            f"it was written by a newer Flashpoint (store format {version}; "
+            f"this version reads format {FORMAT}); use that version to read it"
+        )
+    while version < FORMAT:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise Unloadable(f"store format {version} is unknown")
+        tables = step(tables)
+        version += 1
+        tables["meta"] = {"1": {"format": version}}
+    for name in TABLES:
+        tables.setdefault(name, {})
+    for name in TABLES:
+        if not all(isinstance(doc, dict) for doc in tables[name].values()):
+            raise Unloadable(f"its {name} table holds something other than documents")
+    return tables
+
+
+def read_tables(path: Path) -> Tables | None:
+    """Load and migrate the store file; None when it does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Unloadable(f"it is not valid JSON (truncated or damaged: {exc})") from None
+    return migrate(data)
+
+
+def backup_name(path: Path, now: datetime) -> Path:
+    """A free `<name>.corrupt-YYYYmmddTHHMMSS` path next to `path`."""
+    base = path.with_name(f"{path.name}.corrupt-{now:%Y%m%dT%H%M%S}")
+    candidate, n = base, 1
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    return candidate
+
+
+class Archive:
+    """Monthly archive files of items past retention, plus the index of their ids."""
+
+    def __init__(self, store_path: Path):
+        self.directory = store_path.with_name(store_path.stem + ".archive")
+        self.index = self.directory / "ids.json"
+        self.ids: set[str] = set()
+
+    def load(self) -> None:
+        """Read the ids index (missing means no archive yet)."""
+        try:
+            self.ids = set(orjson.loads(self.index.read_bytes()))
+        except FileNotFoundError:
+            self.ids = set()
+        except (OSError, orjson.JSONDecodeError, TypeError) as exc:
+            raise StoreError(
+                f"cannot read the archive index {self.index}: {exc}; "
+                "move the archive directory aside to start a new one"
+            ) from exc
+
+    def add(self, docs: list[dict[str, Any]]) -> None:
+        """Append item documents to their month files, then record their ids (all atomic)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
+        by_month: dict[str, list[dict[str, Any]]] = {}
+        for doc in docs:
+            by_month.setdefault(doc["when"][:7], []).append(doc)
+        for month, month_docs in sorted(by_month.items()):
+            path = self.directory / f"{month}.json"
+            try:
+                held = orjson.loads(path.read_bytes())["items"]
+            except FileNotFoundError:
+                held = {}
+            except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise StoreError(f"cannot read archive file {path}: {exc}") from exc
+            # Keyed by id: a crash between archive and hot write may move an item twice.
+            held.update((doc["id"], doc) for doc in month_docs)
+            atomic_write_bytes(path, orjson.dumps({"format": FORMAT, "items": held}))
+        self.ids.update(doc["id"] for doc in docs)
+        atomic_write_bytes(self.index, orjson.dumps(sorted(self.ids)))
+
+
+class TinyDBStore:
+    """A Store kept in one JSON file (TinyDB tables) plus its archive directory."""
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
+                 retention_days: int = 30):
+        self._path = Path(path)
+        self.path = str(self._path)
+        self.readonly = readonly
+        self.retention = timedelta(days=retention_days)
+        self.archive = Archive(self._path)
+        self._lock: WriterLock | None = None
+        self._signature: tuple[int, int, int] | None = None
+        self._hot_ids: set[str] = set()
+        self._archived: set[str] = set()  # archived ids not also in the hot file
+        self._oldest: str | None = None  # smallest `when` among hot items
+        self._db = TinyDB(empty_tables(), storage=MemoryStorage)
+        if not readonly:
+            self._prepare_writer()
+        self._load()
+
+    # --- opening and loading --------------------------------------------------------
+
+    def _prepare_writer(self) -> None:
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the directory for {self._path}: {exc.strerror or exc}"
+            ) from exc
+        self._lock = WriterLock(self._path)
+        self._lock.acquire()
+
+    def _load(self) -> None:
+        """Read the file (and the archive index) into memory."""
+        signature = self._stat()
+        try:
+            tables = read_tables(self._path)
+        except Unloadable as exc:
+            self._refuse(str(exc))
+        self.archive.load()
+        self._use(tables if tables is not None else empty_tables())
+        self._signature = signature
+
+    def _refuse(self, reason: str) -> NoReturn:
+        """A file that does not load: readers explain, writers move it aside first."""
+        if self.readonly or self._lock is None:
+            raise StoreError(
+                f"cannot read {self._path}: {reason}. Start a writer (e.g. `flashpoint fetch "
+                "--once`) to move it aside and begin a new store, or restore a backup."
+            )
+        backup = backup_name(self._path, datetime.now(UTC))
+        try:
+            os.replace(self._path, backup)
+        except OSError as exc:
+            self.close()
+            raise StoreError(
+                f"cannot read {self._path}: {reason}; moving it aside failed too: "
+                f"{exc.strerror or exc}"
+            ) from exc
+        self.close()
+        raise StoreError(
+            f"cannot read {self._path}: {reason}. It was moved to {backup}; "
+            "the next start begins with an empty store."
+        )
+
+    def _use(self, tables: Tables) -> None:
+        """Install loaded tables and rebuild the in-memory id index."""
+        self._db = TinyDB(tables, storage=MemoryStorage)
+        items = tables["items"].values()
+        try:
+            self._hot_ids = {doc["id"] for doc in items}
+            self._oldest = min((doc["when"] for doc in items), default=None)
+        except (KeyError, TypeError):
+            raise StoreError(f"{self._path} holds items without an id or time") from None
+        self._archived = self.archive.ids - self._hot_ids
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self._path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    @property
+    def _tables(self) -> Tables:
+        storage = self._db.storage
+        assert isinstance(storage, MemoryStorage)
+        return storage.data
+
+    def _docs(self, table: str) -> Iterable[dict[str, Any]]:
+        # Read paths look at the raw documents: TinyDB's Table.all() would wrap every one.
+        return self._tables.get(table, {}).values()
+
+    # --- writing --------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise StoreError(f"{self._path} is open read-only; only the writer changes it")
+        if self._lock is None:
+            raise StoreError(f"{self._path} is closed")
+
+    def flush(self) -> None:
+        """Write the whole hot file atomically; on failure memory goes back to the file."""
+        self._check_writable()
+        try:
+            atomic_write_bytes(self._path, orjson.dumps(self._tables))
+        except StoreError:
+            # Keep memory equal to the last good file so a later write cannot half-apply.
+            with contextlib.suppress(StoreError, Unloadable):
+                self._use(read_tables(self._path) or empty_tables())
+            raise
+        self._signature = self._stat()
+
+    def commit_round(self, round: Round) -> int:
+        """Store a round with one write of the hot file; returns how many items were new."""
+        self._check_writable()
+        new: dict[str, Item] = {}
+        for item in round.items:
+            if item.id not in self._hot_ids and item.id not in self._archived:
+                new.setdefault(item.id, item)
+        if new:
+            docs = [convert.item_to_doc(item) for item in new.values()]
+            self._db.table("items").insert_multiple(docs)
+            self._hot_ids.update(new)
+            oldest = min(doc["when"] for doc in docs)
+            if self._oldest is None or oldest < self._oldest:
+                self._oldest = oldest
+            fresh = {k: a for k, a in round.analyses.items() if k in new}
+            self._insert_analyses(fresh, self._decisions())
+        health = self._db.table("health")
+        for h in round.health:
+            health.upsert(convert.health_to_doc(h), Query().source_id == h.source_id)
+        if round.history is not None:
+            self._append_history(round.history)
+        self._apply_retention(round.finished)
+        self.flush()
+        return len(new)
+
+    def _decisions(self) -> dict[str, str]:
+        """Recognition keys the analyst confirmed or rejected, with the decision."""
+        return {
+            d["key"]: d["status"] for d in self._docs("recognition") if d["status"] != "pending"
+        }
+
+    def _insert_analyses(self, analyses: dict[str, Analysis], decided: dict[str, str]) -> None:
+        """Insert the derived rows of these analyses, one TinyDB insert per table."""
+        rows: dict[str, list[dict[str, Any]]] = {
+            "statements": [], "stances": [], "recognition": [], "cues": []
+        }
+        for analysis in analyses.values():
+            rows["statements"].extend(map(convert.statement_to_doc, analysis.statements))
+            rows["stances"].extend(map(convert.stance_to_doc, analysis.stances))
+            rows["cues"].extend(map(convert.cue_to_doc, analysis.cues))
+            for event in analysis.recognition_events:
+                doc = convert.recognition_to_doc(event)
+                # A key the analyst already decided stays decided for new reports of it.
+                doc["status"] = decided.get(doc["key"], doc["status"])
+                rows["recognition"].append(doc)
+        for table, docs in rows.items():
+            if docs:
+                self._db.table(table).insert_multiple(docs)
+
+    def _append_history(self, point: HistoryPoint) -> None:
+        table = self._db.table("history")
+        table.insert(convert.history_to_doc(point))
+        excess = len(table) - HISTORY_LIMIT
+        if excess > 0:
+            oldest = sorted(int(k) for k in self._tables["history"])[:excess]
+            table.remove(doc_ids=oldest)
+
+    def _apply_retention(self, now: datetime) -> None:
+        """Move items older than the retention period into the archive (before the hot write)."""
+        cutoff = convert.time_to_str(now - self.retention)
+        slack = convert.time_to_str(now - self.retention - RETENTION_SLACK)
+        assert cutoff is not None and slack is not None
+        if self._oldest is None or self._oldest >= slack:
+            return
+        raw = self._tables["items"]
+        old = [(int(k), doc) for k, doc in raw.items() if doc["when"] < cutoff]
+        if not old:
+            return
+        docs = [doc for _, doc in old]
+        self.archive.add(docs)  # archive first: a crash now leaves the items in both places
+        self._db.table("items").remove(doc_ids=[k for k, _ in old])
+        moved = {doc["id"] for doc in docs}
+        self._hot_ids -= moved
+        self._archived |= moved
+        self._oldest = min((doc["when"] for doc in self._docs("items")), default=None)
+
+    def set_recognition_status(self, key: str, status: PendingStatus) -> None:
+        """Confirm or reject every event with this key, written to disk at once."""
+        self._check_writable()
+        self._db.table("recognition").update({"status": status}, Query().key == key)
+        self.flush()
+
+    def replace_analyses(self, analyses: dict[str, Analysis]) -> None:
+        """Drop all derived data and store these analyses instead, in one write.
+
+        The analyst's confirm/reject decisions carry over to new events with the same key.
+        """
+        self._check_writable()
+        decided = self._decisions()
+        for table in ("statements", "stances", "recognition", "cues"):
+            self._db.table(table).truncate()
+        self._insert_analyses(analyses, decided)
+        self.flush()
+
+    def close(self) -> None:
+        """Release the write lock (every change is already on disk)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # --- reading --------------------------------------------------------------------
+
+    def reload_if_changed(self) -> bool:
+        """Readers: re-read the file when (mtime, size, inode) changed; True if it did."""
+        if not self.readonly:
+            return False
+        signature = self._stat()
+        if signature == self._signature:
+            return False
+        try:
+            tables = read_tables(self._path)
+            self.archive.load()
+        except (StoreError, Unloadable):
+            return False  # keep showing the last complete data
+        self._use(tables if tables is not None else empty_tables())
+        self._signature = signature
+        return True
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of `ids` already stored (hot file or archive)."""
+        return {i for i in ids if i in self._hot_ids or i in self._archived}
+
+    def item_count(self) -> int:
+        """Items in the hot file plus the archive."""
+        return len(self._hot_ids) + len(self._archived)
+
+    def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
+        """Items in the hot file, newest first."""
+        docs: Iterable[dict[str, Any]] = self._docs("items")
+        if source_id is not None:
+            docs = (d for d in docs if d["source_id"] == source_id)
+        chosen = newest(docs, limit, key=lambda d: d["when"])
+        return [convert.doc_to_item(d) for d in chosen]
+
+    def item(self, item_id: str) -> Item | None:
+        """One hot item by id, or None (archived items are not looked up)."""
+        if item_id not in self._hot_ids:
+            return None
+        doc = self._db.table("items").get(Query().id == item_id)
+        return convert.doc_to_item(dict(doc)) if isinstance(doc, dict) else None
+
+    def health(self) -> dict[str, SourceHealth]:
+        """Persisted health per source id."""
+        return {d["source_id"]: convert.doc_to_health(d) for d in self._docs("health")}
+
+    def statements(self, *, limit: int = 200, before: datetime | None = None,
+                   actor: str | None = None, text: str | None = None) -> list[Statement]:
+        """Statements newest first; `before` pages back, `actor`/`text` filter."""
+        docs: Iterable[dict[str, Any]] = self._docs("statements")
+        if before is not None:
+            bound = convert.time_to_str(before)
+            docs = (d for d in docs if d["time"] is not None and d["time"] < bound)
+        if actor is not None:
+            docs = (d for d in docs if d["actor"] == actor)
+        if text:
+            needle = text.casefold()
+            docs = (d for d in docs if needle in
+                    f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold())
+        chosen = newest(docs, limit, key=lambda d: d["time"] or "")
+        return [convert.doc_to_statement(d) for d in chosen]
+
+    def stance_evidence(self) -> list[StanceEvidence]:
+        """All stance evidence, oldest first."""
+        docs = sorted(self._docs("stances"), key=lambda d: d["time"] or "")
+        return [convert.doc_to_stance(d) for d in docs]
+
+    def recognition_events(self) -> list[RecognitionEvent]:
+        """Recognition events with their status, oldest first."""
+        docs = sorted(self._docs("recognition"), key=lambda d: d["time"] or "")
+        return [convert.doc_to_recognition(d) for d in docs]
+
+    def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
+        """Cue hits oldest first; with `since`, only those at or after it."""
+        docs: Iterable[dict[str, Any]] = self._docs("cues")
+        if since is not None:
+            bound = convert.time_to_str(since)
+            docs = (d for d in docs if d["time"] is not None and d["time"] >= bound)
+        return [convert.doc_to_cue(d) for d in sorted(docs, key=lambda d: d["time"] or "")]
+
+    def history(self, limit: int | None = None) -> list[HistoryPoint]:
+        """Escalation history, oldest first; the last `limit` points when given."""
+        docs = sorted(self._docs("history"), key=lambda d: d["time"])
+        if limit is not None:
+            docs = docs[-limit:] if limit > 0 else []
+        return [convert.doc_to_history(d) for d in docs]
+
+
+def newest(docs: Iterable[dict[str, Any]], limit: int | None,
+           key: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+    """Documents by `key` descending, at most `limit` (a heap, not a full sort)."""
+    if limit is None:
+        return sorted(docs, key=key, reverse=True)
+    return heapq.nlargest(limit, docs, key=key)

@@ -17,10 +17,13 @@ into XML and JSON here and read back by the product's ordinary parsers.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import html
 import json
 import math
+import socket
+import socketserver
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -284,7 +287,7 @@ class DemoServer:
         self._offsets = {s.id: [i.offset for i in s.items] for s in self._sources.values()}
         self._started: float | None = None
         self._epoch = datetime.fromtimestamp(0, UTC)
-        self._http: ThreadingHTTPServer | None = None
+        self._http: _LoopbackHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, int], Document] = {}
@@ -295,16 +298,15 @@ class DemoServer:
         """Bind a free loopback port, start serving in a daemon thread and start the clock."""
         if self._http is not None:
             raise RuntimeError("the demo server is already running")
-        http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        http.daemon_threads = True
-        http.demo = self  # type: ignore[attr-defined]  # how the handler finds us
+        http = _LoopbackHTTPServer(self)
         self._started = self._clock()
         # whole seconds, so every format (RFC 822 dates have no fractions) agrees
         self._epoch = datetime.fromtimestamp(math.floor(self._started), UTC)
         self._cache.clear()
         self._http = http
-        self._thread = threading.Thread(target=http.serve_forever, name="demo-server",
-                                        daemon=True)
+        # a short poll interval keeps stop() prompt
+        self._thread = threading.Thread(target=http.serve_forever, args=(0.05,),
+                                        name="demo-server", daemon=True)
         self._thread.start()
         return self
 
@@ -314,6 +316,7 @@ class DemoServer:
         if http is None:
             return
         http.shutdown()
+        http.close_connections()
         http.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -429,11 +432,51 @@ def _etag_matches(header: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
+class _LoopbackHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server on 127.0.0.1 that can drop its open connections.
+
+    Clients keep connections alive, and a handler thread serves its connection until the
+    client hangs up; stop() closes them so nothing answers after the demo has ended.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, demo: DemoServer):
+        self.demo = demo
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's FQDN, which can stall on DNS
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def process_request_thread(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open connection, so its handler thread ends."""
+        with self._open_lock:
+            for conn in self._open:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Routes: `/` (index), a source's feed path, `/articles/<slug>`."""
 
     protocol_version = "HTTP/1.1"
     server_version = "FlashpointDemo/1"
+    # headers and body go out in separate writes; without this, Nagle's algorithm and
+    # delayed ACKs add ~40 ms to every response
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the TUI owns the terminal; a request log would scribble over it
@@ -445,7 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=False)
 
     def _serve(self, *, send_body: bool) -> None:
-        demo: DemoServer = self.server.demo  # type: ignore[attr-defined]
+        demo = self.server.demo  # type: ignore[attr-defined]
         path = urlsplit(self.path).path
         source = demo.source_at(path)
         if source is not None:

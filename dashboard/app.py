@@ -83,6 +83,8 @@ class FlashpointApp(App[None]):
         Binding("n", "decide('rejected')", "Reject", show=False),
         Binding("escape", "clear_filters", "Clear filters", show=False),
         Binding("q", "quit", "Quit"),
+        Binding("tab", "next_panel(1)", "Next panel", show=False, priority=True),
+        Binding("shift+tab", "next_panel(-1)", "Previous panel", show=False, priority=True),
     ]
 
     def __init__(
@@ -115,6 +117,11 @@ class FlashpointApp(App[None]):
         self._scheduler: Any = None
         self.rounds_completed = 0
 
+    @property
+    def main(self):
+        """The dashboard screen, even while a modal (help, details, picker) is on top."""
+        return self.screen_stack[0] if self.screen_stack else self.screen
+
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -124,7 +131,9 @@ class FlashpointApp(App[None]):
                          id="demo-banner")
         yield FilterBar(placeholder="filter statements (enter applies, empty clears)",
                         id="filter-bar")
-        yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in PANELS), id="panel-tabs")
+        tabs = Tabs(*(Tab(label, id=f"tab-{key}") for key, label in PANELS), id="panel-tabs")
+        tabs.can_focus = False  # tab/shift+tab move between panels; the mouse still clicks
+        yield tabs
         with Container(id="panels"):
             yield StatementsPanel(max_rows=self.config.display.statements,
                                   id="statements", classes="panel")
@@ -135,12 +144,12 @@ class FlashpointApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        header = self.query_one(HeaderBar)
+        header = self.main.query_one(HeaderBar)
         header.theatre = self.config.theatre.name
         header.mode = "viewer" if self.viewer else ("demo" if self.demo else "")
         header.now = self.clock()
         self._apply_layout(self.size.width, self.size.height)
-        self.query_one("#statements-table").focus()
+        self.main.query_one("#statements-table").focus()
         self.set_interval(1.0, self._tick)
         self.load_snapshot()
         if self.viewer:
@@ -159,19 +168,19 @@ class FlashpointApp(App[None]):
 
     def _apply_layout(self, width: int, height: int) -> None:
         wide = width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
-        self.screen.set_class(wide, "-wide")
-        self.screen.set_class(not wide, "-compact")
+        self.main.set_class(wide, "-wide")
+        self.main.set_class(not wide, "-compact")
         self._show_panel(self._current_panel_id())
 
     def _current_panel_id(self) -> str:
-        tabs = self.query_one(Tabs)
+        tabs = self.main.query_one(Tabs)
         active = tabs.active or "tab-statements"
         return active.removeprefix("tab-")
 
     def _show_panel(self, panel_id: str) -> None:
         for key, _ in PANELS:
-            self.query_one(f"#{key}").set_class(key == panel_id, "-active")
-        tabs = self.query_one(Tabs)
+            self.main.query_one(f"#{key}").set_class(key == panel_id, "-active")
+        tabs = self.main.query_one(Tabs)
         if tabs.active != f"tab-{panel_id}":
             tabs.active = f"tab-{panel_id}"
 
@@ -179,7 +188,7 @@ class FlashpointApp(App[None]):
     def _tab_chosen(self, event: Tabs.TabActivated) -> None:
         panel_id = (event.tab.id or "tab-statements").removeprefix("tab-")
         self._show_panel(panel_id)
-        panel = self.query_one(f"#{panel_id}")
+        panel = self.main.query_one(f"#{panel_id}")
         if not panel.has_focus_within:
             self._focus_panel(panel)
 
@@ -188,6 +197,18 @@ class FlashpointApp(App[None]):
             (w for w in panel.query("*") if w.can_focus), None)
         if target is not None:
             target.focus()
+
+    def action_next_panel(self, step: int) -> None:
+        """Focus the next (or previous) panel; in the tabbed layout, show it too."""
+        if len(self.screen_stack) > 1 or isinstance(self.focused, FilterBar):
+            # modal screens and the filter input keep ordinary focus movement
+            (self.screen.focus_next if step > 0 else self.screen.focus_previous)()
+            return
+        order = [key for key, _ in PANELS]
+        current = order.index(self._current_panel_id())
+        target = order[(current + step) % len(order)]
+        self._show_panel(target)
+        self._focus_panel(self.main.query_one(f"#{target}"))
 
     def on_descendant_focus(self, event) -> None:
         # In the tabbed layout, tab/shift+tab moves focus to a hidden panel: show it.
@@ -201,8 +222,8 @@ class FlashpointApp(App[None]):
 
     def _tick(self) -> None:
         now = self.clock()
-        self.query_one(HeaderBar).now = now
-        self.query_one(SourcesPanel).now = now
+        self.main.query_one(HeaderBar).now = now
+        self.main.query_one(SourcesPanel).now = now
 
     def _start_scheduler(self) -> None:
         from dashboard.scheduling import make_scheduler
@@ -275,21 +296,26 @@ class FlashpointApp(App[None]):
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         """Set every widget's attributes from `snap` and announce what changed."""
+        if not self.screen_stack:  # shutting down: the widgets are gone
+            return
+        headers = self.main.query(HeaderBar)
+        if not headers:
+            return
         previous, self.snapshot = self.snapshot, snap
         now = self.clock()
-        header = self.query_one(HeaderBar)
+        header = headers.first()
         header.updated = snap.updated
         header.level = snap.escalation.level
         header.now = now
-        statements = self.query_one(StatementsPanel)
+        statements = self.main.query_one(StatementsPanel)
         statements.actors = snap.actors
         statements.statements = snap.statements
-        positions = self.query_one(PositionsPanel)
+        positions = self.main.query_one(PositionsPanel)
         positions.actors, positions.topics = snap.actors, snap.topics
         positions.positions = snap.positions
-        self.query_one(RecognitionPanel).recognition = snap.recognition
-        self.query_one(EscalationPanel).escalation = snap.escalation
-        sources = self.query_one(SourcesPanel)
+        self.main.query_one(RecognitionPanel).recognition = snap.recognition
+        self.main.query_one(EscalationPanel).escalation = snap.escalation
+        sources = self.main.query_one(SourcesPanel)
         sources.now = now
         sources.sources = snap.sources
         if previous is not None:
@@ -324,7 +350,7 @@ class FlashpointApp(App[None]):
                                       actor=self.actor_filter or None,
                                       text=self.text_filter or None)
         if older:
-            self.call_from_thread(self.query_one(StatementsPanel).append_older, older)
+            self.call_from_thread(self.main.query_one(StatementsPanel).append_older, older)
 
     @on(StatementsPanel.Selected)
     def _statement_chosen(self, message: StatementsPanel.Selected) -> None:
@@ -390,7 +416,7 @@ class FlashpointApp(App[None]):
 
     def action_filter_text(self) -> None:
         """Open the text filter."""
-        bar = self.query_one(FilterBar)
+        bar = self.main.query_one(FilterBar)
         bar.value = self.text_filter
         bar.open()
 
@@ -421,7 +447,7 @@ class FlashpointApp(App[None]):
             self._filters_changed()
 
     def _filters_changed(self) -> None:
-        positions = self.query_one(PositionsPanel)
+        positions = self.main.query_one(PositionsPanel)
         positions.actor_filter = self.actor_filter
         positions.topic_filter = self.topic_filter
         parts = []
@@ -431,7 +457,7 @@ class FlashpointApp(App[None]):
             parts.append(f"actor={self.actor_filter}")
         if self.topic_filter:
             parts.append(f"topic={self.topic_filter}")
-        self.query_one(StatementsPanel).filter_label = " ".join(parts)
+        self.main.query_one(StatementsPanel).filter_label = " ".join(parts)
         self.load_snapshot()
 
     def _selection(self) -> tuple[str, object] | None:
@@ -450,15 +476,20 @@ class FlashpointApp(App[None]):
         if chosen and chosen[0] == "statement" and chosen[1] is not None:
             self.push_screen(self.statement_details(chosen[1]))  # type: ignore[arg-type]
 
+    @on(DetailsScreen.CopyRequested)
+    def _copy_requested(self, message: DetailsScreen.CopyRequested) -> None:
+        self.copy_link(message.link)
+
     def action_copy_link(self) -> None:
         """Copy the selected statement's link with OSC 52 (http/https only)."""
         link = None
-        if isinstance(self.screen, DetailsScreen):
-            link = self.screen.link
-        else:
-            chosen = self._selection()
-            if chosen and chosen[0] == "statement" and chosen[1] is not None:
-                link = chosen[1].link  # type: ignore[union-attr]
+        chosen = self._selection()
+        if chosen and chosen[0] == "statement" and chosen[1] is not None:
+            link = chosen[1].link  # type: ignore[union-attr]
+        self.copy_link(link)
+
+    def copy_link(self, link: str | None) -> None:
+        """Copy `link` with OSC 52 when it is http(s); otherwise say why not."""
         if not link:
             self.notify("Nothing to copy: select a statement with a link.", markup=False)
             return
@@ -483,13 +514,13 @@ class FlashpointApp(App[None]):
             self.notify("Viewer: the collector owns fetching.", markup=False)
             return
         self.collector.paused = not self.collector.paused
-        self.query_one(HeaderBar).paused = self.collector.paused
+        self.main.query_one(HeaderBar).paused = self.collector.paused
         self.notify("Fetching paused." if self.collector.paused else "Fetching resumed.",
                     markup=False)
 
     def action_decide(self, status: str) -> None:
         """Confirm or reject the selected pending recognition change."""
-        self.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
+        self.main.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -30,7 +31,17 @@ class DetailsScreen(ModalScreen[None]):
     DetailsScreen { align: center middle; }
     DetailsScreen > VerticalScroll { width: 90%; height: auto; max-height: 90%; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close"),
+        Binding("c", "copy", "Copy link"),
+    ]
+
+    class CopyRequested(Message):
+        """The analyst asked to copy this screen's link; the App decides whether it may."""
+
+        def __init__(self, link: str | None) -> None:
+            self.link = link
+            super().__init__()
 
     def __init__(self, title: str, fields: list[tuple[str, object]], link: str | None = None):
         super().__init__()
@@ -41,3 +52,7 @@ class DetailsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="details-body"):
             yield Static(details_text(self.title_text, self.fields))
+
+    def action_copy(self) -> None:
+        """Ask the App to copy the link (it refuses anything but http/https)."""
+        self.post_message(self.CopyRequested(self.link))

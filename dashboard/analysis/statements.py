@@ -65,6 +65,7 @@ _VERB = re.compile(
 )
 _PASSIVE = words("is are was were be been being")
 _PRONOUN_PERSON = words("he she")
+_LOCATIVE = words("in at from near to")
 _PRONOUN_OBJECT = words("him her")
 _ORG_NOUNS = words(
     "mission alliance force organisation organization bloc commission council peacekeepers"
@@ -86,7 +87,7 @@ _NOT_NAME = words(
 )
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _ADVERBIAL = re.compile(
-    r"^(?:,\s*)?(?:(?:on|late on|early on|earlier on) (?:monday|tuesday|wednesday|thursday|"
+    r"(?:,\s*)?(?:(?:on|late on|early on|earlier on) (?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|\w+ \d{1,2}|\d{1,2} \w+)|in a (?:statement|post on \w+|"
     r"written statement|video address|televised address)|in an interview(?: with \w+)?|"
     r"at a (?:press|news) conference|at a briefing|to reporters|to journalists|"
@@ -407,11 +408,29 @@ def _speaker_before(
         )
         if actor:
             return _Speaker(matcher.display_name(actor), actor, vs, vs, False)
-    if window:
-        last = window[-1]
-        gap = sentence[last.end : vs]
-        if "," not in gap and len(gap.split()) <= 1:
-            return _from_mention(last, matcher)
+    return _actor_subject(sentence, folded, window, vs, matcher)
+
+
+def _actor_subject(
+    sentence: str, folded: str, window: list[Mention], vs: int, matcher: ActorMatcher
+) -> _Speaker | None:
+    """An actor right before the verb: "Serbia notes", "the U.S. Embassy in Pristina said".
+
+    A name after "in"/"at"/"from" is a place, not the speaker; an institution noun and a
+    place may stand between the actor and the verb, nothing else (and no comma).
+    """
+    for m in reversed(window):
+        before = folded[max(0, m.start - 6) : m.start].split()
+        if before and before[-1] in _LOCATIVE:
+            continue
+        gap = folded[m.end : vs]
+        if "," in gap:
+            return None
+        tokens = gap.split()
+        core = next((tokens[:k] for k, t in enumerate(tokens) if t in _LOCATIVE), tokens)
+        if len(core) <= 1 and len(tokens) <= 6:
+            return _from_mention(m, matcher)
+        return None
     return None
 
 

@@ -283,6 +283,8 @@ class DemoServer:
         self._clock = clock
         self._sources = {s.id: s for s in (sources or load_demo_sources())}
         self._by_path = {s.path: s for s in self._sources.values()}
+        if len(self._by_path) != len(self._sources):
+            raise ValueError("two demo sources share a path (at most one GDELT source)")
         self._articles = {i.slug: (s, i) for s in self._sources.values() for i in s.items}
         self._offsets = {s.id: [i.offset for i in s.items] for s in self._sources.values()}
         self._started: float | None = None

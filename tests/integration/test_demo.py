@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.config import Config, Source
 from dashboard.demo import ITEMS_FILE, DemoServer, demo_config, load_demo_sources
-from dashboard.fetching.parse import parse_feed
+from dashboard.fetching import Fetched, NotModified, make_client, parse_feed, retrieve
 from dashboard.models import ParsedItem
 
 START = 1_750_000_000.25  # any epoch second; the fraction checks the whole-second epoch
@@ -48,7 +48,7 @@ def server(clock: FakeClock) -> Iterator[DemoServer]:
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     # one client for the module: building its TLS context costs ~0.1 s
-    with httpx.Client(timeout=5) as http:
+    with httpx.Client(timeout=5, trust_env=False) as http:  # loopback: never via a proxy
         yield http
 
 
@@ -176,6 +176,20 @@ def test_unchanged_feed_answers_304_and_new_items_change_the_etag(server, clock,
     assert changed.headers["ETag"] != etag
     assert len(parse_feed(changed.content, kind="rss")) > len(parse_feed(first.content,
                                                                          kind="rss"))
+
+
+async def test_product_fetcher_reads_every_source_then_gets_304(server, clock):
+    """The path the demo really takes: the product's client and retrieve()."""
+    clock.at(200)
+    config = demo_config(Config(), server, "unused.json")
+    async with make_client(config.fetch) as http:
+        for source in config.sources:
+            first = await retrieve(source, client=http, fetch=config.fetch)
+            assert isinstance(first, Fetched), source.id
+            assert parse_feed(first.body, kind=source.kind, content_type=first.content_type)
+            second = await retrieve(source, client=http, fetch=config.fetch, etag=first.etag,
+                                    last_modified=first.last_modified)
+            assert isinstance(second, NotModified), source.id
 
 
 def test_stop_frees_the_port(clock, client):

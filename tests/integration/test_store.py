@@ -1,0 +1,361 @@
+"""The TinyDB store on real files: round trips, dedupe, one write per round, retention,
+corrupt files, readers, the writer lock and write failures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+import pytest
+
+from dashboard.models import (
+    Analysis,
+    CueHit,
+    HistoryPoint,
+    Item,
+    RecognitionEvent,
+    SourceHealth,
+    StanceEvidence,
+    Statement,
+)
+from dashboard.storage import Round, StoreError, StoreLocked, open_store, writer_holder
+from dashboard.storage import atomic, tinydb_store
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
+
+
+def make_item(n: int, when: datetime = NOW, source: str = "src") -> Item:
+    return Item(f"item-{n}", source, f"title {n}", f"summary {n}", f"https://e/{n}", when,
+                when + timedelta(minutes=5))
+
+
+def make_analysis(item: Item, actor: str = "serbia") -> Analysis:
+    t = item.when
+    common = {"item_id": item.id, "source_id": item.source_id, "time": t}
+    return Analysis(
+        statements=(Statement("Speaker", actor, "direct", f"words {item.id}",
+                              f"Speaker said words {item.id}.", link=item.link, **common),),
+        stances=(StanceEvidence(actor, "topic", "oppose", "sentence", **common),),
+        recognition_events=(RecognitionEvent("GRC", "recognized", "sentence", **common),),
+        cues=(CueHit("troops", 2.0, "sentence", **common),),
+    )
+
+
+def make_round(items: list[Item], finished: datetime = NOW, **kw) -> Round:
+    return Round(finished=finished, items=items,
+                 analyses={i.id: make_analysis(i) for i in items}, **kw)
+
+
+def run_python(code: str, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "store.json"
+
+
+def test_every_value_survives_a_reopen(path):
+    items = [make_item(n, NOW - timedelta(hours=n)) for n in range(3)]
+    health = SourceHealth("src", "ok", NOW, NOW, None, NOW + timedelta(minutes=15), 3, 0,
+                          '"e"', "lm")
+    store = open_store(path)  # the missing directory is created for writers
+    assert store.commit_round(make_round(items, health=[health],
+                                         history=HistoryPoint(NOW, 12.5))) == 3
+    store.close()
+
+    again = open_store(path, readonly=True)
+    assert again.items() == items  # newest first
+    assert again.item(items[1].id) == items[1]
+    assert again.health() == {"src": health}
+    assert again.history() == [HistoryPoint(NOW, 12.5)]
+    analyses = [make_analysis(i) for i in items]
+    assert again.statements() == [a.statements[0] for a in analyses]
+    assert again.stance_evidence() == [a.stances[0] for a in reversed(analyses)]
+    assert again.recognition_events() == [a.recognition_events[0] for a in reversed(analyses)]
+    assert again.cue_hits() == [a.cues[0] for a in reversed(analyses)]
+    assert again.item_count() == 3
+
+
+def test_dedupe_across_rounds_and_within_a_round(path):
+    store = open_store(path)
+    first = [make_item(n) for n in range(5)]
+    assert store.commit_round(make_round(first)) == 5
+    second = [*first[3:], make_item(5), make_item(5)]
+    assert store.known_ids(i.id for i in second) == {"item-3", "item-4"}
+    assert store.commit_round(make_round(second)) == 1
+    store.close()
+
+    reopened = open_store(path)
+    assert reopened.item_count() == 6
+    assert reopened.commit_round(make_round(first)) == 0
+    assert len(reopened.statements(limit=100)) == 6  # no analysis stored twice
+    assert len(reopened.cue_hits()) == 6
+    reopened.close()
+
+
+def test_one_atomic_write_per_round(path, monkeypatch):
+    store = open_store(path)
+    replaced: list[str] = []
+    real_replace = os.replace
+
+    def counting_replace(src, dst):
+        replaced.append(str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", counting_replace)
+    for n in range(3):
+        before = path.stat().st_ino if path.exists() else None
+        items = [make_item(100 * n + k) for k in range(50)]
+        store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
+                                      history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
+        assert replaced == [str(path)] * (n + 1)
+        assert path.stat().st_ino != before  # a new file replaced the old one
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    store.close()
+
+
+def test_file_changes_once_per_commit_and_never_between(path):
+    store = open_store(path)
+    inodes = []
+    for n in range(4):
+        store.commit_round(make_round([make_item(n)]))
+        st = path.stat()
+        inodes.append((st.st_ino, st.st_mtime_ns))
+        store.items(), store.statements(), store.health()  # reads never write
+        st = path.stat()
+        assert (st.st_ino, st.st_mtime_ns) == inodes[-1]
+    assert len(set(inodes)) == 4
+    store.close()
+
+
+def test_retention_moves_old_items_to_monthly_archives_and_keeps_them_deduped(path):
+    store = open_store(path, retention_days=30)
+    old = [make_item(n, NOW - timedelta(days=40 + n * 20)) for n in range(3)]
+    fresh = [make_item(10 + n, NOW - timedelta(days=n)) for n in range(2)]
+    assert store.commit_round(make_round(old + fresh)) == 5
+    assert {i.id for i in store.items()} == {i.id for i in fresh}
+    assert store.item_count() == 5
+    store.close()
+
+    archive = path.parent / "store.archive"
+    months = {p.name for p in archive.glob("20*.json")}
+    assert months == {f"{i.when:%Y-%m}.json" for i in old}
+    archived = {}
+    for month in months:
+        archived.update(orjson.loads((archive / month).read_bytes())["items"])
+    assert set(archived) == {i.id for i in old}
+    hot = orjson.loads(path.read_bytes())
+    assert {d["id"] for d in hot["items"].values()} == {i.id for i in fresh}
+    assert len(hot["statements"]) == 5  # derived rows stay in the hot file
+
+    reopened = open_store(path, retention_days=30)
+    assert reopened.known_ids(i.id for i in old) == {i.id for i in old}
+    assert reopened.commit_round(make_round(old)) == 0
+    assert reopened.item_count() == 5
+    assert len(reopened.statements(limit=100)) == 5
+    reopened.close()
+
+
+def test_history_is_bounded(path, monkeypatch):
+    monkeypatch.setattr(tinydb_store, "HISTORY_LIMIT", 5)
+    store = open_store(path)
+    for n in range(8):
+        store.commit_round(Round(finished=NOW, history=HistoryPoint(NOW + timedelta(n), n)))
+    assert [p.score for p in store.history()] == [3, 4, 5, 6, 7]
+    assert [p.score for p in store.history(limit=2)] == [6, 7]
+    store.close()
+
+
+def test_health_is_replaced_per_source(path):
+    store = open_store(path)
+    store.commit_round(Round(NOW, health=[SourceHealth("a", "ok"), SourceHealth("b", "error")]))
+    store.commit_round(Round(NOW, health=[SourceHealth("b", "ok", failures=0, items=2)]))
+    store.close()
+    assert open_store(path, readonly=True).health() == {
+        "a": SourceHealth("a", "ok"), "b": SourceHealth("b", "ok", items=2)}
+
+
+def test_statement_queries_page_and_filter(path):
+    store = open_store(path)
+    items = [make_item(n, NOW - timedelta(hours=n)) for n in range(10)]
+    analyses = {i.id: make_analysis(i, "serbia" if n % 2 else "kosovo")
+                for n, i in enumerate(items)}
+    store.commit_round(Round(NOW, items=items, analyses=analyses))
+    page1 = store.statements(limit=4)
+    assert [s.item_id for s in page1] == [i.id for i in items[:4]]
+    page2 = store.statements(limit=4, before=page1[-1].time)
+    assert [s.item_id for s in page2] == [i.id for i in items[4:8]]
+    assert {s.actor for s in store.statements(actor="kosovo")} == {"kosovo"}
+    assert [s.item_id for s in store.statements(text="WORDS ITEM-3")] == ["item-3"]
+    assert len(store.cue_hits(since=NOW - timedelta(hours=2))) == 3
+    store.close()
+
+
+def test_recognition_decision_is_written_at_once_and_survives_reanalysis(path):
+    store = open_store(path)
+    store.commit_round(make_round([make_item(1)]))
+    reader = open_store(path, readonly=True)
+    store.set_recognition_status("GRC:recognized", "confirmed")
+    assert reader.reload_if_changed()
+    assert [e.status for e in reader.recognition_events()] == ["confirmed"]
+
+    item = make_item(1)
+    store.replace_analyses({item.id: make_analysis(item, actor="usa")})
+    assert [s.actor for s in store.statements()] == ["usa"]
+    assert [e.status for e in store.recognition_events()] == ["confirmed"]
+    store.commit_round(make_round([make_item(2)]))  # a new report of a decided key
+    assert [e.status for e in store.recognition_events()] == ["confirmed", "confirmed"]
+    store.close()
+
+
+def test_reader_sees_complete_data_and_reloads_after_a_commit(path):
+    writer = open_store(path)
+    writer.commit_round(make_round([make_item(1)]))
+    reader = open_store(path, readonly=True)
+    assert reader.item_count() == 1
+    assert not reader.reload_if_changed()
+    writer.commit_round(make_round([make_item(2), make_item(3)]))
+    assert reader.item_count() == 1  # until it reloads
+    assert reader.reload_if_changed()
+    assert reader.item_count() == 3
+    assert not reader.reload_if_changed()
+    with pytest.raises(StoreError, match="read-only"):
+        reader.commit_round(make_round([make_item(4)]))
+    writer.close()
+
+
+def test_reader_of_a_missing_store_is_empty_and_creates_nothing(tmp_path):
+    path = tmp_path / "nowhere" / "store.json"
+    reader = open_store(path, readonly=True)
+    assert reader.item_count() == 0 and reader.items() == []
+    assert not path.parent.exists()
+
+
+CORRUPT = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "list": lambda good: b"[1, 2, 3]",
+    "tinydb-default": lambda good: b'{"_default": {"1": {"a": 1}}}',
+    "newer-format": lambda good: good.replace(b'"format":1', b'"format":99'),
+    "items-not-documents": lambda good: good.replace(b'"items":{', b'"items":{"9":5,'),
+}
+
+
+@pytest.mark.parametrize("kind", CORRUPT)
+def test_a_file_that_does_not_load_is_moved_aside_never_overwritten(path, kind):
+    store = open_store(path)
+    store.commit_round(make_round([make_item(1)]))
+    store.close()
+    bad = CORRUPT[kind](path.read_bytes())
+    path.write_bytes(bad)
+
+    with pytest.raises(StoreError) as reader_error:
+        open_store(path, readonly=True)
+    assert "Start a writer" in str(reader_error.value)
+    assert path.read_bytes() == bad  # a reader moves nothing
+
+    with pytest.raises(StoreError) as writer_error:
+        open_store(path)
+    backups = list(path.parent.glob("store.json.corrupt-*"))
+    assert len(backups) == 1
+    assert str(backups[0]) in str(writer_error.value)
+    assert backups[0].read_bytes() == bad
+    if kind == "newer-format":
+        assert "newer Flashpoint" in str(writer_error.value)
+    assert writer_holder(path) is None  # the failed writer released its lock
+
+    fresh = open_store(path)
+    assert fresh.item_count() == 0
+    assert fresh.commit_round(make_round([make_item(1)])) == 1
+    fresh.close()
+
+
+def test_an_older_format_is_migrated(path, monkeypatch):
+    store = open_store(path)
+    store.commit_round(make_round([make_item(1)]))
+    store.close()
+
+    def v1_to_v2(tables):
+        for doc in tables["items"].values():
+            doc["title"] = doc["title"].upper()
+        return tables
+
+    monkeypatch.setattr(tinydb_store, "FORMAT", 2)
+    monkeypatch.setattr(tinydb_store, "MIGRATIONS", {1: v1_to_v2})
+    migrated = open_store(path)
+    assert migrated.items()[0].title == "TITLE 1"
+    migrated.commit_round(Round(NOW))
+    migrated.close()
+    assert b'"format":2' in path.read_bytes()
+
+
+def test_second_writer_is_refused_naming_the_holder(path):
+    holder = run_python(f"""
+        import sys
+        from dashboard.storage import open_store
+        store = open_store({str(path)!r})
+        print("ready", flush=True)
+        sys.stdin.read()
+        store.close()
+    """, stdin=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLocked) as refused:
+            open_store(path)
+        message = str(refused.value)
+        assert f"pid {holder.pid} on " in message and "-c" in message
+        assert refused.value.holder == writer_holder(path)
+        reader = open_store(path, readonly=True)  # readers need no lock
+        assert reader.item_count() == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert writer_holder(path) is None  # the kernel released the dead holder's lock
+    open_store(path).close()
+
+
+def test_missing_directory_that_cannot_be_created_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot create the directory for .*a-file"):
+        open_store(blocker / "store.json")
+
+
+def test_a_failed_write_leaves_the_previous_file_intact(path):
+    # RLIMIT_FSIZE makes the kernel refuse the big write (EFBIG), even for root.
+    proc = run_python(f"""
+        import resource, signal
+        from datetime import datetime, UTC
+        from dashboard.models import Item
+        from dashboard.storage import Round, StoreError, open_store
+        now = datetime.now(UTC)
+        def items(a, b):
+            return [Item(f"i{{n}}", "s", "t" * 500, "", None, None, now) for n in range(a, b)]
+        store = open_store({str(path)!r})
+        store.commit_round(Round(now, items=items(0, 2)))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        limit = {path!r}.stat().st_size + 100
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        try:
+            store.commit_round(Round(now, items=items(2, 50)))
+        except StoreError as exc:
+            print(exc)
+        print(store.item_count())
+    """.replace("PosixPath(", "__import__('pathlib').Path("))
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    message, count = out.strip().splitlines()
+    assert message.startswith(f"cannot write {path}: File too large")
+    assert message.endswith("the previous file is intact")
+    assert count == "2"  # memory went back to what the file holds
+    reader = open_store(path, readonly=True)
+    assert {i.id for i in reader.items()} == {"i0", "i1"}
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]

@@ -27,14 +27,15 @@ import logging
 import os
 import signal
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import httpx
 import orjson
+from filelock import FileLock
 
 from dashboard import config as cfg
 from dashboard.analysis.text import fold
@@ -247,6 +248,8 @@ class AlertState:
 
     Persisted as a small JSON file (`save()` writes it atomically). A missing or unreadable
     file starts an empty state (logged): losing it risks a repeated alert, not a crash.
+    `mute`/`unmute` and `transaction()` reload and save under a lock file, so a viewer
+    muting an alert does not race the collector that fires them.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, max_keys: int = MAX_KEYS):
@@ -277,6 +280,19 @@ class AlertState:
         state._trim()
         return state
 
+    def _replace_with(self, other: AlertState) -> None:
+        self.fired, self.last_fired = other.fired, other.last_fired
+        self.suppressed, self.muted = other.suppressed, other.muted
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[AlertState]:
+        """Lock the file, reload it, yield self and save on success (blocking: use a thread)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(self.path.with_name(self.path.name + ".lock"), timeout=30):
+            self._replace_with(AlertState.load(self.path, max_keys=self.max_keys))
+            yield self
+            self.save()
+
     def save(self) -> None:
         """Write the state atomically (temp file, fsync, os.replace)."""
         data = {
@@ -293,13 +309,13 @@ class AlertState:
 
     def mute(self, alert_id: str) -> None:
         """Mute an alert until `unmute` (persisted)."""
-        self.muted.add(alert_id)
-        self.save()
+        with self.transaction():
+            self.muted.add(alert_id)
 
     def unmute(self, alert_id: str) -> None:
         """Let a muted alert fire again (persisted)."""
-        self.muted.discard(alert_id)
-        self.save()
+        with self.transaction():
+            self.muted.discard(alert_id)
 
     def is_muted(self, alert_id: str) -> bool:
         """True when the alert was muted at runtime."""
@@ -464,25 +480,18 @@ class AlertEngine:
         """Fire what changed between two snapshots; returns the events that fired.
 
         `new_statements` defaults to the statements `after` shows and `before` did not.
-        `now` defaults to `after.updated`. Sink failures are logged, never raised.
+        `now` (the wall clock by default) times the events and the cooldowns. Sink
+        failures are logged, never raised.
         """
         if not self.alerts:
             return []
         if new_statements is None:
             new_statements = added_statements(before, after)
-        when = now or after.updated
-        if when is None:
-            raise ValueError("after_round needs `now` when the snapshot has no `updated`")
-        fired = []
-        for event in evaluate(
+        when = now or datetime.now(UTC)
+        events = evaluate(
             list(self.alerts.values()), before, after, new_statements=new_statements, now=when
-        ):
-            admitted = self.state.admit(
-                event, cooldown=self.alerts[event.alert].cooldown, now=when
-            )
-            if admitted is not None:
-                fired.append(admitted)
-        await asyncio.to_thread(self.state.save)
+        )
+        fired = await asyncio.to_thread(self._admit, events, when)
         for event in fired:
             log.info("alert %s fired: %s", event.alert, event.key)
         results = await asyncio.gather(
@@ -492,6 +501,13 @@ class AlertEngine:
             for outcome in outcomes:
                 log.info("alert %s: %s", event.alert, outcome)
         return fired
+
+    def _admit(self, events: list[AlertEvent], now: datetime) -> list[AlertEvent]:
+        with self.state.transaction() as state:
+            admitted = (
+                state.admit(e, cooldown=self.alerts[e.alert].cooldown, now=now) for e in events
+            )
+            return [e for e in admitted if e is not None]
 
 
 __all__ = [

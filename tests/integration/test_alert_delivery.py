@@ -14,7 +14,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dashboard.alerts import AlertDispatcher, AlertEngine, AlertEvent, make_alert_client
+from dashboard.alerts import (
+    AlertDispatcher,
+    AlertEngine,
+    AlertEvent,
+    AlertState,
+    make_alert_client,
+)
 from dashboard.config import Alert, Config
 from dashboard.models import Escalation, Recognition, Snapshot, Statement
 
@@ -154,11 +160,14 @@ async def test_cooldown_suppresses_a_second_event_then_reports_the_count(
     engine = AlertEngine(cfg, tmp_path / "s.json", client)
     t1, t2, t3 = T0 + timedelta(minutes=5), T0 + timedelta(minutes=10), T0 + timedelta(hours=2)
 
-    assert len(await engine.after_round(snap("tense", T0), snap("elevated", T0))) == 1
-    assert await engine.after_round(snap("elevated", t1), snap("high", t1)) == []
+    def round_at(when, old, new):
+        return engine.after_round(snap(old, when), snap(new, when), now=when)
+
+    assert len(await round_at(T0, "tense", "elevated")) == 1
+    assert await round_at(t1, "elevated", "high") == []
     assert len(receiver.bodies) == 1
-    assert await engine.after_round(snap("high", t2), snap("elevated", t2)) == []
-    [late] = await engine.after_round(snap("elevated", t3), snap("high", t3))
+    assert await round_at(t2, "high", "elevated") == []
+    [late] = await round_at(t3, "elevated", "high")
     assert late.detail["suppressed"] == 2
     assert receiver.events()[-1]["detail"]["suppressed"] == 2
 
@@ -170,11 +179,12 @@ async def test_muted_alerts_never_fire(tmp_path, receiver, recorder, client):
         Alert(id="quiet", on="level", command=argv, webhook=receiver.url, mute=True),
     )
     engine = AlertEngine(cfg, tmp_path / "s.json", client)
-    engine.state.mute("loud")
+    viewer = AlertState.load(tmp_path / "s.json")  # e.g. the TUI, muting from another process
+    viewer.mute("loud")
     assert await engine.after_round(snap("calm", T0), snap("critical", T0)) == []
     assert received(out) == [] and receiver.bodies == []
 
-    engine.state.unmute("loud")
+    viewer.unmute("loud")
     t1 = T0 + timedelta(minutes=1)
     fired = await engine.after_round(snap("calm", t1), snap("critical", t1))
     assert [e.alert for e in fired] == ["loud"]

@@ -23,8 +23,15 @@ from dashboard.models import (
     StanceEvidence,
     Statement,
 )
-from dashboard.storage import Round, StoreError, StoreLocked, open_store, writer_holder
-from dashboard.storage import atomic, tinydb_store
+from dashboard.storage import (
+    Round,
+    StoreError,
+    StoreLocked,
+    atomic,
+    open_store,
+    tinydb_store,
+    writer_holder,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
@@ -325,7 +332,7 @@ def test_second_writer_is_refused_naming_the_holder(path):
 def test_missing_directory_that_cannot_be_created_is_a_clear_error(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    with pytest.raises(StoreError, match="cannot create the directory for .*a-file"):
+    with pytest.raises(StoreError, match=r"cannot create the directory for .*a-file"):
         open_store(blocker / "store.json")
 
 

@@ -1,0 +1,120 @@
+"""The escalation indicator: cue phrases found in text, weighed, decayed and saturated.
+
+`find_cues` reads one sentence; `score` turns hits into 0..100 at a given instant;
+`compute` adds the level, the trend and the drivers. The clock is always passed in, so
+the same hits give the same indicator.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from dashboard.analysis.phrases import PhraseSet
+from dashboard.analysis.text import fold, is_negated
+from dashboard.config import Cue, Thresholds
+from dashboard.config import Escalation as EscalationConfig
+from dashboard.models import LEVELS, CueHit, Driver, Escalation, HistoryPoint, Level, Trend
+
+DRIVERS = 10  # how many drivers the indicator lists
+
+# A negation after the phrase: "a military clash cannot be allowed", "war was averted".
+_NEGATED_AFTER = re.compile(
+    r"\s+(?:(?:can ?not|can't|must not|mustn't|will not|won't|should not|shouldn't)"
+    r"\s+(?:be\s+)?(?:allowed|permitted|tolerated|happen|repeated)"
+    r"|(?:was|were|has been|have been|had been)\s+(?:averted|avoided|prevented|ruled out)"
+    r"|(?:is|are|was|were|isn't|aren't|wasn't|weren't)\s+(?:not\s+)?(?:an option|reported))"
+)
+
+_SETS: dict[tuple[Cue, ...], tuple[PhraseSet, dict[str, float]]] = {}
+
+
+def _compiled(cues: Sequence[Cue]) -> tuple[PhraseSet, dict[str, float]]:
+    key = tuple(cues)
+    if key not in _SETS:
+        if len(_SETS) > 8:
+            _SETS.clear()
+        _SETS[key] = (PhraseSet((c.id, c.phrases) for c in cues), {c.id: c.weight for c in cues})
+    return _SETS[key]
+
+
+def find_cues(sentence: str, cues: Sequence[Cue]) -> list[CueHit]:
+    """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
+    phrases, weights = _compiled(cues)
+    folded = fold(sentence)
+    hits: dict[str, CueHit] = {}
+    for m in phrases.finditer(folded):
+        if m.key in hits or is_negated(folded, m.start, m.end):
+            continue
+        if _NEGATED_AFTER.match(folded, m.end):
+            continue
+        hits[m.key] = CueHit(m.key, weights[m.key], sentence)
+    return list(hits.values())
+
+
+def contribution(hit: CueHit, at: datetime, half_life: float) -> float:
+    """What a hit adds at `at`: weight × credibility, halved every `half_life` seconds.
+
+    A hit without a time, or dated after `at` (clock skew), counts as happening at `at`.
+    """
+    age = (at - hit.time).total_seconds() if hit.time else 0.0
+    return hit.weight * hit.credibility * 0.5 ** (max(0.0, age) / half_life)
+
+
+def saturate(weight: float, scale: float) -> float:
+    """0..100 from a net weight: 100·(1 − exp(−max(0, w)/scale))."""
+    return 100.0 * (1.0 - math.exp(-max(0.0, weight) / scale))
+
+
+def score(hits: Iterable[CueHit], now: datetime, *, half_life: float, scale: float) -> float:
+    """The escalation score (0..100) of the hits at `now`: escalatory minus de-escalatory."""
+    return saturate(sum(contribution(h, now, half_life) for h in hits), scale)
+
+
+def level(value: float, thresholds: Thresholds) -> Level:
+    """The level whose threshold the score has reached."""
+    bounds = (thresholds.tense, thresholds.elevated, thresholds.high, thresholds.critical)
+    reached: Level = "calm"
+    for name, bound in zip(LEVELS[1:], bounds, strict=True):
+        if value >= bound:
+            reached = name
+    return reached
+
+
+def trend(now_score: float, past_score: float, margin: float) -> Trend:
+    """'rising' or 'falling' when the score moved by at least `margin`, else 'steady'."""
+    delta = now_score - past_score
+    if delta == 0 or abs(delta) < margin:
+        return "steady"
+    return "rising" if delta > 0 else "falling"
+
+
+def compute(
+    hits: Sequence[CueHit],
+    now: datetime,
+    history: Iterable[HistoryPoint],
+    cfg: EscalationConfig,
+) -> Escalation:
+    """The indicator at `now`: score, level, trend against `cfg.window` ago, drivers.
+
+    The past score is recomputed from the hits known at that instant (those dated no
+    later than it), so the trend does not depend on how often rounds ran. Drivers are the
+    hits with the largest contribution now, whichever their sign.
+    """
+    now_score = score(hits, now, half_life=cfg.half_life, scale=cfg.scale)
+    past = now - timedelta(seconds=cfg.window)
+    earlier = [h for h in hits if h.time is not None and h.time <= past]
+    past_score = score(earlier, past, half_life=cfg.half_life, scale=cfg.scale)
+    drivers = sorted(
+        (Driver(h, contribution(h, now, cfg.half_life)) for h in hits),
+        key=lambda d: (-abs(d.contribution), d.hit.cue, d.hit.evidence),
+    )[:DRIVERS]
+    return Escalation(
+        score=now_score,
+        level=level(now_score, cfg.thresholds),
+        trend=trend(now_score, past_score, cfg.trend_margin),
+        drivers=tuple(drivers),
+        history=tuple(history),
+    )

@@ -107,7 +107,8 @@ def _parse_xml_feed(body: bytes, content_type: str) -> list[ParsedItem]:
             resolve_relative_uris=False,  # links are kept as given; nothing is resolved
             sanitize_html=False,  # we keep no HTML at all: textclean reduces it to text
         )
-    items = [i for i in map(_from_entry, parsed.entries) if i is not None]
+        # inside the block too: reading a missing *_parsed key warns about a fallback
+        items = [i for i in map(_from_entry, parsed.entries) if i is not None]
     if items or parsed.get("version"):
         return items
     raise ParseError(_not_a_feed(body, content_type, parsed))

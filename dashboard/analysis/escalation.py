@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from dashboard.analysis.phrases import PhraseSet
-from dashboard.analysis.text import fold, is_negated
+from dashboard.analysis.phrases import PhraseSet, negated
+from dashboard.analysis.text import fold
 from dashboard.config import Cue, Thresholds
 from dashboard.config import Escalation as EscalationConfig
 from dashboard.models import LEVELS, CueHit, Driver, Escalation, HistoryPoint, Level, Trend
@@ -46,7 +46,7 @@ def find_cues(sentence: str, cues: Sequence[Cue]) -> list[CueHit]:
     folded = fold(sentence)
     hits: dict[str, CueHit] = {}
     for m in phrases.finditer(folded):
-        if m.key in hits or is_negated(folded, m.start, m.end):
+        if m.key in hits or negated(folded, m.start, m.end):
             continue
         if _NEGATED_AFTER.match(folded, m.end):
             continue

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from dashboard.analysis.text import fold
+from dashboard.analysis.text import fold, is_negated
 
 GAP = 8  # the most words a lone `*` skips
 _GAP_RE = rf"(?:\s+[^\s.;:!?]+){{0,{GAP}}}?"
@@ -66,3 +66,17 @@ class PhraseSet:
         for m in self._regex.finditer(folded):
             index = int(m.lastgroup[1:])  # type: ignore[index]
             yield PhraseMatch(self._keys[index], m.start(), m.end())
+
+
+# Words that open a new clause: a negation before them does not reach past them
+# ("a clash cannot be allowed, but steps towards war have been taken").
+_CLAUSE_OPENERS = re.compile(r"(?<!\w)(?:but|however|yet|although|though|whereas|while)(?!\w)")
+
+
+def negated(folded: str, start: int, end: int) -> bool:
+    """text.is_negated, with the look-back cut at the last clause opener before `start`."""
+    lookback = max(0, start - 60)
+    cut = lookback
+    for m in _CLAUSE_OPENERS.finditer(folded, lookback, start):
+        cut = m.end()
+    return is_negated(folded[cut:end], start - cut, end - cut)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from dashboard.analysis.ledger import Bloc, SeriesDef
-from dashboard.analysis.phrases import PhraseSet
-from dashboard.analysis.text import fold, fold_with_offsets, is_negated, words
+from dashboard.analysis.phrases import PhraseSet, negated
+from dashboard.analysis.text import fold, fold_with_offsets, words
 from dashboard.models import (
     BlocCount,
     LedgerRow,
@@ -108,10 +108,10 @@ class RecognitionDetector:
 
     @staticmethod
     def _change(folded: str, verb: re.Match[str]) -> RecognitionChange | None:
-        negated = is_negated(folded, verb.start(), verb.end())
+        denied = negated(folded, verb.start(), verb.end())
         if verb.group("wd"):
-            return None if negated else "withdrawn"
-        if negated:
+            return None if denied else "withdrawn"
+        if denied:
             return "not_recognized"
         before = _WORD.findall(folded[max(0, verb.start() - 40):verb.start()])[-3:]
         if any(w in _MODALS for w in before):

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from dashboard.analysis.actors import Mention
-from dashboard.analysis.phrases import PhraseMatch, PhraseSet
-from dashboard.analysis.text import fold, is_negated, words
+from dashboard.analysis.phrases import PhraseMatch, PhraseSet, negated
+from dashboard.analysis.text import fold, words
 from dashboard.config import Topic
 from dashboard.models import Stance, StanceEvidence
 
@@ -125,9 +125,9 @@ def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[Sta
         stance: Stance | None
         if cue is not None:
             stance = cue.key  # type: ignore[assignment]
-            if is_negated(folded, cue.start, cue.end):
+            if negated(folded, cue.start, cue.end):
                 stance = _FLIP[cue.key]
-        elif is_negated(folded, topic.start, topic.end):
+        elif negated(folded, topic.start, topic.end):
             stance = "oppose"
         else:
             stance = None

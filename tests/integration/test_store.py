@@ -169,6 +169,10 @@ def test_retention_moves_old_items_to_monthly_archives_and_keeps_them_deduped(pa
     assert reopened.commit_round(make_round(old)) == 0
     assert reopened.item_count() == 5
     assert len(reopened.statements(limit=100)) == 5
+    # new documents after removals and a reload must not reuse (overwrite) a stored id
+    assert reopened.commit_round(make_round([make_item(98), make_item(99)])) == 2
+    assert {i.id for i in reopened.items()} == {i.id for i in fresh} | {"item-98", "item-99"}
+    assert len(reopened.statements(limit=100)) == 7
     reopened.close()
 
 

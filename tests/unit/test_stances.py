@@ -1,0 +1,127 @@
+"""Stances: generic English cues around configured topic phrases, and subject actors."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from dashboard.analysis.actors import ActorMatcher
+from dashboard.analysis.stances import find_stances, subject_actors
+from dashboard.analysis.statements import extract_statements
+from dashboard.analysis.text import split_paragraphs, split_sentences
+from dashboard.config import Actor, Topic
+
+SEED = Path("/work/shared/samples/kfor-request.txt")
+ACTORS_TOML = Path(__file__).parents[1] / "data" / "actors.toml"
+
+TOPICS = (
+    Topic(id="forces", label="Forces return",
+          phrases=["return of * Serbian troops", "return of * Serbian forces",
+                   "return of * Serbian army", "return of police and military forces",
+                   "send * security forces"]),
+    Topic(id="independence", label="Independence",
+          phrases=["independence of Kosovo", "Kosovo's independence", "recogni* Kosovo"]),
+    Topic(id="asm", label="Association", phrases=["Association of Serb Municipalities"]),
+    Topic(id="dialogue", label="Dialogue", phrases=["Brussels dialogue"]),
+    Topic(id="police", label="Police in the north",
+          phrases=["presence of the Kosovo police"]),
+)
+
+
+def stances(sentence: str) -> dict[str, str]:
+    return {e.topic: e.stance for e in find_stances(sentence, "x", TOPICS)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Washington is categorically against the return of Serbian forces to Kosovo.",
+         {"forces": "oppose"}),
+        ("Pristina will not allow the return of Serbian troops.", {"forces": "oppose"}),
+        ("Belgrade submitted a request for the return of up to a thousand Serbian troops.",
+         {"forces": "support"}),
+        ("He plans to demand the return of Serbian troops to Kosovo.", {"forces": "support"}),
+        ("Kurti rejects the Association of Serb Municipalities.", {"asm": "oppose"}),
+        ("Serbia supports the return of Serbian forces only if KFOR agrees.",
+         {"forces": "conditional"}),
+        ("Forces could go back provided that the return of Serbian troops is agreed.",
+         {"forces": "conditional"}),
+        ("Spain did not recognize Kosovo.", {"independence": "oppose"}),
+        ("Spain refuses to recognise Kosovo.", {"independence": "oppose"}),
+        ("Kenya has recognised the independence of Kosovo.", {"independence": "support"}),
+        ("The return of Serbian troops is unacceptable.", {"forces": "oppose"}),
+        ("There will be no return of Serbian troops.", {"forces": "oppose"}),
+        ("KFOR received a request for the return of Serbian troops.", {"forces": "neutral"}),
+        ("Kurti rejects the Association of Serb Municipalities but backs the Brussels dialogue.",
+         {"asm": "oppose", "dialogue": "support"}),
+        ("The return of Serbian troops was discussed.", {}),
+        ("Nothing about any topic here, and we strongly oppose it.", {}),
+        ("SERBIA IS AGAINST THE RETURN OF SERBIAN FORCES.", {"forces": "oppose"}),
+    ],
+)
+def test_find_stances(sentence: str, expected: dict[str, str]) -> None:
+    assert stances(sentence) == expected
+
+
+def test_a_cue_governs_only_the_nearest_topic() -> None:
+    # "needs to" is about sending forces, not about the police presence that follows
+    got = stances("Serbia notes that it needs to send members of its security forces due to "
+                  "the increased presence of the Kosovo police in the north.")
+    assert got == {"forces": "support"}
+
+
+def test_evidence_names_actor_topic_and_sentence() -> None:
+    sentence = "Moscow backs the Brussels dialogue."
+    (ev,) = find_stances(sentence, "russia", TOPICS)
+    assert (ev.actor, ev.topic, ev.stance, ev.evidence) == ("russia", "dialogue", "support",
+                                                            sentence)
+
+
+def test_no_topics_configured_means_no_stances() -> None:
+    assert find_stances("Serbia supports the Brussels dialogue.", "serbia", ()) == []
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ActorMatcher:
+    if not ACTORS_TOML.exists():
+        pytest.skip("tests/data/actors.toml is missing")
+    data = tomllib.loads(ACTORS_TOML.read_text(encoding="utf-8"))
+    return ActorMatcher([Actor.model_validate(a) for a in data["actors"]])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Serbia notes that it needs to send members of its security forces.", ["serbia"]),
+        ("Ukraine and Russia did not recognize the independence of Kosovo.",
+         ["ukraine", "russia"]),
+        ("On December 16, Serbian Defense Minister Milos Vucevic said so.", ["serbia"]),
+        ("All participants in the talks between Serbia and Kosovo agree.", []),
+        ("It was a quiet day.", []),
+    ],
+)
+def test_subject_actors(matcher: ActorMatcher, sentence: str, expected: list[str]) -> None:
+    assert subject_actors(sentence, matcher.find(sentence)) == expected
+
+
+def test_seed_article_serbia_supports_and_usa_opposes_forces_return(matcher) -> None:
+    if not SEED.exists():
+        pytest.skip("the seed article is not available")
+    text = SEED.read_text(encoding="utf-8")
+    found = set()
+    for st in extract_statements("", text, matcher):
+        if st.actor:
+            found |= {(e.actor, e.topic, e.stance)
+                      for e in find_stances(st.sentence, st.actor, TOPICS)}
+    for paragraph in split_paragraphs(text):
+        for sentence in split_sentences(paragraph):
+            for actor in subject_actors(sentence, matcher.find(sentence)):
+                found |= {(e.actor, e.topic, e.stance)
+                          for e in find_stances(sentence, actor, TOPICS)}
+    assert ("serbia", "forces", "support") in found
+    assert ("usa", "forces", "oppose") in found
+    assert ("serbia", "forces", "oppose") not in found
+    assert ("usa", "forces", "support") not in found
+    assert ("russia", "independence", "oppose") in found

@@ -159,9 +159,12 @@ class FlashpointApp(App[None]):
             if self.use_scheduler:
                 self._start_scheduler()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
+        if self.collector is not None:
+            # the App ran the collector's rounds, so it releases its HTTP client and pool
+            await self.collector.aclose()
 
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width, event.size.height)
@@ -186,6 +189,8 @@ class FlashpointApp(App[None]):
 
     @on(Tabs.TabActivated, "#panel-tabs")
     def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id != event.tabs.active:
+            return  # a stale activation: focus already moved on to another panel
         panel_id = (event.tab.id or "tab-statements").removeprefix("tab-")
         self._show_panel(panel_id)
         panel = self.main.query_one(f"#{panel_id}")

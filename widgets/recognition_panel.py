@@ -19,9 +19,9 @@ BAR_WIDTH = 20
 
 
 def bar(count: int, of: int | None, width: int = BAR_WIDTH) -> str:
-    """A text bar of count/of (full when there is no denominator)."""
+    """A text bar of count/of; blank when there is no denominator (nothing to compare)."""
     if not of:
-        return "█" * width
+        return " " * width
     filled = round(width * min(count, of) / of)
     return "█" * filled + "░" * (width - filled)
 
@@ -29,10 +29,11 @@ def bar(count: int, of: int | None, width: int = BAR_WIDTH) -> str:
 def summary_text(rec: Recognition) -> Text:
     """Series, blocs, unverified/disputed counts and recent changes as plain Text."""
     out = Text()
-    if not rec.subject:
+    if not (rec.subject or rec.series or rec.blocs or rec.pending or rec.recent):
         out.append("No recognition subject configured.", style="dim")
         return out
-    out.append(f"Recognition of {clean(rec.subject)}\n", style="bold")
+    title = f"Recognition of {clean(rec.subject)}" if rec.subject else "Recognition"
+    out.append(f"{title}\n", style="bold")
     for s in rec.series:
         of = f"/{s.of}" if s.of else ""
         out.append(f"{truncate(s.label, 28):<28} {bar(s.count, s.of)} {s.count}{of}\n")
@@ -85,11 +86,12 @@ class RecognitionPanel(VerticalScroll):
     recognition: reactive[Recognition | None] = reactive(None, always_update=True)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Recognition", style="bold"), id="recognition-summary")
+        # Pending changes first: they are what the analyst acts on.
         yield Static(Text("Pending changes (y confirm, n reject)", style="bold"))
         table: DataTable = DataTable(id="recognition-pending", cursor_type="row")
         table.add_columns("country", "change", "evidence")
         yield table
+        yield Static(Text("Recognition", style="bold"), id="recognition-summary")
 
     @property
     def pending(self) -> tuple[RecognitionEvent, ...]:

@@ -51,7 +51,7 @@ class SourcesPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources", style="bold"), classes="panel-title")
         table: DataTable = DataTable(id="sources-table", cursor_type="row")
-        table.add_columns("", "source", "state", "last ok", "next", "items", "error")
+        table.add_columns("", "source", "state", "error", "last ok", "next", "items")
         yield table
 
     def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
@@ -68,10 +68,10 @@ class SourcesPanel(Vertical):
                 Text(FETCHING_MARK if s.fetching else " "),
                 plain(truncate(s.name or s.id, 24)),
                 state,
+                plain(truncate(h.last_error or "", 40)),
                 Text(age(h.last_success, self.now)),
                 Text(until(h.next_run, self.now)),
                 Text(str(h.items)),
-                plain(truncate(h.last_error or "", 60)),
                 key=s.id,
             )
         if sources:

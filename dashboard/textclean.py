@@ -10,7 +10,6 @@ already plain, since running the HTML step twice would read an unescaped "<b>" a
 from __future__ import annotations
 
 import re
-import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -22,8 +21,13 @@ _BREAKS = frozenset({
     "h6", "blockquote", "pre", "hr", "table", "section", "article", "header", "footer",
     "figure", "figcaption", "dd", "dt", "img",
 })
-# Bidi embeddings, overrides and isolates can reorder what a terminal shows.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# C0 controls except tab and newline, DEL, C1 controls (which include the 8-bit CSI),
+# bidi marks, embeddings, overrides and isolates, and lone surrogates (unencodable): none
+# of these may reach a terminal. CR is turned into a newline first.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff]"
+)
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
@@ -64,19 +68,8 @@ def html_to_text(fragment: str) -> str:
 
 
 def _drop_unsafe(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in "\n\t":
-            out.append(ch)
-        elif ch == "\r":
-            out.append("\n")
-        elif ch in _BIDI:
-            continue
-        elif unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and not ch.isprintable():
-            continue  # C0, C1 (ESC included), DEL, lone surrogates, unassigned
-        else:
-            out.append(ch)
-    return "".join(out)
+    # one regex pass in C: a per-character Python loop cost more than parsing the feed
+    return _UNSAFE.sub("", text.replace("\r", "\n"))
 
 
 def strip_controls(text: str) -> str:

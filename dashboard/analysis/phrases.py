@@ -4,8 +4,10 @@ A phrase is matched case- and accent-insensitively on whole words. Two wildcards
 configs short: a word ending in `*` matches any ending ("clash*" = clash, clashes,
 clashed), and a lone `*` stands for up to `GAP` words ("return of * troops" matches
 "return of up to a thousand Serbian troops"). All phrases of a set go into one
-alternation, longest first, so a sentence is scanned once whatever the number of phrases;
-every repetition is bounded, so matching stays linear in the text.
+alternation, so a sentence is scanned once whatever the number of phrases;
+every repetition is bounded, so matching stays linear in the text. The alternation is
+shaped as a trie (like actors.ActorMatcher), so its cost hardly grows with the number
+of phrases; where phrases nest, the more literal one is tried first.
 """
 
 from __future__ import annotations
@@ -17,22 +19,40 @@ from dataclasses import dataclass
 from dashboard.analysis.text import fold, is_negated
 
 GAP = 8  # the most words a lone `*` skips
-_GAP_RE = rf"(?:\s+[^\s.;:!?]+){{0,{GAP}}}?"
+# Trie tokens besides plain characters (a NUL never occurs in a folded phrase).
+_WS, _SKIP, _ANY_END = "\0ws", "\0gap", "\0end"
+_ORDER = {_WS: 1, _SKIP: 2, _ANY_END: 3}
+_RENDER = {_WS: r"\s+", _SKIP: rf"(?:\s+[^\s.;:!?]+){{0,{GAP}}}?", _ANY_END: r"\w*"}
 
 
-def _phrase_regex(phrase: str) -> str:
-    """The regex of one phrase (already folded), without word boundaries."""
-    out = ""
-    for token in phrase.split():
-        if token == "*":
-            out += _GAP_RE
+def _tokens(phrase: str) -> list[str]:
+    """A folded phrase as trie tokens: characters, word gaps and wildcards."""
+    out: list[str] = []
+    for word in phrase.split():
+        if word == "*":
+            out.append(_SKIP)
             continue
-        sep = r"\s+" if out else ""
-        if token.endswith("*") and len(token) > 1:
-            out += sep + re.escape(token[:-1]) + r"\w*"
+        if out:
+            out.append(_WS)
+        if word.endswith("*"):
+            out.extend(word[:-1])
+            out.append(_ANY_END)
         else:
-            out += sep + re.escape(token)
+            out.extend(word)
     return out
+
+
+def _render(node: dict) -> str:
+    """The regex of a trie node: its branches, then (if a phrase ends here) its marker."""
+    # literal characters before wildcards, so the most specific phrase is tried first
+    # ("barricades were removed" before "barricade*")
+    tokens = sorted((t for t in node if t is not None), key=lambda t: _ORDER.get(t, 0))
+    branches = [(_RENDER.get(t) or re.escape(t)) + _render(node[t]) for t in tokens]
+    if None in node:
+        branches.append(f"(?P<p{node[None]}>)")  # an empty group names the phrase
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +68,23 @@ class PhraseSet:
     """Phrases grouped under keys (a topic id, a cue id), compiled into one regex."""
 
     def __init__(self, groups: Iterable[tuple[str, Iterable[str]]]):
-        entries: list[tuple[str, str]] = []  # (folded phrase, key)
+        # one trie over all phrases: at each position the regex follows the text's
+        # characters instead of trying every phrase in turn
+        trie: dict = {}
+        self._keys: list[str] = []
         for key, phrases in groups:
             for phrase in phrases:
-                folded = " ".join(fold(phrase).split())
-                if folded.strip("* "):
-                    entries.append((folded, key))
-        # longest first: at one position the most specific phrase wins
-        entries.sort(key=lambda e: len(e[0]), reverse=True)
-        self._keys = [key for _, key in entries]
-        alternatives = [f"(?P<p{i}>{_phrase_regex(p)})" for i, (p, _) in enumerate(entries)]
-        body = "|".join(alternatives) or r"(?!x)x"
-        self._regex = re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
+                tokens = _tokens(" ".join(fold(phrase).split()))
+                if not any(len(t) == 1 for t in tokens):
+                    continue  # empty, or wildcards only
+                node = trie
+                for token in tokens:
+                    node = node.setdefault(token, {})
+                if None not in node:  # the first key given for a phrase keeps it
+                    node[None] = len(self._keys)
+                    self._keys.append(key)
+        body = _render(trie) if trie else r"(?!x)x"
+        self._regex = re.compile(r"(?<!\w)" + body + r"(?!\w)")
 
     def finditer(self, folded: str) -> Iterator[PhraseMatch]:
         """Non-overlapping phrases in `folded` text (see text.fold), left to right."""

@@ -10,6 +10,7 @@ enough independent sources (distinct `source_id`) report it. Nothing here does I
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -82,8 +83,8 @@ class RecognitionDetector:
     def detect(self, sentence: str) -> list[RecognitionEvent]:
         """Recognition events reported in one sentence (one per country and change)."""
         folded, offsets = fold_with_offsets(sentence)
-        subjects = list(self._subject.finditer(folded))
-        if not subjects:
+        subject_starts = [m.start for m in self._subject.finditer(folded)]
+        if not subject_starts:
             return []
         mentions: list[_Mention] | None = None
         events: dict[tuple[str, str], RecognitionEvent] = {}
@@ -92,16 +93,18 @@ class RecognitionDetector:
             if change is None:
                 continue
             passive = verb.group("rec") and _BY.match(folded, verb.end())
-            if verb.group("rec") and not passive and not any(
-                verb.end() <= s.start <= verb.end() + _SUBJECT_REACH for s in subjects
+            if verb.group("rec") and not passive and not _within(
+                subject_starts, verb.end(), verb.end() + _SUBJECT_REACH
             ):
                 continue  # "recognize" without the subject as its object
             if mentions is None:
                 mentions = self._mentions(sentence, folded, offsets)
+                # mentions never overlap, so their ends are sorted like their starts
+                starts, ends = [m.start for m in mentions], [m.end for m in mentions]
             if passive:
-                actors = _list_after(folded, mentions, passive.end())
+                actors = _list_after(folded, mentions, starts, passive.end())
             else:
-                actors = _list_before(folded, mentions, verb.start())
+                actors = _list_before(folded, mentions, ends, verb.start())
             for iso3 in actors:
                 events.setdefault((iso3, change), RecognitionEvent(iso3, change, sentence))
         return list(events.values())
@@ -119,30 +122,32 @@ class RecognitionDetector:
         return "recognized"
 
 
-def _list_before(folded: str, mentions: list[_Mention], at: int) -> list[str]:
+def _within(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a sorted list holds a value in lo..hi."""
+    i = bisect_left(starts, lo)
+    return i < len(starts) and starts[i] <= hi
+
+
+def _list_before(folded: str, mentions: list[_Mention], ends: list[int], at: int) -> list[str]:
     """The country nearest before `at` in the same clause, with any list it ends."""
-    before = [m for m in mentions if m.end <= at]
-    if not before:
+    k = bisect_right(ends, at) - 1
+    if k < 0:
         return []
-    last = before[-1]
-    gap = folded[last.end:at]
+    gap = folded[mentions[k].end:at]
     if len(gap) > _ACTOR_REACH or _CLAUSE_BREAK.search(gap):
         return []
-    out = [last.iso3]
-    for prev, cur in zip(reversed(before[:-1]), reversed(before[1:]), strict=True):
-        if not _LIST_GLUE.fullmatch(folded[prev.end:cur.start]):
-            break
-        out.append(prev.iso3)
+    out = [mentions[k].iso3]
+    while k > 0 and _LIST_GLUE.fullmatch(folded[mentions[k - 1].end:mentions[k].start]):
+        k -= 1
+        out.append(mentions[k].iso3)
     return out
 
 
-def _list_after(folded: str, mentions: list[_Mention], at: int) -> list[str]:
+def _list_after(folded: str, mentions: list[_Mention], starts: list[int], at: int) -> list[str]:
     """The countries listed right after `at` ("recognized by Kenya and Sudan")."""
     out: list[str] = []
     pos = at
-    for m in mentions:
-        if m.start < at:
-            continue
+    for m in mentions[bisect_left(starts, at):]:
         if m.start != pos and not _LIST_GLUE.fullmatch(folded[pos:m.start]):
             break
         out.append(m.iso3)

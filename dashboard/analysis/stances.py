@@ -12,6 +12,7 @@ conditional. Everything is matched on folded text with one regex per phrase set.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -74,31 +75,33 @@ def _topic_set(topics: Sequence[Topic]) -> PhraseSet:
 
 
 def _governing_cue(
-    folded: str, topic: PhraseMatch, cues: list[PhraseMatch], lo: int, hi: int
+    folded: str, topic: PhraseMatch, cues: list[PhraseMatch], ends: list[int], lo: int, hi: int
 ) -> PhraseMatch | None:
     """The cue that governs a topic: nearest before (or inside) it, else just after it.
 
     `lo`/`hi` are the ends of the neighbouring topics: a cue beyond them governs those.
+    `ends` are the cues' ends (cues never overlap, so they are sorted like the starts).
     """
-    before = [c for c in cues if c.start >= lo and c.end <= topic.end]
-    if before:
-        cue = before[-1]
-        gap = folded[cue.end:topic.start]
+    i = bisect_right(ends, topic.end) - 1  # the last cue ending inside or before the topic
+    if i >= 0 and cues[i].start >= lo:
+        gap = folded[cues[i].end:topic.start]
         if len(gap) <= _BEFORE_REACH and not _CLAUSE_BREAK.search(gap):
-            return cue
-    for cue in cues:
-        if cue.start >= topic.end and cue.end <= hi:
-            gap = folded[topic.end:cue.start]
-            if len(gap) <= _AFTER_REACH and not _CLAUSE_BREAK.search(gap):
-                return cue
-            break
+            return cues[i]
+    if i + 1 < len(cues) and cues[i + 1].start >= topic.end and cues[i + 1].end <= hi:
+        gap = folded[topic.end:cues[i + 1].start]
+        if len(gap) <= _AFTER_REACH and not _CLAUSE_BREAK.search(gap):
+            return cues[i + 1]
     return None
 
 
-def _conditional(folded: str, topic: PhraseMatch) -> bool:
-    for m in _CONDITION.finditer(folded):
-        left, right = sorted((m.start(), topic.start))
-        if right - left <= _CONDITION_REACH and not _CLAUSE_BREAK.search(folded[left:right]):
+def _conditional(folded: str, topic: PhraseMatch, conditions: list[int]) -> bool:
+    """Whether a condition stands near the topic in the same clause."""
+    first = bisect_left(conditions, topic.start - _CONDITION_REACH)
+    for at in conditions[first:]:
+        if at > topic.start + _CONDITION_REACH:
+            break
+        left, right = sorted((at, topic.start))
+        if not _CLAUSE_BREAK.search(folded[left:right]):
             return True
     return False
 
@@ -115,13 +118,15 @@ def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[Sta
     if not found:
         return []
     cues = list(_CUES.finditer(folded))
+    ends = [c.end for c in cues]
+    conditions = [m.start() for m in _CONDITION.finditer(folded)]
     out: dict[str, StanceEvidence] = {}
     for i, topic in enumerate(found):
         if topic.key in out:
             continue
         lo = found[i - 1].end if i else 0
         hi = found[i + 1].start if i + 1 < len(found) else len(folded)
-        cue = _governing_cue(folded, topic, cues, lo, hi)
+        cue = _governing_cue(folded, topic, cues, ends, lo, hi)
         stance: Stance | None
         if cue is not None:
             stance = cue.key  # type: ignore[assignment]
@@ -131,7 +136,7 @@ def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[Sta
             stance = "oppose"
         else:
             stance = None
-        if _conditional(folded, topic):
+        if _conditional(folded, topic, conditions):
             stance = "conditional"
         if stance is not None:
             out[topic.key] = StanceEvidence(actor, topic.key, stance, sentence)

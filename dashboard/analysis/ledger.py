@@ -15,7 +15,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dashboard.analysis.text import fold
 from dashboard.config import Cue, Escalation
 from dashboard.models import LedgerRow
 
@@ -171,7 +170,3 @@ def bundled_cues() -> tuple[Cue, ...]:
         return ()
     return Escalation.model_validate(data.get("escalation", {})).cues
 
-
-def folded_names(names: list[str] | tuple[str, ...]) -> list[str]:
-    """Names folded for matching (see text.fold), empty ones dropped."""
-    return [f for f in (" ".join(fold(n).split()) for n in names) if f]

@@ -47,7 +47,9 @@ class Reply:
 
     body may also be an iterable of byte chunks (sent as they come, with no
     Content-Length unless `length` is given), so a test can stream 50 MB without building
-    it. `drip=(n, seconds)` sends the body n bytes at a time with a pause between.
+    it (an iterable is used up by the first request; route a handler that returns a new
+    Reply to answer repeatedly). `drip=(n, seconds)` sends the body n bytes at a time
+    with a pause between.
     `hang=True` sends nothing at all until the server stops; `hang_after_headers=True`
     sends the status line and headers, then nothing. `length` overrides Content-Length
     (an int, or None to send none, which ends the body by closing the connection).

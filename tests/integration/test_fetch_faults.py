@@ -369,3 +369,13 @@ async def test_regex_bomb_author_times_out_and_pool_recovers(loopback, client, f
         await pool.parse(got.body, kind="rss", content_type=got.content_type, timeout=1)
     assert str(info.value) == "parsing took longer than 1 s"
     assert len(await pool.parse(RSS, kind="rss", timeout=10)) == 2
+
+
+async def test_pool_runs_a_postprocess_step_in_the_same_worker(pool):
+    items, count = await pool.parse_with(RSS, kind="rss", timeout=10, postprocess=len)
+    assert count == len(items) == 2
+    assert await pool.run(divmod, (7, 2), timeout=10) == (3, 1)
+    with pytest.raises(ValueError):  # the worker's own exception reaches the caller
+        await pool.run(int, ("not a number",), timeout=10)
+    with pytest.raises(ParseError, match="not a feed"):
+        await pool.parse(b"plain words", kind="rss", timeout=10)

@@ -9,8 +9,10 @@ monthly archive files next to the store; their ids stay known so they never land
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -243,6 +245,21 @@ class Archive:
         atomic_write_bytes(self.index, orjson.dumps(sorted(self.ids)))
 
 
+def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a public store method under the store's lock.
+
+    The App reads snapshots in one thread while a round commits in another; iterating a
+    table while another thread inserts into it would fail or see half a round.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: TinyDBStore, *args: Any, **kwargs: Any) -> Any:
+        with self._mutex:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class TinyDBStore:
     """A Store kept in one JSON file (TinyDB tables) plus its archive directory."""
 
@@ -253,6 +270,7 @@ class TinyDBStore:
         self.readonly = readonly
         self.retention = timedelta(days=retention_days)
         self.archive = Archive(self._path)
+        self._mutex = threading.RLock()
         self._lock: WriterLock | None = None
         self._signature: tuple[int, int, int] | None = None
         self._hot_ids: set[str] = set()
@@ -344,6 +362,7 @@ class TinyDBStore:
         if self._lock is None:
             raise StoreError(f"{self._path} is closed")
 
+    @synchronized
     def flush(self) -> None:
         """Write the whole hot file atomically; on failure memory goes back to the file."""
         self._check_writable()
@@ -356,6 +375,7 @@ class TinyDBStore:
             raise
         self._signature = self._stat()
 
+    @synchronized
     def commit_round(self, round: Round) -> int:
         """Store a round with one write of the hot file; returns how many items were new."""
         self._check_writable()
@@ -432,12 +452,14 @@ class TinyDBStore:
         self._archived |= moved
         self._oldest = min((doc["when"] for doc in self._docs("items")), default=None)
 
+    @synchronized
     def set_recognition_status(self, key: str, status: PendingStatus) -> None:
         """Confirm or reject every event with this key, written to disk at once."""
         self._check_writable()
         self._db.table("recognition").update({"status": status}, Query().key == key)
         self.flush()
 
+    @synchronized
     def replace_analyses(self, analyses: dict[str, Analysis]) -> None:
         """Drop all derived data and store these analyses instead, in one write.
 
@@ -450,6 +472,7 @@ class TinyDBStore:
         self._insert_analyses(analyses, decided)
         self.flush()
 
+    @synchronized
     def close(self) -> None:
         """Release the write lock (every change is already on disk)."""
         if self._lock is not None:
@@ -458,6 +481,7 @@ class TinyDBStore:
 
     # --- reading --------------------------------------------------------------------
 
+    @synchronized
     def reload_if_changed(self) -> bool:
         """Readers: re-read the file when (mtime, size, inode) changed; True if it did."""
         if not self.readonly:
@@ -474,14 +498,17 @@ class TinyDBStore:
         self._signature = signature
         return True
 
+    @synchronized
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of `ids` already stored (hot file or archive)."""
         return {i for i in ids if i in self._hot_ids or i in self._archived}
 
+    @synchronized
     def item_count(self) -> int:
         """Items in the hot file plus the archive."""
         return len(self._hot_ids) + len(self._archived)
 
+    @synchronized
     def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
         """Items in the hot file, newest first."""
         docs: Iterable[dict[str, Any]] = self._docs("items")
@@ -490,6 +517,7 @@ class TinyDBStore:
         chosen = newest(docs, limit, key=lambda d: d["when"])
         return [convert.doc_to_item(d) for d in chosen]
 
+    @synchronized
     def item(self, item_id: str) -> Item | None:
         """One hot item by id, or None (archived items are not looked up)."""
         if item_id not in self._hot_ids:
@@ -497,10 +525,12 @@ class TinyDBStore:
         doc = self._db.table("items").get(Query().id == item_id)
         return convert.doc_to_item(dict(doc)) if isinstance(doc, dict) else None
 
+    @synchronized
     def health(self) -> dict[str, SourceHealth]:
         """Persisted health per source id."""
         return {d["source_id"]: convert.doc_to_health(d) for d in self._docs("health")}
 
+    @synchronized
     def statements(self, *, limit: int = 200, before: datetime | None = None,
                    actor: str | None = None, text: str | None = None) -> list[Statement]:
         """Statements newest first; `before` pages back, `actor`/`text` filter."""
@@ -517,16 +547,19 @@ class TinyDBStore:
         chosen = newest(docs, limit, key=lambda d: d["time"] or "")
         return [convert.doc_to_statement(d) for d in chosen]
 
+    @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
         """All stance evidence, oldest first."""
         docs = sorted(self._docs("stances"), key=lambda d: d["time"] or "")
         return [convert.doc_to_stance(d) for d in docs]
 
+    @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:
         """Recognition events with their status, oldest first."""
         docs = sorted(self._docs("recognition"), key=lambda d: d["time"] or "")
         return [convert.doc_to_recognition(d) for d in docs]
 
+    @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Cue hits oldest first; with `since`, only those at or after it."""
         docs: Iterable[dict[str, Any]] = self._docs("cues")
@@ -535,6 +568,7 @@ class TinyDBStore:
             docs = (d for d in docs if d["time"] is not None and d["time"] >= bound)
         return [convert.doc_to_cue(d) for d in sorted(docs, key=lambda d: d["time"] or "")]
 
+    @synchronized
     def history(self, limit: int | None = None) -> list[HistoryPoint]:
         """Escalation history, oldest first; the last `limit` points when given."""
         docs = sorted(self._docs("history"), key=lambda d: d["time"])

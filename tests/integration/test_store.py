@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -370,3 +371,29 @@ def test_a_failed_write_leaves_the_previous_file_intact(path):
     reader = open_store(path, readonly=True)
     assert {i.id for i in reader.items()} == {"i0", "i1"}
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_reads_in_one_thread_while_rounds_commit_in_another(path):
+    store = open_store(path)
+    rounds = 40
+
+    def commit_all():
+        for r in range(rounds):
+            store.commit_round(make_round([make_item(1000 * r + k) for k in range(50)]))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so an unlocked store gets caught
+    try:
+        writer = threading.Thread(target=commit_all)
+        writer.start()
+        seen = []
+        while writer.is_alive():
+            statements = store.statements(limit=10_000)  # must never see half a round
+            seen.append(len(statements))
+            assert len(statements) % 50 == 0
+        writer.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(store.statements(limit=10_000)) == rounds * 50
+    assert seen == sorted(seen)
+    store.close()

@@ -279,7 +279,11 @@ class TinyDBStore:
         self._db = open_tinydb(empty_tables())
         if not readonly:
             self._prepare_writer()
-        self._load()
+        try:
+            self._load()
+        except BaseException:
+            self.close()  # a store that failed to open must not keep the write lock
+            raise
 
     # --- opening and loading --------------------------------------------------------
 

@@ -73,9 +73,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # many sources connect at once in round tests
 
-    def __init__(self, owner: LoopbackServer):
+    def __init__(self, owner: LoopbackServer, port: int):
         self.owner = owner
-        super().__init__((HOST, 0), _RequestHandler)
+        super().__init__((HOST, port), _RequestHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:
         # a client that gives up mid-answer is what fault tests provoke: not worth a trace
@@ -149,9 +149,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer:
-    """A threaded HTTP server on 127.0.0.1:<ephemeral> with per-path routes."""
+    """A threaded HTTP server on 127.0.0.1 with per-path routes.
 
-    def __init__(self) -> None:
+    `port=0` (the default) takes an ephemeral port; a fixed port lets a test start the
+    server late on an address a client is already trying.
+    """
+
+    def __init__(self, port: int = 0) -> None:
+        self._port = port
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[Request] = []
         self.stopping = threading.Event()
@@ -162,7 +167,7 @@ class LoopbackServer:
 
     def start(self) -> LoopbackServer:
         """Bind and serve in a background thread."""
-        self._server = _Server(self)
+        self._server = _Server(self, self._port)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -188,7 +193,9 @@ class LoopbackServer:
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "server not started"
+        if self._server is None:
+            assert self._port, "an ephemeral port is known only once the server started"
+            return self._port
         return self._server.server_address[1]
 
     def url(self, path: str = "/") -> str:

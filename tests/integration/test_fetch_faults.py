@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -379,3 +380,22 @@ async def test_pool_runs_a_postprocess_step_in_the_same_worker(pool):
         await pool.run(int, ("not a number",), timeout=10)
     with pytest.raises(ParseError, match="not a feed"):
         await pool.parse(b"plain words", kind="rss", timeout=10)
+
+
+async def test_refused_connections_are_retried_within_the_deadline():
+    # nothing listens on the port at first; the server comes up while httpx backs off
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    late = LoopbackServer(port=port)
+    late.route("/feed", Reply(body=RSS))
+    fetch = Fetch(deadline=8, retries=4)
+    starter = threading.Timer(0.3, late.start)
+    starter.start()
+    try:
+        async with make_client(fetch) as client:
+            got = await get(f"http://127.0.0.1:{port}/feed", client, fetch)
+    finally:
+        starter.join()
+        late.stop()
+    assert isinstance(got, Fetched) and got.body == RSS

@@ -173,7 +173,8 @@ class Topic(_Model):
     label: str
     """Display label."""
     phrases: tuple[str, ...]
-    """Phrases that put a sentence on this topic (case- and accent-insensitive)."""
+    """Phrases that put a sentence on this topic (case- and accent-insensitive, whole
+    words; "word*" matches any ending, a lone "*" skips up to 8 words)."""
 
 
 class Recognition(_Model):
@@ -195,7 +196,7 @@ class Cue(_Model):
     id: Slug
     """A short unique id."""
     phrases: tuple[str, ...]
-    """Phrases that signal the cue (case- and accent-insensitive)."""
+    """Phrases that signal the cue (as in topics: whole words, "word*", lone "*")."""
     weight: float = Field(ge=-10.0, le=10.0)
     """Escalatory > 0, de-escalatory < 0 (about Goldstein scale / 10 * 10)."""
 

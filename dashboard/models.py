@@ -146,7 +146,8 @@ class LedgerRow:
     @property
     def disputed(self) -> bool:
         """True when the row's status is contested between sources."""
-        return "disputed" in self.note.lower() or self.status == "withdrawn_claimed"
+        note = self.note.lower()
+        return "disputed" in note or "refuted" in note or self.status == "withdrawn_claimed"
 
 
 @dataclass(frozen=True, slots=True)

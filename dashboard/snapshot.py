@@ -33,7 +33,12 @@ def recognition_view(config: Config, store: Store) -> Recognition:
         return Recognition(subject="", series=(), blocs=(), pending=(), recent=())
     rows, series, blocs = _ledger_data(cfg)
     return summarize(
-        rows, series, blocs, store.recognition_events(), confirmations=cfg.confirmations
+        rows,
+        series,
+        blocs,
+        store.recognition_events(),
+        confirmations=cfg.confirmations,
+        subject=cfg.subject,
     )
 
 

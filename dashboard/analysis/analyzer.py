@@ -15,7 +15,7 @@ from dashboard.analysis.actors import ActorMatcher
 from dashboard.analysis.escalation import find_cues
 from dashboard.analysis.ledger import bundled_cues, country_index, load_ledger
 from dashboard.analysis.recognition import detect_recognition
-from dashboard.analysis.stances import find_stances
+from dashboard.analysis.stances import find_stances, subject_actors
 from dashboard.analysis.statements import extract_statements
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.config import Config
@@ -41,19 +41,24 @@ class Analyzer:
     def analyse(self, title: str, body: str, *, credibility: float = 1.0) -> Analysis:
         """Analyse one article; ids, source and time are left for the caller to fill."""
         statements = extract_statements(title, body, self.matcher)
+        sentences = _sentences(title, body)
+        # who holds a stance: the speaker's actor, else the actors a sentence is about
+        # ("Serbia notes that ...", "Ukraine and Russia did not recognize ...")
+        holders = [(st.sentence, st.actor) for st in statements if st.actor]
+        for sentence in sentences:
+            mentions = self.matcher.find(sentence)
+            holders.extend((sentence, actor) for actor in subject_actors(sentence, mentions))
         stances = []
         seen: set[tuple[str, str, str]] = set()
-        for st in statements:
-            if st.actor is None:
-                continue
-            for ev in find_stances(st.sentence, st.actor, self.topics):
+        for sentence, actor in holders:
+            for ev in find_stances(sentence, actor, self.topics):
                 key = (ev.actor, ev.topic, ev.evidence)
                 if key not in seen:
                     seen.add(key)
                     stances.append(replace(ev, credibility=credibility))
         events = []
         cues = []
-        for sentence in _sentences(title, body):
+        for sentence in sentences:
             if self.subject_names:
                 events.extend(detect_recognition(sentence, self.subject_names, self.countries))
             cues.extend(replace(c, credibility=credibility) for c in find_cues(sentence, self.cues))

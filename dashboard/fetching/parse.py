@@ -12,6 +12,7 @@ This module is CPU-bound and may meet hostile input; callers run it in `ParsePoo
 from __future__ import annotations
 
 import io
+import re
 import time
 import warnings
 from collections.abc import Iterable, Mapping
@@ -33,6 +34,7 @@ MAX_SHORT = 300  # authors and GUIDs
 FUTURE_SLACK = timedelta(days=1)
 GDELT_SEENDATE = "%Y%m%dT%H%M%SZ"
 JSONFEED_PREFIX = "https://jsonfeed.org/"
+_SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+): (.+)$")
 
 
 class ParseError(Exception):
@@ -122,7 +124,11 @@ def _not_a_feed(body: bytes, content_type: str, parsed: Mapping[str, Any]) -> st
         return "not a feed: got an HTML page"
     problem = parsed.get("bozo_exception")
     if problem is not None:
-        return f"not a feed: {strip_controls(str(problem))[:120]}"
+        text = strip_controls(str(problem))
+        where = _SAX_LOCATION.match(text)  # expat says "<unknown>:7:0: no element found"
+        if where:
+            text = f"{where.group(3)} (line {where.group(1)})"
+        return f"not a feed: {text[:120]}"
     return "not a feed: no RSS, Atom or JSON Feed structure found"
 
 

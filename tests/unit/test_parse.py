@@ -144,6 +144,12 @@ def test_plain_text_is_not_a_feed():
         parse_feed(b"just some words, no markup at all", kind="rss")
 
 
+def test_truncated_xml_names_the_problem_and_line():
+    with pytest.raises(ParseError) as info:
+        parse_feed(b'<?xml version="1.0"?>\n<!-- nothing else -->\n', kind="rss")
+    assert str(info.value) == "not a feed: no element found (line 3)"
+
+
 def test_illegal_characters_keep_recovered_items():
     body = rss("<item><title>ok\x0c one</title></item><item><title>two\x1b]0;pwn\x07</title>"
                "</item>")

@@ -56,6 +56,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while stderr is still a real file.
+
+    The collector's parse pool spawns processes, and spawning starts the tracker with
+    `sys.stderr.fileno()`; inside a running Textual app stderr is replaced by a capture
+    without a file descriptor, so the first round would fail with "bad value(s) in
+    fds_to_keep". Started here, before the app runs, later spawns reuse it.
+    """
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
 def safe_link(link: str | None) -> str | None:
     """The link when it is http(s) and free of control characters, else None."""
     if not link or clean(link) != link.strip():
@@ -116,6 +129,8 @@ class FlashpointApp(App[None]):
         self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
         self._scheduler: Any = None
         self.rounds_completed = 0
+        if self.collector is not None:
+            _start_resource_tracker()
 
     @property
     def main(self):
@@ -227,8 +242,8 @@ class FlashpointApp(App[None]):
 
     def _tick(self) -> None:
         now = self.clock()
-        self.main.query_one(HeaderBar).now = now
-        self.main.query_one(SourcesPanel).now = now
+        for widget in self.main.query("HeaderBar, SourcesPanel"):  # none while shutting down
+            widget.now = now  # type: ignore[attr-defined]
 
     def _start_scheduler(self) -> None:
         from dashboard.scheduling import make_scheduler
@@ -355,7 +370,11 @@ class FlashpointApp(App[None]):
                                       actor=self.actor_filter or None,
                                       text=self.text_filter or None)
         if older:
-            self.call_from_thread(self.main.query_one(StatementsPanel).append_older, older)
+            self.call_from_thread(self._append_older, older)
+
+    def _append_older(self, older: list[Statement]) -> None:
+        for panel in self.main.query(StatementsPanel):  # none while shutting down
+            panel.append_older(older)
 
     @on(StatementsPanel.Selected)
     def _statement_chosen(self, message: StatementsPanel.Selected) -> None:

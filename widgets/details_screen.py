@@ -29,7 +29,9 @@ class DetailsScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     DetailsScreen { align: center middle; }
-    DetailsScreen > VerticalScroll { width: 90%; height: auto; max-height: 90%; }
+    DetailsScreen > VerticalScroll {
+        background: $surface; border: round $primary; padding: 0 1;
+        width: 90%; height: auto; max-height: 90%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close"),

@@ -44,7 +44,9 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: auto; max-width: 90%; height: auto; max-height: 90%; }
+    HelpScreen > VerticalScroll {
+        background: $surface; border: round $primary; padding: 0 1;
+        width: 76; max-width: 95%; height: auto; max-height: 90%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close"),

@@ -255,6 +255,7 @@ async def test_bottom_of_the_table_pages_older_statements():
     store = FakeStore(make_statements(60))
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)  # past the post-round refresh, which shows the newest again
         await settle(app, pilot)
         panel = app.query_one(StatementsPanel)
         oldest = panel.statements[-1].time

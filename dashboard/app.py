@@ -129,6 +129,7 @@ class FlashpointApp(App[None]):
         self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
         self._scheduler: Any = None
         self.rounds_completed = 0
+        self._filters_dirty = False  # the next snapshot must replace the statement rows
         if self.collector is not None:
             _start_resource_tracker()
 
@@ -329,7 +330,9 @@ class FlashpointApp(App[None]):
         header.now = now
         statements = self.main.query_one(StatementsPanel)
         statements.actors = snap.actors
-        statements.statements = snap.statements
+        if statements.following or self._filters_dirty:
+            statements.show_latest(snap.statements)
+        self._filters_dirty = False
         positions = self.main.query_one(PositionsPanel)
         positions.actors, positions.topics = snap.actors, snap.topics
         positions.positions = snap.positions
@@ -362,11 +365,11 @@ class FlashpointApp(App[None]):
 
     @on(StatementsPanel.MoreRequested)
     def _page_older(self, message: StatementsPanel.MoreRequested) -> None:
-        self._read_older(message.before)
+        self._read_older(message.before, message.limit)
 
     @work(thread=True, group="page", exclusive=True)
-    def _read_older(self, before: datetime) -> None:
-        older = self.store.statements(limit=50, before=before,
+    def _read_older(self, before: datetime, limit: int) -> None:
+        older = self.store.statements(limit=limit, before=before,
                                       actor=self.actor_filter or None,
                                       text=self.text_filter or None)
         if older:
@@ -482,6 +485,7 @@ class FlashpointApp(App[None]):
         if self.topic_filter:
             parts.append(f"topic={self.topic_filter}")
         self.main.query_one(StatementsPanel).filter_label = " ".join(parts)
+        self._filters_dirty = True
         self.load_snapshot()
 
     def _selection(self) -> tuple[str, object] | None:

@@ -35,10 +35,12 @@ class StatementsPanel(Vertical):
             super().__init__()
 
     class MoreRequested(Message):
-        """The cursor reached the bottom: the App may page in statements older than `before`."""
+        """The cursor reached the bottom: the App may page in up to `limit` statements older
+        than `before` (half the window, so the row being read stays in it)."""
 
-        def __init__(self, before: datetime) -> None:
+        def __init__(self, before: datetime, limit: int) -> None:
             self.before = before
+            self.limit = limit
             super().__init__()
 
     statements: reactive[tuple[Statement, ...]] = reactive((), always_update=True)
@@ -48,6 +50,7 @@ class StatementsPanel(Vertical):
     def __init__(self, *, max_rows: int = 200, **kwargs) -> None:
         super().__init__(**kwargs)
         self.max_rows = max_rows
+        self.paged = False
         self._asked_before: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -69,13 +72,35 @@ class StatementsPanel(Vertical):
         return self.statements[max(0, table.cursor_row)]
 
     def append_older(self, older: tuple[Statement, ...] | list[Statement]) -> None:
-        """Add statements older than the last row, keeping at most `max_rows` (newest dropped)."""
+        """Add statements older than the last row, keeping at most `max_rows` (newest dropped).
+
+        The cursor stays on the statement it was on, although rows above it may go.
+        """
         known = {(s.item_id, s.sentence, s.speaker) for s in self.statements}
         extra = tuple(s for s in older if (s.item_id, s.sentence, s.speaker) not in known)
         if not extra:
             return
+        table = self.query_one(DataTable)
+        row = table.cursor_row
         combined = self.statements + extra
-        self.statements = combined[-self.max_rows :]
+        dropped = max(0, len(combined) - self.max_rows)
+        self.statements = combined[dropped:]
+        self.paged = True
+        table.move_cursor(row=max(0, row - dropped), animate=False)
+
+    @property
+    def following(self) -> bool:
+        """True unless the analyst paged into older statements and is reading below the top.
+
+        While not following, the App leaves the rows alone so they do not jump under the
+        cursor; back on the first row, the panel follows the newest statements again.
+        """
+        return not self.paged or self.query_one(DataTable).cursor_row == 0
+
+    def show_latest(self, statements: tuple[Statement, ...]) -> None:
+        """Show the newest statements (a new snapshot or a changed filter)."""
+        self.paged = False
+        self.statements = statements
 
     def watch_filter_label(self, label: str) -> None:
         title = Text("Latest statements", style="bold")
@@ -110,9 +135,11 @@ class StatementsPanel(Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         # Bottom reached: ask once per oldest row for older statements.
-        if not self.statements or event.cursor_row < len(self.statements) - 1:
+        # (the table's cursor now, not the event's: a redraw may have moved it since)
+        row = self.query_one(DataTable).cursor_row
+        if not self.statements or row < len(self.statements) - 1:
             return
         oldest = self.statements[-1].time
         if oldest is not None and oldest != self._asked_before:
             self._asked_before = oldest
-            self.post_message(self.MoreRequested(oldest))
+            self.post_message(self.MoreRequested(oldest, max(1, self.max_rows // 2)))

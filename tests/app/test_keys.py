@@ -255,7 +255,6 @@ async def test_bottom_of_the_table_pages_older_statements():
     store = FakeStore(make_statements(60))
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)  # past the post-round refresh, which shows the newest again
         await settle(app, pilot)
         panel = app.query_one(StatementsPanel)
         oldest = panel.statements[-1].time
@@ -263,6 +262,14 @@ async def test_bottom_of_the_table_pages_older_statements():
         await settle(app, pilot)
         assert panel.statements[-1].time < oldest
         assert len(panel.statements) == 20  # still bounded
+        reading = panel.selected
+        app.load_snapshot()  # a new round while reading history: the rows hold still
+        await settle(app, pilot)
+        assert panel.statements[-1].time < oldest and panel.selected == reading
+        await pilot.press("ctrl+home")  # back at the top: follow the newest again
+        app.load_snapshot()
+        await settle(app, pilot)
+        assert panel.statements[-1].time == oldest
 
 
 async def test_level_change_and_new_pending_notify_and_ring():

@@ -112,6 +112,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     """Headless scheduler for servers: a first round at once, then each source on its own."""
     from dashboard.pipeline import Collector
     from dashboard.scheduling import make_scheduler
+    from dashboard.service import RoundRunner
 
     setup_logging(args.verbose)
     config = load(args)
@@ -125,8 +126,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             loop.add_signal_handler(sig, _stop_on, stop, sig)
         collector = Collector(config, store)
-        scheduler = make_scheduler(config, collector.request)
-        first = asyncio.ensure_future(collector.run_round())
+        runner = RoundRunner(config, collector)
+        await runner.prime()
+        scheduler = make_scheduler(config, runner)
+        first = asyncio.ensure_future(runner())
         scheduler.start()
         try:
             await stop.wait()
@@ -135,6 +138,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             await collector.drain()  # the write in progress finishes; fetches stop
             first.cancel()
             await collector.aclose()
+            await runner.aclose()
 
     try:
         asyncio.run(serve())
@@ -189,6 +193,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
     hits = [replace(c, time=now) for c in analysis.cues]
     escalation = compute(hits, now, [], config.escalation)
     print(report.dumps(report.analysis_json(analysis, escalation)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """A briefing of all four panels: Markdown, JSON, or CSV of statements."""
+    from dashboard.export import export, parse_since
+    from dashboard.pipeline import utc_now
+    from dashboard.snapshot import build_snapshot
+
+    config = load(args)
+    now = utc_now()
+    try:
+        since = parse_since(args.since, now=now) if args.since else None
+    except ValueError as exc:
+        print(f"flashpoint: --since: {exc}", file=sys.stderr)
+        return 2
+    store = open_for(config, readonly=True)
+    try:
+        snap = build_snapshot(config, store, now=now)
+        text = export(snap, fmt=args.format, since=since, statements=store.statements(limit=5000))
+    finally:
+        store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -319,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract = add("extract", cmd_extract, "analyse one plain-text article and print JSON")
     extract.add_argument("file", nargs="?", metavar="FILE", help="the article, or - for stdin")
     add("reanalyze", cmd_reanalyze, "recompute the analysis of stored items")
+    export = add("export", cmd_export, "write a briefing (Markdown, JSON, or CSV of statements)")
+    export.add_argument("--format", choices=("md", "json", "csv"), default="md",
+                        help="output format (default md)")
+    export.add_argument("--since", metavar="AGE",
+                        help='only statements newer than this, like "24h" or "7d"')
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     serve = add("serve", cmd_serve, "the dashboard in a web browser, read-only")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")

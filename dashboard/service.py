@@ -1,0 +1,82 @@
+"""Rounds with alerts: what `collect` and the collecting TUI run on each scheduler tick.
+
+`RoundRunner` asks the collector for a round, then compares the snapshot before and
+after it and lets the alert engine fire what changed. Alerts belong to the process that
+writes the store, so a viewer never builds one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from dashboard.alerts import AlertEngine, AlertEvent, make_alert_client, state_path_for
+from dashboard.config import Config
+from dashboard.models import RefreshResult, Snapshot
+from dashboard.pipeline import Collector, utc_now
+from dashboard.snapshot import build_snapshot
+
+log = logging.getLogger(__name__)
+
+
+class RoundRunner:
+    """Runs collector rounds and the alerts that follow them; one instance per writer."""
+
+    def __init__(
+        self,
+        config: Config,
+        collector: Collector,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        on_alerts: Callable[[list[AlertEvent]], object] | None = None,
+    ):
+        self.config = config
+        self.collector = collector
+        self.clock = clock
+        self.on_alerts = on_alerts
+        self._client = make_alert_client() if config.alerts else None
+        self.engine = (
+            AlertEngine(config, state_path_for(config.storage.resolved_path()), self._client)
+            if self._client is not None
+            else None
+        )
+        self._before: Snapshot | None = None
+        self._lock = asyncio.Lock()
+
+    def _snapshot(self) -> Snapshot:
+        return build_snapshot(self.config, self.collector.store, now=self.clock())
+
+    async def prime(self) -> None:
+        """Take the snapshot that the first round's changes are measured against."""
+        if self.engine is not None and self._before is None:
+            self._before = await asyncio.to_thread(self._snapshot)
+
+    async def __call__(self, source_ids: Iterable[str] | None = None) -> list[RefreshResult]:
+        """One round (batched with other ticks when ids are given), then alerts."""
+        if source_ids is None:
+            results = await self.collector.run_round()
+        else:
+            results = await self.collector.request(list(source_ids))
+        if self.engine is not None and results:
+            await self._alerts()
+        return results
+
+    async def _alerts(self) -> None:
+        # rounds may overlap; alerts compare consecutive snapshots, so one at a time
+        async with self._lock:
+            try:
+                after = await asyncio.to_thread(self._snapshot)
+                fired = await self.engine.after_round(self._before, after, now=self.clock())
+                self._before = after
+            except Exception:  # an alert bug must never stop collecting
+                log.exception("alerts failed after a round")
+                return
+        if fired and self.on_alerts is not None:
+            self.on_alerts(fired)
+
+    async def aclose(self) -> None:
+        """Close the alert client."""
+        if self._client is not None:
+            await self._client.aclose()

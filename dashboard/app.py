@@ -232,7 +232,9 @@ class FlashpointApp(App[None]):
         self._focus_panel(self.main.query_one(f"#{target}"))
 
     def on_descendant_focus(self, event) -> None:
-        # In the tabbed layout, tab/shift+tab moves focus to a hidden panel: show it.
+        # In the tabbed layout, focus moving into a hidden panel (a click, a search) shows it.
+        if event.widget is not self.focused:
+            return  # stale: keys typed ahead have already moved focus on
         for node in event.widget.ancestors_with_self:
             if isinstance(node, (StatementsPanel, PositionsPanel, RecognitionPanel,
                                  EscalationPanel, SourcesPanel)):

@@ -78,9 +78,14 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    """One headless round over all enabled sources; a summary line per source."""
+    """One headless round over all enabled sources; a summary line per source.
+
+    SIGTERM, SIGHUP (a dropped SSH session) and SIGINT stop the fetches still running and
+    let the round commit what it already has; the command then exits 0.
+    """
     from dashboard.pipeline import Collector
 
+    stops = _StopSignals()  # from the start: a signal during start-up is honoured too
     config = load(args)
     if not any(s.enabled for s in config.sources):
         print("flashpoint: no enabled sources in the config", file=sys.stderr)
@@ -89,31 +94,44 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     async def one_round():
         collector = Collector(config, store)
+        stop = stops.attach(asyncio.get_running_loop())
+        round_ = asyncio.ensure_future(collector.run_round())
+        stopper = asyncio.ensure_future(stop.wait())
         try:
-            return await collector.run_round()
+            await asyncio.wait({round_, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if not round_.done():
+                await collector.drain()  # fetches stop; the round commits what it has
+            return await round_
         finally:
+            stopper.cancel()
             await collector.aclose()
 
     try:
         results = asyncio.run(one_round())
     finally:
         store.close()
+        stops.detach()
     names = {s.id: s.label for s in config.sources}
     for line in report.round_lines(results, names):
         print(line)
     stored = sum(r.new_items for r in results)
     usable = sum(r.ok for r in results)
+    interrupted = f" (stopped early by {stops.received})" if stops.received else ""
     print(f"round stored: {stored} new items from {usable} of {len(results)} sources "
-          f"in {config.storage.resolved_path()}")
-    return 0 if usable else 1
+          f"in {config.storage.resolved_path()}{interrupted}")
+    return 0 if usable or stops.received else 1
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    """Headless scheduler for servers: a first round at once, then each source on its own."""
+    """Headless scheduler for servers: a first round at once, then each source on its own.
+
+    SIGTERM, SIGINT and SIGHUP stop it cleanly: the write in progress finishes, exit 0.
+    """
     from dashboard.pipeline import Collector
     from dashboard.scheduling import make_scheduler
     from dashboard.service import RoundRunner
 
+    stops = _StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
     config = load(args)
     store = open_for(config, readonly=False)
@@ -121,22 +139,24 @@ def cmd_collect(args: argparse.Namespace) -> int:
              config.storage.resolved_path())
 
     async def serve() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(sig, _stop_on, stop, sig)
+        stop = stops.attach(asyncio.get_running_loop())
         collector = Collector(config, store)
         runner = RoundRunner(config, collector)
-        await runner.prime()
-        scheduler = make_scheduler(config, runner)
-        first = asyncio.ensure_future(runner())
-        scheduler.start()
+        scheduler = None
+        first = None
         try:
+            await runner.prime()
+            if not stop.is_set():
+                scheduler = make_scheduler(config, runner)
+                first = asyncio.ensure_future(runner())
+                scheduler.start()
             await stop.wait()
         finally:
-            scheduler.shutdown(wait=False)
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await collector.drain()  # the write in progress finishes; fetches stop
-            first.cancel()
+            if first is not None:
+                first.cancel()
             await collector.aclose()
             await runner.aclose()
 
@@ -144,13 +164,45 @@ def cmd_collect(args: argparse.Namespace) -> int:
         asyncio.run(serve())
     finally:
         store.close()
+        stops.detach()
     log.info("stopped cleanly")
     return 0
 
 
-def _stop_on(stop: asyncio.Event, sig: signal.Signals) -> None:
-    log.info("received %s: finishing the write in progress", signal.Signals(sig).name)
-    stop.set()
+class _StopSignals:
+    """SIGTERM, SIGINT and SIGHUP as a request to stop, from process start to the end.
+
+    Until the event loop runs, a signal is only noted (the default action would kill the
+    process mid-write); `attach` then turns it, and any later one, into an asyncio.Event.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        self._stop: asyncio.Event | None = None
+        self._previous = {sig: signal.signal(sig, self._note) for sig in self.SIGNALS}
+
+    def _note(self, signum: int, frame: object = None) -> None:
+        if self.received is None:
+            self.received = signal.Signals(signum).name
+            log.info("received %s: finishing the write in progress", self.received)
+        if self._stop is not None:
+            self._stop.set()
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
+        """The event set by a stop signal (already set if one came during start-up)."""
+        self._stop = asyncio.Event()
+        for sig in self.SIGNALS:
+            loop.add_signal_handler(sig, self._note, sig)
+        if self.received:
+            self._stop.set()
+        return self._stop
+
+    def detach(self) -> None:
+        """Give the signals back to their previous handlers."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_status(args: argparse.Namespace) -> int:

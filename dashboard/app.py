@@ -233,8 +233,8 @@ class FlashpointApp(App[None]):
 
     def on_descendant_focus(self, event) -> None:
         # In the tabbed layout, focus moving into a hidden panel (a click, a search) shows it.
-        if event.widget is not self.focused:
-            return  # stale: keys typed ahead have already moved focus on
+        if not self.screen_stack or event.widget is not self.focused:
+            return  # shutting down, or stale: keys typed ahead have already moved focus on
         for node in event.widget.ancestors_with_self:
             if isinstance(node, (StatementsPanel, PositionsPanel, RecognitionPanel,
                                  EscalationPanel, SourcesPanel)):

@@ -20,8 +20,10 @@ from textual.containers import Container
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
+from dashboard.alerts import AlertEvent
 from dashboard.config import Config
 from dashboard.models import LEVELS, Snapshot, Statement
+from dashboard.service import RoundRunner
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
@@ -130,8 +132,12 @@ class FlashpointApp(App[None]):
         self._scheduler: Any = None
         self.rounds_completed = 0
         self._filters_dirty = False  # the next snapshot must replace the statement rows
+        self._runner: RoundRunner | None = None
         if self.collector is not None:
             _start_resource_tracker()
+            # this App writes the store, so it also owns the alerts that follow rounds
+            self._runner = RoundRunner(config, self.collector, clock=clock,
+                                       on_alerts=self._alerts_fired)
 
     @property
     def main(self):
@@ -181,6 +187,8 @@ class FlashpointApp(App[None]):
         if self.collector is not None:
             # the App ran the collector's rounds, so it releases its HTTP client and pool
             await self.collector.aclose()
+        if self._runner is not None:
+            await self._runner.aclose()
 
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width, event.size.height)
@@ -272,7 +280,9 @@ class FlashpointApp(App[None]):
             return False
         self._round_running = True
         ids = None if source_ids is None else list(source_ids)
-        self.run_worker(self.collector.run_round(ids), name="fetch-round", group="fetch")
+        runner = self._runner
+        work = runner.round(ids) if runner is not None else self.collector.run_round(ids)
+        self.run_worker(work, name="fetch-round", group="fetch")
         # Show the fetching marks once the round has claimed its sources.
         self.set_timer(0.2, self.load_snapshot)
         return True
@@ -345,6 +355,15 @@ class FlashpointApp(App[None]):
         sources.sources = snap.sources
         if previous is not None:
             self._announce(previous, snap)
+
+    def _alerts_fired(self, events: list[AlertEvent]) -> None:
+        for event in events:
+            if event.notify:
+                # the title can quote feed text: plain text, never markup
+                self.notify(clean(event.title), title=f"Alert: {event.alert}",
+                            severity="warning", markup=False)
+        if self.config.display.bell and any(e.notify for e in events):
+            self.bell()
 
     def _announce(self, before: Snapshot, after: Snapshot) -> None:
         bell = self.config.display.bell

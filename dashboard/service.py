@@ -54,14 +54,22 @@ class RoundRunner:
             self._before = await asyncio.to_thread(self._snapshot)
 
     async def __call__(self, source_ids: Iterable[str] | None = None) -> list[RefreshResult]:
-        """One round (batched with other ticks when ids are given), then alerts."""
+        """Scheduler callback: a round (ticks that arrive together share one), then alerts."""
         if source_ids is None:
-            results = await self.collector.run_round()
-        else:
-            results = await self.collector.request(list(source_ids))
+            return await self.round()
+        results = await self.collector.request(list(source_ids))
+        await self._after(results)
+        return results
+
+    async def round(self, source_ids: Iterable[str] | None = None) -> list[RefreshResult]:
+        """One round at once over these sources (all when None), then alerts."""
+        results = await self.collector.run_round(source_ids)
+        await self._after(results)
+        return results
+
+    async def _after(self, results: list[RefreshResult]) -> None:
         if self.engine is not None and results:
             await self._alerts()
-        return results
 
     async def _alerts(self) -> None:
         # rounds may overlap; alerts compare consecutive snapshots, so one at a time

@@ -144,10 +144,19 @@ def cmd_collect(args: argparse.Namespace) -> int:
         runner = RoundRunner(config, collector)
         scheduler = None
         first = None
+
+        async def scheduled(source_ids: list[str]) -> object:
+            try:
+                return await runner(source_ids)
+            except asyncio.CancelledError:
+                if stop.is_set():  # shutdown cancels ticks waiting for a batch: not an error
+                    return []
+                raise
+
         try:
             await runner.prime()
             if not stop.is_set():
-                scheduler = make_scheduler(config, runner)
+                scheduler = make_scheduler(config, scheduled)
                 first = asyncio.ensure_future(runner())
                 scheduler.start()
             await stop.wait()

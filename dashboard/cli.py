@@ -106,15 +106,17 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             stopper.cancel()
             await collector.aclose()
 
+    before = store.item_count()
     try:
         results = asyncio.run(one_round())
+        # what the store really gained: sources sharing an item (same link) each count it
+        stored = store.item_count() - before
     finally:
         store.close()
         stops.detach()
     names = {s.id: s.label for s in config.sources}
     for line in report.round_lines(results, names):
         print(line)
-    stored = sum(r.new_items for r in results)
     usable = sum(r.ok for r in results)
     interrupted = f" (stopped early by {stops.received})" if stops.received else ""
     print(f"round stored: {stored} new items from {usable} of {len(results)} sources "

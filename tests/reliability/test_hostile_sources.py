@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -203,4 +202,5 @@ def test_the_feedparser_corpus_as_2000_sources_in_one_round(tmp_path: Path):
           f"{failing} errors, {status['items']} items stored")
     assert len(status["sources"]) == len(files)
     assert yielding > 0
-    print(out.stdout.splitlines()[-1], file=sys.stderr)
+    reported = int(out.stdout.splitlines()[-1].split()[2])
+    assert reported == status["items"], "the summary must count what the store gained"

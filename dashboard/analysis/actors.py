@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dashboard.analysis.text import fold, fold_with_offsets, words
+from dashboard.analysis.text import Folded, fold, words
 from dashboard.config import Actor
 
 # Surnames that are also ordinary English words never match alone ("due to", "Miller" is
@@ -114,19 +114,24 @@ class ActorMatcher:
 
     def find(self, sentence: str) -> list[Mention]:
         """Every actor or person named in `sentence`, left to right, without overlaps."""
-        folded, offsets = fold_with_offsets(sentence)
+        return self.find_folded(Folded.of(sentence))
+
+    def find_folded(self, sentence: Folded) -> list[Mention]:
+        """`find` on a sentence already folded (the fold is shared with other matchers)."""
+        text, offsets = sentence.text, sentence.offsets
         out = []
-        for m in self._regex.finditer(folded):
+        for m in self._regex.finditer(sentence.folded):
             start, end = m.span()
             if offsets is not None:
                 start, end = offsets[start], offsets[end - 1] + 1
-            text = sentence[start:end]
-            entry = self._entries[m.group()][0]
-            if entry.acronym and text != text.upper():
+            name = text[start:end]
+            key = m.group()
+            entry = self._entries[key][0]
+            if entry.acronym and name != name.upper():
                 continue  # "us" is not the US, "Us" opening a sentence neither
-            if entry.person and m.group() in self._surnames and not text[:1].isupper():
+            if entry.person and key in self._surnames and not name[:1].isupper():
                 continue  # a surname alone must look like a name
-            out.append(Mention(entry.actor, start, end, text, entry.person))
+            out.append(Mention(entry.actor, start, end, name, entry.person))
         return out
 
     def person_actor(self, name: str) -> str | None:

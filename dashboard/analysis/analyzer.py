@@ -11,15 +11,21 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from dashboard.analysis.actors import ActorMatcher
-from dashboard.analysis.escalation import find_cues
+from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.escalation import CueFinder
 from dashboard.analysis.ledger import bundled_cues, country_index, load_ledger
-from dashboard.analysis.recognition import detect_recognition
-from dashboard.analysis.stances import find_stances, subject_actors
-from dashboard.analysis.statements import extract_statements
-from dashboard.analysis.text import split_paragraphs, split_sentences
+from dashboard.analysis.recognition import RecognitionDetector
+from dashboard.analysis.stances import StanceFinder, subject_actors
+from dashboard.analysis.statements import statements_in
+from dashboard.analysis.text import (
+    Folded,
+    fold,
+    folded_sentences,
+    split_paragraphs,
+    split_sentences,
+)
 from dashboard.config import Config
-from dashboard.models import Analysis, Item
+from dashboard.models import Analysis, Item, StanceEvidence, Statement
 
 
 class Analyzer:
@@ -37,39 +43,109 @@ class Analyzer:
         self.countries = (
             country_index(load_ledger(recognition.ledger)) if recognition.ledger else {}
         )
+        self.stance_finder = StanceFinder(self.topics)
+        self.cue_finder = CueFinder(self.cues)
+        self.detector = (
+            RecognitionDetector(self.subject_names, self.countries) if self.subject_names
+            else None
+        )
 
     def analyse(self, title: str, body: str, *, credibility: float = 1.0) -> Analysis:
         """Analyse one article; ids, source and time are left for the caller to fill."""
-        statements = extract_statements(title, body, self.matcher)
-        sentences = _sentences(title, body)
+        article = _Article(title, body, self.matcher)
+        statements = statements_in(
+            article.title_sentences, article.paragraphs, self.matcher, article.mentions
+        )
+        sentences = article.sentences()
+        # cheap whole-article checks first: most articles touch few topics and cues
+        whole = fold(f"{title}\n{body}")
+        stances = self._stances(article, statements, sentences, whole, credibility)
+        cue_literals = self.cue_finder.phrases.literals_in(whole)
+        cues = [
+            hit for s in sentences if _holds_any(s.folded, cue_literals)
+            for hit in self.cue_finder.find(s, credibility)
+        ]
+        events = []
+        if self.detector is not None:
+            for sentence in sentences:
+                events.extend(self.detector.detect_folded(sentence))
+        return Analysis(tuple(statements), tuple(stances), tuple(events), tuple(cues))
+
+    def _stances(
+        self, article: _Article, statements: list[Statement], sentences: list[Folded],
+        whole: str, credibility: float,
+    ) -> list[StanceEvidence]:
+        """Stances of speakers and of the actors sentences are about, first seen first."""
+        literals = self.stance_finder.topics.literals_in(whole)
+        if not literals:
+            return []  # no topic phrase can occur: no stance, whoever holds it
         # who holds a stance: the speaker's actor, else the actors a sentence is about
         # ("Serbia notes that ...", "Ukraine and Russia did not recognize ...")
         holders = [(st.sentence, st.actor) for st in statements if st.actor]
         for sentence in sentences:
-            mentions = self.matcher.find(sentence)
-            holders.extend((sentence, actor) for actor in subject_actors(sentence, mentions))
+            subjects = subject_actors(sentence.text, article.mentions(sentence))
+            holders.extend((sentence.text, actor) for actor in subjects)
+        found: dict[str, list[StanceEvidence]] = {}  # per sentence; the actor is filled below
         stances = []
         seen: set[tuple[str, str, str]] = set()
-        for sentence, actor in holders:
-            for ev in find_stances(sentence, actor, self.topics):
-                key = (ev.actor, ev.topic, ev.evidence)
+        for text, actor in holders:
+            evidence = found.get(text)
+            if evidence is None:
+                folded = article.folded(text)
+                evidence = found[text] = (
+                    self.stance_finder.find(folded, "")
+                    if _holds_any(folded.folded, literals) else []
+                )
+            for ev in evidence:
+                key = (actor, ev.topic, ev.evidence)
                 if key not in seen:
                     seen.add(key)
-                    stances.append(replace(ev, credibility=credibility))
-        events = []
-        cues = []
-        for sentence in sentences:
-            if self.subject_names:
-                events.extend(detect_recognition(sentence, self.subject_names, self.countries))
-            cues.extend(replace(c, credibility=credibility) for c in find_cues(sentence, self.cues))
-        return Analysis(tuple(statements), tuple(stances), tuple(events), tuple(cues))
+                    stances.append(
+                        StanceEvidence(actor, ev.topic, ev.stance, ev.evidence,
+                                       credibility=credibility)
+                    )
+        return stances
 
 
-def _sentences(title: str, body: str) -> list[str]:
-    out = [title.strip()] if title.strip() else []
-    for paragraph in split_paragraphs(body):
-        out.extend(split_sentences(paragraph))
-    return out
+def _holds_any(folded: str, literals: tuple[str, ...]) -> bool:
+    return any(lit in folded for lit in literals)
+
+
+class _Article:
+    """An article split into folded sentences, with each sentence's actor mentions found
+    once and shared by the statement extractor and the stance holders."""
+
+    def __init__(self, title: str, body: str, matcher: ActorMatcher):
+        self._title = title.strip()
+        self._matcher = matcher
+        self.title_sentences = [Folded.of(s) for s in split_sentences(" ".join(title.split()))]
+        self.paragraphs = [folded_sentences(p) for p in split_paragraphs(body)]
+        self._by_text: dict[str, Folded] = {}
+        self._mentions: dict[str, list[Mention]] = {}
+
+    def sentences(self) -> list[Folded]:
+        """The whole title (as the feed gave it), then the body's sentences."""
+        out = []
+        if self._title:
+            same = [s for s in self.title_sentences if s.text == self._title]
+            out.append(same[0] if same else Folded.of(self._title))
+        for paragraph in self.paragraphs:
+            out.extend(paragraph)
+        for sentence in self.title_sentences + out:
+            self._by_text.setdefault(sentence.text, sentence)
+        return out
+
+    def folded(self, text: str) -> Folded:
+        """The folded sentence with this text (folding it when it is new)."""
+        known = self._by_text.get(text)
+        return known if known is not None else Folded.of(text)
+
+    def mentions(self, sentence: Folded) -> list[Mention]:
+        """The actor mentions of a sentence, found once per distinct text."""
+        found = self._mentions.get(sentence.text)
+        if found is None:
+            found = self._mentions[sentence.text] = self._matcher.find_folded(sentence)
+        return found
 
 
 def stamp(analysis: Analysis, item: Item) -> Analysis:

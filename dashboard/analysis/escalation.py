@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from dashboard.analysis.phrases import PhraseSet, negated
-from dashboard.analysis.text import fold
+from dashboard.analysis.phrases import CompiledCache, PhraseSet, negated
+from dashboard.analysis.text import Folded
 from dashboard.config import Cue, Thresholds
 from dashboard.config import Escalation as EscalationConfig
 from dashboard.models import LEVELS, CueHit, Driver, Escalation, HistoryPoint, Level, Trend
@@ -28,30 +28,33 @@ _NEGATED_AFTER = re.compile(
     r"|(?:is|are|was|were|isn't|aren't|wasn't|weren't)\s+(?:not\s+)?(?:an option|reported))"
 )
 
-_SETS: dict[tuple[Cue, ...], tuple[PhraseSet, dict[str, float]]] = {}
+class CueFinder:
+    """The cues of a config compiled once into one phrase set; `find` reads a sentence."""
+
+    def __init__(self, cues: Sequence[Cue]):
+        self.phrases = PhraseSet((c.id, c.phrases) for c in cues)
+        self._weights = {c.id: c.weight for c in cues}
+
+    def find(self, sentence: Folded, credibility: float = 1.0) -> list[CueHit]:
+        """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
+        folded = sentence.folded
+        hits: dict[str, CueHit] = {}
+        for m in self.phrases.finditer(folded):
+            if m.key in hits or negated(folded, m.start, m.end):
+                continue
+            if _NEGATED_AFTER.match(folded, m.end):
+                continue
+            hits[m.key] = CueHit(m.key, self._weights[m.key], sentence.text,
+                                 credibility=credibility)
+        return list(hits.values())
 
 
-def _compiled(cues: Sequence[Cue]) -> tuple[PhraseSet, dict[str, float]]:
-    key = tuple(cues)
-    if key not in _SETS:
-        if len(_SETS) > 8:
-            _SETS.clear()
-        _SETS[key] = (PhraseSet((c.id, c.phrases) for c in cues), {c.id: c.weight for c in cues})
-    return _SETS[key]
+_FINDERS: CompiledCache[CueFinder] = CompiledCache(CueFinder)  # type: ignore[arg-type]
 
 
 def find_cues(sentence: str, cues: Sequence[Cue]) -> list[CueHit]:
     """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
-    phrases, weights = _compiled(cues)
-    folded = fold(sentence)
-    hits: dict[str, CueHit] = {}
-    for m in phrases.finditer(folded):
-        if m.key in hits or negated(folded, m.start, m.end):
-            continue
-        if _NEGATED_AFTER.match(folded, m.end):
-            continue
-        hits[m.key] = CueHit(m.key, weights[m.key], sentence)
-    return list(hits.values())
+    return _FINDERS.get(cues).find(Folded.of(sentence))
 
 
 def contribution(hit: CueHit, at: datetime, half_life: float) -> float:

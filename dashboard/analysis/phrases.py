@@ -13,8 +13,9 @@ of phrases; where phrases nest, the more literal one is tried first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from dashboard.analysis.text import fold, is_negated
 
@@ -55,6 +56,22 @@ def _render(node: dict) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
+def _longest_literal(tokens: list[str]) -> str:
+    """The longest run of plain characters in a phrase's tokens (no space or wildcard)."""
+    runs = "".join(t if len(t) == 1 else "\0" for t in tokens).split("\0")
+    return max(runs, key=len)
+
+
+def _least_literals(literals: Iterable[str]) -> tuple[str, ...]:
+    """The literals minus those holding another one: where the longer occurs, so does
+    the shorter, so testing the shorter alone tells whether either can occur."""
+    kept: list[str] = []
+    for lit in sorted(set(literals), key=len):
+        if not any(k in lit for k in kept):
+            kept.append(lit)
+    return tuple(kept)
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseMatch:
     """One phrase found in folded text: which set entry it belongs to and where."""
@@ -72,6 +89,7 @@ class PhraseSet:
         # characters instead of trying every phrase in turn
         trie: dict = {}
         self._keys: list[str] = []
+        literals: list[str] = []  # per phrase, a run of characters every match holds
         for key, phrases in groups:
             for phrase in phrases:
                 tokens = _tokens(" ".join(fold(phrase).split()))
@@ -83,8 +101,18 @@ class PhraseSet:
                 if None not in node:  # the first key given for a phrase keeps it
                     node[None] = len(self._keys)
                     self._keys.append(key)
+                literals.append(_longest_literal(tokens))
         body = _render(trie) if trie else r"(?!x)x"
         self._regex = re.compile(r"(?<!\w)" + body + r"(?!\w)")
+        self.literals = _least_literals(literals)
+
+    def literals_in(self, folded: str) -> tuple[str, ...]:
+        """Those of `self.literals` that occur in `folded`.
+
+        A phrase can match only a part of `folded` holding one of these, so a caller
+        checks them once on a whole article and then only they on each sentence.
+        """
+        return tuple(lit for lit in self.literals if lit in folded)
 
     def finditer(self, folded: str) -> Iterator[PhraseMatch]:
         """Non-overlapping phrases in `folded` text (see text.fold), left to right."""
@@ -105,3 +133,45 @@ def negated(folded: str, start: int, end: int) -> bool:
     for m in _CLAUSE_OPENERS.finditer(folded, lookback, start):
         cut = m.end()
     return is_negated(folded[cut:end], start - cut, end - cut)
+
+
+T = TypeVar("T")
+
+
+class CompiledCache(Generic[T]):
+    """What `build` compiles from a sequence of config entries, kept for the next call.
+
+    Looked up first by the identity of the sequence (the Analyzer passes the same tuple
+    every time, and hashing frozen config models is what made the old per-call lookups
+    slow), then by value, so a caller building a fresh list each time still hits.
+    """
+
+    def __init__(self, build: Callable[[Sequence[Hashable]], T], size: int = 8):
+        self._build = build
+        self._size = size
+        self._by_id: dict[int, tuple[Sequence[Hashable], tuple[Hashable, ...], T]] = {}
+        self._by_value: dict[tuple[Hashable, ...], T] = {}
+
+    def get(self, source: Sequence[Hashable]) -> T:
+        """The compiled form of `source`."""
+        hit = self._by_id.get(id(source))
+        # the entry keeps `source` alive, so its id is not reused while cached; a list
+        # may have changed in place since, which the element check catches
+        if hit is not None and hit[0] is source and (
+            isinstance(source, tuple) or _same_items(hit[1], source)
+        ):
+            return hit[2]
+        key = tuple(source)
+        compiled = self._by_value.get(key)
+        if compiled is None:
+            if len(self._by_value) >= self._size:
+                self._by_value.clear()
+            compiled = self._by_value[key] = self._build(key)
+        if len(self._by_id) >= self._size:
+            self._by_id.clear()
+        self._by_id[id(source)] = (source, key, compiled)
+        return compiled
+
+
+def _same_items(a: Sequence[object], b: Sequence[object]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 
 from dashboard.analysis.ledger import Bloc, SeriesDef
 from dashboard.analysis.phrases import PhraseSet, negated
-from dashboard.analysis.text import fold, fold_with_offsets, words
+from dashboard.analysis.text import Folded, fold, words
 from dashboard.models import (
     BlocCount,
     LedgerRow,
@@ -42,6 +42,7 @@ _MODALS = words("will would could may might should must expected plans plan plan
                 "hopes hope wants want pressure pressed")
 _CLAUSE_BREAK = re.compile(r"[.;:!?]|\s(?:but|while|whereas|although)\s")
 _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s*&\s*)")
+_VERB_STEM = "recogni"  # in "recognize", "recognition", "derecognise": every _VERBS match
 _BY = re.compile(r"\s+by\s+")
 _WORD = re.compile(r"[\w']+")
 _SUBJECT_REACH = 120  # folded chars after "recognize" within which the subject must stand
@@ -82,7 +83,14 @@ class RecognitionDetector:
 
     def detect(self, sentence: str) -> list[RecognitionEvent]:
         """Recognition events reported in one sentence (one per country and change)."""
-        folded, offsets = fold_with_offsets(sentence)
+        return self.detect_folded(Folded.of(sentence))
+
+    def detect_folded(self, sentence: Folded) -> list[RecognitionEvent]:
+        """`detect` on a sentence already folded."""
+        folded, offsets = sentence.folded, sentence.offsets
+        if _VERB_STEM not in folded:
+            return []  # every verb _VERBS knows holds the stem: the common case, for free
+        sentence_text = sentence.text
         subject_starts = [m.start for m in self._subject.finditer(folded)]
         if not subject_starts:
             return []
@@ -98,7 +106,7 @@ class RecognitionDetector:
             ):
                 continue  # "recognize" without the subject as its object
             if mentions is None:
-                mentions = self._mentions(sentence, folded, offsets)
+                mentions = self._mentions(sentence_text, folded, offsets)
                 # mentions never overlap, so their ends are sorted like their starts
                 starts, ends = [m.start for m in mentions], [m.end for m in mentions]
             if passive:
@@ -106,7 +114,7 @@ class RecognitionDetector:
             else:
                 actors = _list_before(folded, mentions, ends, verb.start())
             for iso3 in actors:
-                events.setdefault((iso3, change), RecognitionEvent(iso3, change, sentence))
+                events.setdefault((iso3, change), RecognitionEvent(iso3, change, sentence_text))
         return list(events.values())
 
     @staticmethod

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from dashboard.analysis.actors import Mention
-from dashboard.analysis.phrases import PhraseMatch, PhraseSet, negated
-from dashboard.analysis.text import fold, words
+from dashboard.analysis.phrases import CompiledCache, PhraseMatch, PhraseSet, negated
+from dashboard.analysis.text import Folded, fold, words
 from dashboard.config import Topic
 from dashboard.models import Stance, StanceEvidence
 
@@ -62,18 +62,6 @@ _CONDITION_REACH = 120
 _FLIP: dict[str, Stance] = {"support": "oppose", "oppose": "neutral", "neutral": "neutral"}
 
 _CUES = PhraseSet(STANCE_CUES.items())
-_TOPIC_SETS: dict[tuple[Topic, ...], PhraseSet] = {}
-
-
-def _topic_set(topics: Sequence[Topic]) -> PhraseSet:
-    key = tuple(topics)
-    if key not in _TOPIC_SETS:
-        if len(_TOPIC_SETS) > 8:
-            _TOPIC_SETS.clear()
-        _TOPIC_SETS[key] = PhraseSet((t.id, t.phrases) for t in topics)
-    return _TOPIC_SETS[key]
-
-
 def _governing_cue(
     folded: str, topic: PhraseMatch, cues: list[PhraseMatch], ends: list[int], lo: int, hi: int
 ) -> PhraseMatch | None:
@@ -106,6 +94,47 @@ def _conditional(folded: str, topic: PhraseMatch, conditions: list[int]) -> bool
     return False
 
 
+class StanceFinder:
+    """The topics of a config compiled once; `find` reads a sentence."""
+
+    def __init__(self, topics: Sequence[Topic]):
+        self.topics = PhraseSet((t.id, t.phrases) for t in topics)
+
+    def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
+        """The stances `actor` takes on the topics in one sentence (see find_stances)."""
+        folded = sentence.folded
+        found = list(self.topics.finditer(folded))
+        if not found:
+            return []
+        cues = list(_CUES.finditer(folded))
+        ends = [c.end for c in cues]
+        conditions = [m.start() for m in _CONDITION.finditer(folded)]
+        out: dict[str, StanceEvidence] = {}
+        for i, topic in enumerate(found):
+            if topic.key in out:
+                continue
+            lo = found[i - 1].end if i else 0
+            hi = found[i + 1].start if i + 1 < len(found) else len(folded)
+            cue = _governing_cue(folded, topic, cues, ends, lo, hi)
+            stance: Stance | None
+            if cue is not None:
+                stance = cue.key  # type: ignore[assignment]
+                if negated(folded, cue.start, cue.end):
+                    stance = _FLIP[cue.key]
+            elif negated(folded, topic.start, topic.end):
+                stance = "oppose"
+            else:
+                stance = None
+            if _conditional(folded, topic, conditions):
+                stance = "conditional"
+            if stance is not None:
+                out[topic.key] = StanceEvidence(actor, topic.key, stance, sentence.text)
+        return list(out.values())
+
+
+_FINDERS: CompiledCache[StanceFinder] = CompiledCache(StanceFinder)  # type: ignore[arg-type]
+
+
 def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[StanceEvidence]:
     """The stances `actor` takes on the configured topics in one sentence.
 
@@ -113,34 +142,7 @@ def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[Sta
     topic mentioned without any cue shows no stance, unless the mention is negated
     ("there will be no return of ...": oppose) or conditioned (conditional).
     """
-    folded = fold(sentence)
-    found = list(_topic_set(topics).finditer(folded))
-    if not found:
-        return []
-    cues = list(_CUES.finditer(folded))
-    ends = [c.end for c in cues]
-    conditions = [m.start() for m in _CONDITION.finditer(folded)]
-    out: dict[str, StanceEvidence] = {}
-    for i, topic in enumerate(found):
-        if topic.key in out:
-            continue
-        lo = found[i - 1].end if i else 0
-        hi = found[i + 1].start if i + 1 < len(found) else len(folded)
-        cue = _governing_cue(folded, topic, cues, ends, lo, hi)
-        stance: Stance | None
-        if cue is not None:
-            stance = cue.key  # type: ignore[assignment]
-            if negated(folded, cue.start, cue.end):
-                stance = _FLIP[cue.key]
-        elif negated(folded, topic.start, topic.end):
-            stance = "oppose"
-        else:
-            stance = None
-        if _conditional(folded, topic, conditions):
-            stance = "conditional"
-        if stance is not None:
-            out[topic.key] = StanceEvidence(actor, topic.key, stance, sentence)
-    return list(out.values())
+    return _FINDERS.get(topics).find(Folded.of(sentence), actor)
 
 
 _PREPOSITIONS = words("of from by with to for against between about in on at among than "

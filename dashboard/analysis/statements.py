@@ -26,11 +26,14 @@ is scanned a fixed number of times.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.text import (
+    Folded,
     fold,
+    folded_sentences,
     is_negated,
     quote_spans,
     split_paragraphs,
@@ -123,33 +126,51 @@ def extract_statements(title: str, body: str, matcher: ActorMatcher) -> list[Sta
 
     item_id, source_id, time and link are left at their defaults for the caller to fill.
     """
+    title_sentences = [Folded.of(s) for s in split_sentences(" ".join(title.split()))]
+    paragraphs = [folded_sentences(p) for p in split_paragraphs(body)]
+    return statements_in(title_sentences, paragraphs, matcher)
+
+
+def statements_in(
+    title: Sequence[Folded],
+    paragraphs: Iterable[Sequence[Folded]],
+    matcher: ActorMatcher,
+    find: Callable[[Folded], list[Mention]] | None = None,
+) -> list[Statement]:
+    """`extract_statements` on an article already split into folded sentences.
+
+    `title` holds the title's sentences, `paragraphs` the body's; `find` (default
+    `matcher.find_folded`) lets a caller share the actor mentions it needs too.
+    """
+    find = find or matcher.find_folded
     out: list[Statement] = []
     ctx = _Context()
     names = {matcher.display_name(a) for a in matcher.actors}
-    for i, sentence in enumerate(split_sentences(" ".join(title.split()))):
-        s = _Sentence.of(sentence, matcher)
-        st = _headline(sentence, matcher) if i == 0 else None
+    for i, sentence in enumerate(title):
+        s = _Sentence.of(sentence, find(sentence))
+        st = _headline(sentence.text, matcher) if i == 0 else None
         _emit(out, ctx, st or _statement(s, matcher, ctx, title=True), s, matcher, names)
-    for paragraph in split_paragraphs(body):
+    for paragraph in paragraphs:
         ctx.last = None  # a bare quote continues a statement only within its paragraph
-        for sentence in split_sentences(paragraph):
-            s = _Sentence.of(sentence, matcher)
+        for sentence in paragraph:
+            s = _Sentence.of(sentence, find(sentence))
             _emit(out, ctx, _statement(s, matcher, ctx), s, matcher, names)
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     """A sentence with its quotations and the actor mentions outside them, found once."""
 
     text: str
+    folded: Folded
     spans: list[tuple[int, int]]
     mentions: list[Mention]
 
     @classmethod
-    def of(cls, text: str, matcher: ActorMatcher) -> _Sentence:
-        spans = quote_spans(text)
-        return cls(text, spans, _outside_quotes(matcher.find(text), spans))
+    def of(cls, folded: Folded, mentions: list[Mention]) -> _Sentence:
+        spans = quote_spans(folded.text)
+        return cls(folded.text, folded, spans, _outside_quotes(mentions, spans))
 
 
 def _emit(
@@ -268,10 +289,13 @@ def _statement(
 ) -> Statement | None:
     """The statement in one sentence, or None when it is not speech."""
     sentence, spans, mentions = s.text, s.spans, s.mentions
-    masked = _mask(sentence, spans)
-    folded = fold(masked)
-    if len(folded) != len(masked):  # folding changed lengths: find verbs on a safe copy
-        folded = masked.lower()
+    if s.folded.offsets is None:  # folding kept every place: mask the fold itself
+        folded = _mask(s.folded.folded, spans)
+    else:
+        masked = _mask(sentence, spans)
+        folded = fold(masked)
+        if len(folded) != len(masked):  # folding changed lengths: find verbs on a safe copy
+            folded = masked.lower()
     for tried, verb in enumerate(_VERB.finditer(folded)):
         word = verb.group()
         if tried >= _MAX_VERBS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Letters NFKD does not decompose. "đ" is romanised "dj" as in Serbian news ("Djuric"),
@@ -193,14 +194,8 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
     return not nxt.islower()
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph, keeping quotations whole.
-
-    Handles abbreviations ("Mr.", "Gen."), initials, dotted acronyms ("U.S."), doubled
-    periods (".."), and quotes that close after the period ("... it." X said). A sentence
-    end inside a quotation does not split it, so a multi-sentence quote stays with its
-    attribution.
-    """
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `split_sentences(paragraph)` in `paragraph`."""
     spans = quote_spans(paragraph)
     cursor = [0]
     out = []
@@ -211,14 +206,53 @@ def split_sentences(paragraph: str) -> list[str]:
             continue  # inside a quotation that goes on ('"It is over." She' still splits)
         if not _is_boundary(paragraph, m.start(), m.end()):
             continue
-        sentence = paragraph[begin:stripped_end].strip()
-        if sentence:
-            out.append(sentence)
+        _add_stripped(out, paragraph, begin, stripped_end)
         begin = m.end()
-    tail = paragraph[begin:].strip()
-    if tail:
-        out.append(tail)
+    _add_stripped(out, paragraph, begin, len(paragraph))
     return out
+
+
+def _add_stripped(out: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Append text[start:end] without surrounding whitespace, unless nothing is left."""
+    part = text[start:end]
+    stripped = part.strip()
+    if stripped:
+        lead = len(part) - len(part.lstrip())
+        out.append((start + lead, start + lead + len(stripped)))
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph, keeping quotations whole.
+
+    Handles abbreviations ("Mr.", "Gen."), initials, dotted acronyms ("U.S."), doubled
+    periods (".."), and quotes that close after the period ("... it." X said). A sentence
+    end inside a quotation does not split it, so a multi-sentence quote stays with its
+    attribution.
+    """
+    return [paragraph[a:b] for a, b in sentence_spans(paragraph)]
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A text with its fold and the fold's offsets, computed once and shared by every
+    matcher that reads it (see `fold_with_offsets`)."""
+
+    text: str
+    folded: str
+    offsets: list[int] | None
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        """Fold `text`."""
+        return cls(text, *fold_with_offsets(text))
+
+
+def folded_sentences(paragraph: str) -> list[Folded]:
+    """`split_sentences(paragraph)`, each with its fold; the paragraph is folded once."""
+    folded, offsets = fold_with_offsets(paragraph)
+    if offsets is None:  # folding kept every character in place: slices are the folds
+        return [Folded(paragraph[a:b], folded[a:b], None) for a, b in sentence_spans(paragraph)]
+    return [Folded.of(paragraph[a:b]) for a, b in sentence_spans(paragraph)]
 
 
 # --- negation ------------------------------------------------------------------------

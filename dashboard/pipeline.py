@@ -3,12 +3,21 @@
 `refresh()` handles one source and turns every failure into a `RefreshResult` value, so
 one broken feed never stops the others. `Collector.run_round()` refreshes many sources
 concurrently and commits everything they learned to the store in one atomic write.
+
+The CPU work runs in the pool's worker processes (functions below `# --- in the
+workers`): parsing and item ids always, and the analysis in the same task when nothing
+is stored from the source yet (every item is then new), so a first round makes one
+round trip per feed. Later rounds filter known ids first and analyse only new items.
+The config reaches the workers pickled once per Collector, not once per task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
+import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from dashboard.analysis.analyzer import analyse_items, config_fingerprint
 from dashboard.analysis.escalation import score as escalation_score
 from dashboard.analysis.text import fold
 from dashboard.config import Config, Source
@@ -28,9 +36,18 @@ from dashboard.fetching import (
     Postponed,
     item_id,
     make_client,
+    parse_feed,
     retrieve,
 )
-from dashboard.models import Analysis, HistoryPoint, Item, ParsedItem, RefreshResult, SourceHealth
+from dashboard.models import (
+    Analysis,
+    CueHit,
+    HistoryPoint,
+    Item,
+    ParsedItem,
+    RefreshResult,
+    SourceHealth,
+)
 from dashboard.storage import Round, Store
 
 log = logging.getLogger(__name__)
@@ -58,17 +75,19 @@ def _keep(item: ParsedItem, keywords: tuple[str, ...]) -> bool:
     return any(fold(k) in haystack for k in keywords)
 
 
-def _to_items(parsed: list[ParsedItem], source: Source, now: datetime) -> list[Item]:
+def _to_items(
+    parsed: list[ParsedItem], source_id: str, keywords: tuple[str, ...], now: datetime
+) -> list[Item]:
     items: dict[str, Item] = {}
     for p in parsed:
-        if not _keep(p, source.keywords):
+        if not _keep(p, keywords):
             continue
-        iid = item_id(p, source.id)
+        iid = item_id(p, source_id)
         items.setdefault(
             iid,
             Item(
                 id=iid,
-                source_id=source.id,
+                source_id=source_id,
                 title=p.title,
                 summary=p.summary,
                 link=p.link,
@@ -80,6 +99,75 @@ def _to_items(parsed: list[ParsedItem], source: Source, now: datetime) -> list[I
     return list(items.values())
 
 
+# --- in the workers (module-level, so the pool can pickle references to them) ----------
+
+
+@dataclass(frozen=True)
+class AnalysisSetup:
+    """What a worker needs to analyse: the config, pickled once, and a digest naming it."""
+
+    fingerprint: str
+    config_blob: bytes
+
+    @classmethod
+    def of(cls, config: Config) -> AnalysisSetup:
+        """The setup for `config` (the fetching process never imports the analysis)."""
+        blob = pickle.dumps(config)
+        return cls(hashlib.blake2b(blob, digest_size=12).hexdigest(), blob)
+
+
+_WORKER_CONFIG: dict[str, Config] = {}
+
+
+def _worker_config(setup: AnalysisSetup) -> Config:
+    # one config per worker process, unpickled on its first task (or in prepare_worker)
+    config = _WORKER_CONFIG.get(setup.fingerprint)
+    if config is None:
+        _WORKER_CONFIG.clear()
+        config = _WORKER_CONFIG[setup.fingerprint] = pickle.loads(setup.config_blob)
+    return config
+
+
+def prepare_worker(setup: AnalysisSetup) -> None:
+    """Pool initializer: load the parser and compile the analysis before the first task."""
+    from dashboard.analysis.analyzer import analyzer_for
+
+    try:
+        parse_feed(b"<rss version='2.0'><channel><item><title>warm</title></item></channel>"
+                   b"</rss>", kind="rss")  # imports the feed parser's own modules too
+        analyzer_for(_worker_config(setup), setup.fingerprint)
+    except Exception:  # a failing initializer would make pebble drop every worker;
+        log.debug("worker warm-up failed", exc_info=True)  # the first task reports it
+
+
+def analyse_in_worker(
+    setup: AnalysisSetup, items: list[Item], credibility: float
+) -> dict[str, Analysis]:
+    """Analyse items with the setup's config: item id -> analysis."""
+    from dashboard.analysis.analyzer import analyse_items
+
+    return analyse_items(_worker_config(setup), setup.fingerprint, items, credibility)
+
+
+def items_in_worker(
+    body: bytes,
+    kind: str,
+    content_type: str,
+    source_id: str,
+    keywords: tuple[str, ...],
+    now: datetime,
+    setup: AnalysisSetup | None,
+    credibility: float,
+) -> tuple[list[Item], dict[str, Analysis] | None]:
+    """Parse a body into items with ids; with a setup, analyse every item too."""
+    parsed = parse_feed(body, kind=kind, content_type=content_type)
+    items = _to_items(parsed, source_id, keywords, now)
+    return items, (analyse_in_worker(setup, items, credibility) if setup else None)
+
+
+# --- in the fetching process ------------------------------------------------------------
+
+
 async def refresh(
     source: Source,
     *,
@@ -89,8 +177,14 @@ async def refresh(
     config: Config,
     pool: ParsePool,
     previous: SourceHealth | None = None,
+    setup: AnalysisSetup | None = None,
+    network: asyncio.Semaphore | None = None,
 ) -> SourceOutcome:
-    """Refresh one source: a value for every outcome, never an exception for a source's fault."""
+    """Refresh one source: a value for every outcome, never an exception for a source's fault.
+
+    `setup` (the config prepared for the workers) is made from `config` when not given;
+    `network`, when given, bounds the HTTP exchange only, not the parsing after it.
+    """
     started = time.monotonic()
     before = previous or SourceHealth(source_id=source.id)
     every = timedelta(seconds=source.every)
@@ -106,13 +200,14 @@ async def refresh(
         )
 
     try:
-        got = await retrieve(
-            source,
-            client=client,
-            fetch=config.fetch,
-            etag=before.etag,
-            last_modified=before.last_modified,
-        )
+        async with network or contextlib.nullcontext():
+            got = await retrieve(
+                source,
+                client=client,
+                fetch=config.fetch,
+                etag=before.etag,
+                last_modified=before.last_modified,
+            )
         if isinstance(got, NotModified):
             health = replace(
                 before,
@@ -126,22 +221,28 @@ async def refresh(
                 last_modified=got.last_modified or before.last_modified,
             )
             return SourceOutcome(done("not_modified"), health)
-        parsed = await pool.parse(
-            got.body,
-            kind=source.kind,
-            content_type=got.content_type,
-            timeout=config.fetch.parse_deadline,
+        setup = setup or AnalysisSetup.of(config)
+        deadline = config.fetch.parse_deadline
+        # nothing stored from this source yet: every item is new, analyse in the same task
+        at_once = before.items == 0
+        items, analyses = await pool.run(
+            items_in_worker,
+            (got.body, source.kind, got.content_type, source.id, source.keywords, now,
+             setup if at_once else None, source.credibility),
+            timeout=deadline * 2 if at_once else deadline,
+            what="parsing",
         )
-        items = _to_items(parsed, source, now)
         known = store.known_ids(i.id for i in items)
         fresh = [i for i in items if i.id not in known]
-        analyses: dict[str, Analysis] = {}
-        if fresh:
+        if analyses is not None:
+            analyses = {i.id: analyses[i.id] for i in fresh}
+        elif fresh:
             analyses = await pool.run(
-                analyse_items,
-                (config, config_fingerprint(config), fresh, source.credibility),
-                timeout=config.fetch.parse_deadline,
+                analyse_in_worker, (setup, fresh, source.credibility),
+                timeout=deadline, what="analysis",
             )
+        else:
+            analyses = {}
         health = replace(
             before,
             state="ok",
@@ -181,6 +282,11 @@ async def refresh(
     return SourceOutcome(done("error", error=message), health)
 
 
+def _consume(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved, so an unawaited failure is not logged as lost
+
+
 class Collector:
     """Runs fetch rounds for a config against a store; owns the HTTP client and parse pool.
 
@@ -202,7 +308,10 @@ class Collector:
         self.store = store
         self.clock = clock
         self.client = client or make_client(config.fetch)
-        self.pool = pool or ParsePool()
+        self.setup = AnalysisSetup.of(config)
+        # workers start on the first body (a round of 304s never starts them) and
+        # compile the analysis while the other sources are still downloading
+        self.pool = pool or ParsePool(initializer=prepare_worker, initargs=(self.setup,))
         self.paused = False
         self._in_flight: set[str] = set()
         self._commit_lock = asyncio.Lock()
@@ -210,6 +319,7 @@ class Collector:
         self._source_tasks: set[asyncio.Future[SourceOutcome]] = set()
         self._rounds: set[asyncio.Task] = set()
         self._batch: asyncio.Future[list[RefreshResult]] | None = None
+        self._commits = 0  # rounds committed by this collector
 
     @property
     def fetching(self) -> frozenset[str]:
@@ -237,6 +347,9 @@ class Collector:
         if not sources:
             return []
         health = self.store.health()
+        # read the stored cue hits the history point needs while the sources download
+        stored_hits = asyncio.ensure_future(asyncio.to_thread(self._stored_hits, now))
+        stored_hits.add_done_callback(_consume)  # a round that ends early never awaits it
         limit = asyncio.Semaphore(self.config.fetch.concurrency)
         self._in_flight.update(s.id for s in sources)
 
@@ -252,19 +365,20 @@ class Collector:
                     source.id, "postponed", error=before.last_error, postponed_until=before.next_run
                 )
                 return SourceOutcome(result, before)
-            async with limit:
-                try:
-                    return await refresh(
-                        source,
-                        client=self.client,
-                        store=self.store,
-                        now=now,
-                        config=self.config,
-                        pool=self.pool,
-                        previous=before,
-                    )
-                finally:
-                    self._in_flight.discard(source.id)
+            try:
+                return await refresh(
+                    source,
+                    client=self.client,
+                    store=self.store,
+                    now=now,
+                    config=self.config,
+                    pool=self.pool,
+                    previous=before,
+                    setup=self.setup,
+                    network=limit,  # downloads go on while earlier bodies are parsed
+                )
+            finally:
+                self._in_flight.discard(source.id)
 
         tasks = [asyncio.ensure_future(one(s)) for s in sources]
         self._source_tasks.update(tasks)
@@ -278,7 +392,7 @@ class Collector:
             for failure in gathered:
                 if isinstance(failure, Exception):
                     log.error("source task failed: %r", failure)
-            await self._commit(outcomes, now)
+            await self._commit(outcomes, now, stored_hits)
         finally:
             self._in_flight.difference_update(s.id for s in sources)
             self._source_tasks.difference_update(tasks)
@@ -314,13 +428,21 @@ class Collector:
             return []
         return await self.run_round(ids)
 
-    async def _commit(self, outcomes: list[SourceOutcome], now: datetime) -> None:
+    async def _commit(
+        self,
+        outcomes: list[SourceOutcome],
+        now: datetime,
+        stored_hits: asyncio.Future[tuple[int, list[CueHit]]],
+    ) -> None:
         if not outcomes:
             return
         items = [i for o in outcomes for i in o.items]
         analyses = {k: v for o in outcomes for k, v in o.analyses.items()}
         async with self._commit_lock:
-            point = await asyncio.to_thread(self._history_point, analyses, now)
+            seen, hits = await stored_hits
+            if seen != self._commits:  # another round committed since they were read
+                seen, hits = await asyncio.to_thread(self._stored_hits, now)
+            point = await asyncio.to_thread(self._history_point, hits, analyses, now)
             round_ = Round(
                 finished=self.clock(),
                 items=items,
@@ -329,13 +451,21 @@ class Collector:
                 history=point,
             )
             new = await asyncio.to_thread(self.store.commit_round, round_)
+            self._commits += 1
         log.info("round stored: %d sources, %d new items", len(outcomes), new)
 
-    def _history_point(self, analyses: dict[str, Analysis], now: datetime) -> HistoryPoint:
+    def _stored_hits(self, now: datetime) -> tuple[int, list[CueHit]]:
+        """The stored cue hits within the escalation horizon, and the commit count before
+        reading them (which tells the round whether a commit may have come in between)."""
+        seen = self._commits
+        horizon = now - timedelta(seconds=self.config.escalation.half_life * 10)
+        return seen, self.store.cue_hits(since=horizon)
+
+    def _history_point(
+        self, stored: list[CueHit], analyses: dict[str, Analysis], now: datetime
+    ) -> HistoryPoint:
         cfg = self.config.escalation
-        horizon = now - timedelta(seconds=cfg.half_life * 10)
-        hits = self.store.cue_hits(since=horizon)
-        hits += [h for a in analyses.values() for h in a.cues]
+        hits = stored + [h for a in analyses.values() for h in a.cues]
         value = escalation_score(hits, now, half_life=cfg.half_life, scale=cfg.scale)
         return HistoryPoint(now, value)
 
@@ -345,4 +475,4 @@ class Collector:
         self.pool.close()
 
 
-__all__ = ["Collector", "SourceOutcome", "refresh", "utc_now"]
+__all__ = ["AnalysisSetup", "Collector", "SourceOutcome", "refresh", "utc_now"]

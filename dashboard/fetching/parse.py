@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import fastfeedparser
 import orjson
 
 from dashboard.models import ParsedItem
@@ -122,6 +121,8 @@ def _fast_items(body: bytes, content_type: str) -> list[ParsedItem] | None:
     """Items by fastfeedparser, or None where feedparser should read the document."""
     if not _fast_path_suits(body, content_type):
         return None
+    import fastfeedparser  # here, not at the top: the fetching process never parses
+
     try:
         # without content, `description` is the item's own (with it, a missing one is
         # made up from the first 512 characters of the content)

@@ -3,9 +3,11 @@
 A hostile feed can keep a parser busy for seconds (feedparser's author e-mail regex on a
 30 KB `<author>`) while holding the GIL, so a thread would still freeze the loop. The
 work runs in a pebble process pool instead: a task that passes its timeout has its worker
-killed and replaced, and the caller gets a `ParseError`. Workers start lazily on first
-use and are reused; they are started with 'spawn' (forking a process that runs an
-asyncio loop and threads is unsafe).
+killed and replaced, and the caller gets a `ParseError`. Workers start on first use, or
+earlier with `start()` so that their start-up overlaps with fetching, and are reused;
+they are started with 'spawn' (forking a process that runs an asyncio loop and threads
+is unsafe), and an optional initializer runs in each one (also in a replacement) to
+import and compile what the tasks need before the first task arrives.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from concurrent.futures import CancelledError as FutureCancelled
-from typing import Any, TypeVar
-
-import pebble
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dashboard.fetching.parse import ParseError, parse_feed
 from dashboard.models import ParsedItem
+
+if TYPE_CHECKING:
+    import pebble
 
 T = TypeVar("T")
 
@@ -40,26 +43,47 @@ def parse_then(
 class ParsePool:
     """A small process pool for parsing (and later analysing) responses with a deadline.
 
-    `fn` and `postprocess` must be picklable module-level functions. Call `close()` when
-    done; the pool is usable again afterwards (it restarts lazily).
+    `fn`, `postprocess` and `initializer` must be picklable module-level functions. Call
+    `close()` when done; the pool is usable again afterwards (it restarts lazily).
     """
 
-    def __init__(self, max_workers: int = 2):
+    def __init__(
+        self,
+        max_workers: int = 2,
+        *,
+        initializer: Callable[..., object] | None = None,
+        initargs: Sequence[Any] = (),
+    ):
         self.max_workers = max_workers
+        self.initializer = initializer
+        self.initargs = tuple(initargs)
         self._pool: pebble.ProcessPool | None = None
 
     def _started(self) -> pebble.ProcessPool:
+        import pebble  # here: a round of 304s never needs it
+
+        # `active` also launches a new pool's workers
         if self._pool is None or not self._pool.active:
             self._pool = pebble.ProcessPool(
-                max_workers=self.max_workers, context=multiprocessing.get_context("spawn")
+                max_workers=self.max_workers,
+                context=multiprocessing.get_context("spawn"),
+                initializer=self.initializer,
+                initargs=self.initargs,
             )
+            self._pool.active  # noqa: B018 - starts the workers now
         return self._pool
+
+    def start(self) -> None:
+        """Launch the workers now (they start in the background; this does not wait)."""
+        self._started()
 
     async def run(
         self, fn: Callable[..., T], args: Sequence[Any] = (), *, timeout: float, what: str = ""
     ) -> T:
         """`fn(*args)` in a worker; ParseError when it takes longer than `timeout` seconds
         or its worker dies. Exceptions `fn` raises (ParseError included) propagate."""
+        from pebble import ProcessExpired
+
         what = what or getattr(fn, "__name__", "work")
         future = self._started().schedule(fn, args=tuple(args), timeout=timeout)
         try:
@@ -67,7 +91,7 @@ class ParsePool:
             return await asyncio.wrap_future(future)
         except TimeoutError:
             raise ParseError(f"{what} took longer than {timeout:g} s") from None
-        except pebble.ProcessExpired as exc:
+        except ProcessExpired as exc:
             raise ParseError(f"{what} crashed its worker (exit code {exc.exitcode})") from None
         except BrokenExecutor:
             self.close()  # the next call starts a fresh pool

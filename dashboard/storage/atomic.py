@@ -15,8 +15,12 @@ from pathlib import Path
 from dashboard.storage.base import StoreError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically; StoreError (previous file intact) on failure."""
+def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) -> None:
+    """Replace `path` with `data` atomically; StoreError (previous file intact) on failure.
+
+    `sync_directory=False` leaves the directory fsync to the caller, who writes several
+    files into one directory and syncs it once before its commit point.
+    """
     directory = path.parent
     tmp_name: str | None = None
     try:
@@ -27,7 +31,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
         tmp_name = None
-        fsync_directory(directory)
+        if sync_directory:
+            fsync_directory(directory)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StoreError(f"cannot write {path}: {reason}; the previous file is intact") from exc

@@ -1,9 +1,16 @@
 """The TinyDB implementation of the Store protocol.
 
 TinyDB keeps the tables; a custom in-memory `Storage` means TinyDB's per-operation
-`write` calls only touch memory, and the store writes the file once per round (or once per
-user action) with `atomic_write_bytes`. Items older than the retention period move into
-monthly archive files next to the store; their ids stay known so they never land twice.
+`write` calls only touch memory, and the store commits once per round (or once per user
+action). On disk (format 2, see `segments`) the documents that grow with the news (items
+and their statements, stances, recognition events, cue hits) live in one segment file per
+day, and a commit rewrites only the days it touched, then the small main file last: the
+cost of a round is bounded by a day's documents, not by the store's size. Items older than
+the retention period move into monthly archive files next to the store; their ids stay
+known so they never land twice.
+
+What a loaded store holds is exactly what the last completed commit wrote: segments written
+by a commit that a crash cut short are not named by the main file and never read.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import heapq
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -35,12 +43,31 @@ from dashboard.models import (
     Statement,
 )
 from dashboard.storage import convert
-from dashboard.storage.atomic import atomic_write_bytes
+from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
 from dashboard.storage.lock import WriterLock
+from dashboard.storage.segments import (
+    DAY_TABLES,
+    READ_ATTEMPTS,
+    DayIndex,
+    Unloadable,
+    day_of,
+    index_days,
+    load_json,
+    main_document,
+    read_segments,
+    remove_unnamed,
+    segment_dir,
+    segment_document,
+    segment_names,
+)
 
-FORMAT = 1
-"""The store file's format version, kept in the `meta` table."""
+FORMAT = 2
+"""The store's format version, kept in the main file's `meta` table.
+
+1: everything in one file. 2: a main file plus day segments (`segments`); the tables are
+the same, so the migration from 1 only rewrites the layout (done by the first writer).
+"""
 
 TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health", "meta")
 HISTORY_LIMIT = 5000
@@ -49,12 +76,15 @@ HISTORY_LIMIT = 5000
 RETENTION_SLACK = timedelta(days=1)
 
 Tables = dict[str, dict[str, dict[str, Any]]]
-# MIGRATIONS[n] turns a format-n file into a format-(n+1) file.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 
 
-class Unloadable(Exception):
-    """The store file is not a Flashpoint store this version can read; the message says why."""
+def same_tables(tables: Tables) -> Tables:
+    """Format 1 -> 2: the tables are unchanged; only the layout on disk differs."""
+    return tables
+
+
+# MIGRATIONS[n] turns the tables of a format-n store into those of a format-(n+1) store.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: same_tables}
 
 
 class MemoryStorage(Storage):
@@ -114,11 +144,11 @@ class InPlaceTable(Table):
         self.clear_cache()
 
     def _get_next_id(self) -> int:
-        # Ids are handed out in increasing order and dicts keep insertion order (JSON too),
-        # so the last key is the largest: no scan of the whole table as TinyDB does.
+        # One scan per table per load (TinyDB's own rescans on every call); day segments
+        # are merged in day order, so the last key is not necessarily the largest.
         if self._next_id is None:
             raw = self._storage.read().get(self.name) or {}
-            self._next_id = int(next(reversed(raw))) + 1 if raw else 1
+            self._next_id = max(map(int, raw), default=0) + 1
         next_id = self._next_id
         self._next_id = next_id + 1
         return next_id
@@ -153,14 +183,17 @@ def format_of(tables: Any) -> int:
     return versions[0]
 
 
-def migrate(tables: Any) -> Tables:
-    """Bring loaded tables to the current FORMAT; Unloadable for newer or unknown formats."""
-    version = format_of(tables)
+def check_version(version: int) -> None:
+    """Unloadable for a format newer than this version reads."""
     if version > FORMAT:
         raise Unloadable(
             f"it was written by a newer Flashpoint (store format {version}; "
             f"this version reads format {FORMAT}); use that version to read it"
         )
+
+
+def migrate(tables: Tables, version: int) -> Tables:
+    """Bring loaded tables of format `version` to the current FORMAT."""
     while version < FORMAT:
         step = MIGRATIONS.get(version)
         if step is None:
@@ -176,19 +209,44 @@ def migrate(tables: Any) -> Tables:
     return tables
 
 
-def read_tables(path: Path) -> Tables | None:
-    """Load and migrate the store file; None when it does not exist."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise Unloadable(f"it is not valid JSON (truncated or damaged: {exc})") from None
-    return migrate(data)
+@dataclass
+class Loaded:
+    """A store as read from disk: its tables and where their documents live."""
+
+    tables: Tables
+    days: DayIndex  # which documents belong to which day segment
+    names: dict[str, str]  # day -> segment file named by the main file
+    round: int  # commits so far (names new segment files)
+    version: int  # the format it was read in
+
+
+def read_store(path: Path) -> Loaded | None:
+    """Load and migrate the store (main file plus named segments); None when there is none."""
+    for _ in range(READ_ATTEMPTS):
+        try:
+            data = load_json(path)
+        except FileNotFoundError:
+            return None
+        except Unloadable as exc:
+            raise Unloadable(str(exc).replace(f"{path.name} is", "it is", 1)) from None
+        version = format_of(data)
+        check_version(version)
+        if version == 1:
+            return Loaded(migrate(data, 1), index_days(data), {}, 0, 1)
+        meta = next(iter(data["meta"].values()))
+        names = segment_names(meta)
+        tables: Tables = {name: data.get(name, {}) for name in ("health", "history")}
+        try:
+            days = read_segments(segment_dir(path), names, tables)
+        except FileNotFoundError:
+            continue  # the writer committed again meanwhile: read its new main file
+        round_no = meta.get("round", 0)
+        tables = migrate(tables, version)
+        if version < FORMAT:
+            days = index_days(tables)
+        return Loaded(tables, days, names, round_no if isinstance(round_no, int) else 0,
+                      version)
+    raise Unloadable(f"a day segment it names is missing from {segment_dir(path)}")
 
 
 def backup_name(path: Path, now: datetime) -> Path:
@@ -261,7 +319,7 @@ def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class TinyDBStore:
-    """A Store kept in one JSON file (TinyDB tables) plus its archive directory."""
+    """A Store kept in a main file, day segment files and an archive directory."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
                  retention_days: int = 30):
@@ -276,6 +334,10 @@ class TinyDBStore:
         self._hot_ids: set[str] = set()
         self._archived: set[str] = set()  # archived ids not also in the hot file
         self._oldest: str | None = None  # smallest `when` among hot items
+        self._days: DayIndex = {}
+        self._names: dict[str, str] = {}
+        self._round = 0
+        self._dirty: set[str] = set()  # days whose segment the next flush rewrites
         self._db = open_tinydb(empty_tables())
         if not readonly:
             self._prepare_writer()
@@ -298,15 +360,20 @@ class TinyDBStore:
         self._lock.acquire()
 
     def _load(self) -> None:
-        """Read the file (and the archive index) into memory."""
+        """Read the store (and the archive index) into memory; a writer finishes migrations."""
         signature = self._stat()
         try:
-            tables = read_tables(self._path)
+            loaded = read_store(self._path)
         except Unloadable as exc:
             self._refuse(str(exc))
         self.archive.load()
-        self._use(tables if tables is not None else empty_tables())
+        self._use(loaded)
         self._signature = signature
+        if not self.readonly:
+            remove_unnamed(segment_dir(self._path), self._names)  # a crash's leftovers
+            if loaded is not None and loaded.version < FORMAT:
+                self._dirty = set(self._days)
+                self.flush()  # write the new layout now; the old file is replaced last
 
     def _refuse(self, reason: str) -> NoReturn:
         """A file that does not load: readers explain, writers move it aside first."""
@@ -315,9 +382,13 @@ class TinyDBStore:
                 f"cannot read {self._path}: {reason}. Start a writer (e.g. `flashpoint fetch "
                 "--once`) to move it aside and begin a new store, or restore a backup."
             )
-        backup = backup_name(self._path, datetime.now(UTC))
+        now = datetime.now(UTC)
+        backup = backup_name(self._path, now)
+        segments = segment_dir(self._path)
         try:
             os.replace(self._path, backup)
+            if segments.exists():  # its segments go too, or the next writer would prune them
+                os.replace(segments, backup_name(segments, now))
         except OSError as exc:
             self.close()
             raise StoreError(
@@ -330,9 +401,14 @@ class TinyDBStore:
             "the next start begins with an empty store."
         )
 
-    def _use(self, tables: Tables) -> None:
-        """Install loaded tables and rebuild the in-memory id index."""
+    def _use(self, loaded: Loaded | None) -> None:
+        """Install a loaded store and rebuild the in-memory id index."""
+        if loaded is None:
+            loaded = Loaded(empty_tables(), {}, {}, 0, FORMAT)
+        tables = loaded.tables
         self._db = open_tinydb(tables)
+        self._days, self._names, self._round = loaded.days, loaded.names, loaded.round
+        self._dirty = set()
         items = tables["items"].values()
         try:
             self._hot_ids = {doc["id"] for doc in items}
@@ -368,16 +444,50 @@ class TinyDBStore:
 
     @synchronized
     def flush(self) -> None:
-        """Write the whole hot file atomically; on failure memory goes back to the file."""
+        """Commit: write the touched day segments, then the main file that names them.
+
+        On failure memory goes back to what the files hold.
+        """
         self._check_writable()
+        round_no = self._round + 1
+        names = dict(self._names)
+        directory = segment_dir(self._path)
+        tables = self._tables
         try:
-            atomic_write_bytes(self._path, orjson.dumps(self._tables))
+            if self._dirty:
+                make_directory(directory)
+            for day in sorted(self._dirty):
+                index = self._days.get(day, {})
+                if not any(index.values()):
+                    names.pop(day, None)
+                    continue
+                names[day] = f"{day}.{round_no}.json"
+                atomic_write_bytes(directory / names[day], segment_document(tables, index),
+                                   sync_directory=False)
+            if self._dirty:
+                fsync_directory(directory)  # the segments exist before the main file names them
+            meta = {"format": FORMAT, "round": round_no, "segments": names}
+            atomic_write_bytes(self._path, main_document(tables, meta))
         except StoreError:
-            # Keep memory equal to the last good file so a later write cannot half-apply.
+            # Keep memory equal to the last commit so a later write cannot half-apply.
             with contextlib.suppress(StoreError, Unloadable):
-                self._use(read_tables(self._path) or empty_tables())
+                self._use(read_store(self._path))
             raise
+        superseded = [name for day, name in self._names.items() if names.get(day) != name]
+        self._names, self._round, self._dirty = names, round_no, set()
+        self._days = {day: index for day, index in self._days.items() if day in names}
+        for name in superseded:
+            with contextlib.suppress(OSError):
+                os.unlink(directory / name)
         self._signature = self._stat()
+
+    def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
+        """Insert documents and file them under their day segments."""
+        keys = self._db.table(table).insert_multiple(docs)
+        for key, doc in zip(keys, docs, strict=True):
+            day = day_of(table, doc)
+            self._days.setdefault(day, {}).setdefault(table, set()).add(str(key))
+            self._dirty.add(day)
 
     @synchronized
     def commit_round(self, round: Round) -> int:
@@ -389,7 +499,7 @@ class TinyDBStore:
                 new.setdefault(item.id, item)
         if new:
             docs = [convert.item_to_doc(item) for item in new.values()]
-            self._db.table("items").insert_multiple(docs)
+            self._insert("items", docs)
             self._hot_ids.update(new)
             oldest = min(doc["when"] for doc in docs)
             if self._oldest is None or oldest < self._oldest:
@@ -427,7 +537,7 @@ class TinyDBStore:
                 rows["recognition"].append(doc)
         for table, docs in rows.items():
             if docs:
-                self._db.table(table).insert_multiple(docs)
+                self._insert(table, docs)
 
     def _append_history(self, point: HistoryPoint) -> None:
         table = self._db.table("history")
@@ -445,22 +555,34 @@ class TinyDBStore:
         if self._oldest is None or self._oldest >= slack:
             return
         raw = self._tables["items"]
-        old = [(int(k), doc) for k, doc in raw.items() if doc["when"] < cutoff]
+        # Only the days up to the cutoff's can hold items past it: no scan of the rest.
+        old_days = [day for day, index in self._days.items()
+                    if day <= cutoff[:10] and index.get("items")]
+        old = [(day, key, raw[key]) for day in old_days for key in self._days[day]["items"]
+               if raw[key]["when"] < cutoff]
         if not old:
             return
-        docs = [doc for _, doc in old]
+        docs = [doc for _, _, doc in old]
         self.archive.add(docs)  # archive first: a crash now leaves the items in both places
-        self._db.table("items").remove(doc_ids=[k for k, _ in old])
+        self._db.table("items").remove(doc_ids=[int(key) for _, key, _ in old])
+        for day, key, _ in old:
+            self._days[day]["items"].discard(key)
+            self._dirty.add(day)
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved
-        self._oldest = min((doc["when"] for doc in self._docs("items")), default=None)
+        first = min((day for day, index in self._days.items() if index.get("items")),
+                    default=None)
+        self._oldest = None if first is None else min(
+            raw[key]["when"] for key in self._days[first]["items"])
 
     @synchronized
     def set_recognition_status(self, key: str, status: PendingStatus) -> None:
         """Confirm or reject every event with this key, written to disk at once."""
         self._check_writable()
-        self._db.table("recognition").update({"status": status}, Query().key == key)
+        changed = self._db.table("recognition").update({"status": status}, Query().key == key)
+        rows = self._tables["recognition"]
+        self._dirty.update(day_of("recognition", rows[str(k)]) for k in changed)
         self.flush()
 
     @synchronized
@@ -471,8 +593,12 @@ class TinyDBStore:
         """
         self._check_writable()
         decided = self._decisions()
-        for table in ("statements", "stances", "recognition", "cues"):
+        for table in DAY_TABLES[1:]:
             self._db.table(table).truncate()
+        for day, index in self._days.items():
+            if any(index.get(table) for table in DAY_TABLES[1:]):
+                self._dirty.add(day)
+            self._days[day] = {"items": index["items"]} if "items" in index else {}
         self._insert_analyses(analyses, decided)
         self.flush()
 
@@ -494,11 +620,11 @@ class TinyDBStore:
         if signature == self._signature:
             return False
         try:
-            tables = read_tables(self._path)
+            loaded = read_store(self._path)
             self.archive.load()
         except (StoreError, Unloadable):
             return False  # keep showing the last complete data
-        self._use(tables if tables is not None else empty_tables())
+        self._use(loaded)
         self._signature = signature
         return True
 
@@ -579,6 +705,14 @@ class TinyDBStore:
         if limit is not None:
             docs = docs[-limit:] if limit > 0 else []
         return [convert.doc_to_history(d) for d in docs]
+
+
+def make_directory(directory: Path) -> None:
+    """Create a directory the store writes into; StoreError saying which on failure."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from exc
 
 
 def newest(docs: Iterable[dict[str, Any]], limit: int | None,

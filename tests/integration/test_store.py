@@ -1,5 +1,6 @@
-"""The TinyDB store on real files: round trips, dedupe, one write per round, retention,
-corrupt files, readers, the writer lock and write failures."""
+"""The TinyDB store on real files: round trips, dedupe, one commit per round that rewrites
+only the days it touched, retention, corrupt files, migration from the one-file layout,
+readers, the writer lock and write failures."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from dashboard.storage import (
     StoreError,
     StoreLocked,
     atomic,
+    convert,
     open_store,
     tinydb_store,
     writer_holder,
@@ -110,7 +112,12 @@ def test_dedupe_across_rounds_and_within_a_round(path):
     reopened.close()
 
 
-def test_one_atomic_write_per_round(path, monkeypatch):
+def segments(path: Path) -> dict[str, Path]:
+    """The store's day segment files by day."""
+    return {p.name[:10]: p for p in (path.parent / "store.items").iterdir()}
+
+
+def test_a_round_rewrites_only_the_days_it_touched_and_the_main_file_last(path, monkeypatch):
     store = open_store(path)
     replaced: list[str] = []
     real_replace = os.replace
@@ -120,15 +127,30 @@ def test_one_atomic_write_per_round(path, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr(atomic.os, "replace", counting_replace)
+    yesterday = NOW - timedelta(days=1)
+    store.commit_round(make_round([make_item(1001, yesterday), make_item(1002)]))
+    days = segments(path)
+    assert set(days) == {f"{NOW:%Y-%m-%d}", f"{yesterday:%Y-%m-%d}"}
+    assert sorted(replaced) == sorted([*map(str, days.values()), str(path)])
+    assert replaced[-1] == str(path)  # the commit point comes last
+    old_day = days[f"{yesterday:%Y-%m-%d}"]
+    untouched = (old_day.stat().st_ino, old_day.stat().st_mtime_ns)
     for n in range(3):
-        before = path.stat().st_ino if path.exists() else None
+        replaced.clear()
+        before = path.stat().st_ino
         items = [make_item(100 * n + k) for k in range(50)]
         store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
                                       history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
-        assert replaced == [str(path)] * (n + 1)
-        assert path.stat().st_ino != before  # a new file replaced the old one
-    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+        today = segments(path)[f"{NOW:%Y-%m-%d}"]
+        assert replaced == [str(today), str(path)]  # one segment, then the main file
+        assert path.stat().st_ino != before  # a new main file replaced the old one
+    assert (old_day.stat().st_ino, old_day.stat().st_mtime_ns) == untouched
+    assert len(segments(path)) == 2  # superseded segment files are gone
+    main = orjson.loads(path.read_bytes())
+    assert set(main) == {"meta", "health", "history"}  # items and analysis live in segments
+    assert not [p for p in path.parent.rglob("*.tmp")]
     store.close()
+    assert open_store(path, readonly=True).item_count() == 152
 
 
 def test_file_changes_once_per_commit_and_never_between(path):
@@ -161,9 +183,13 @@ def test_retention_moves_old_items_to_monthly_archives_and_keeps_them_deduped(pa
     for month in months:
         archived.update(orjson.loads((archive / month).read_bytes())["items"])
     assert set(archived) == {i.id for i in old}
-    hot = orjson.loads(path.read_bytes())
+    hot: dict[str, dict] = {"items": {}, "statements": {}}
+    for segment in segments(path).values():
+        held = orjson.loads(segment.read_bytes())["tables"]
+        for table in hot:
+            hot[table].update(held.get(table, {}))
     assert {d["id"] for d in hot["items"].values()} == {i.id for i in fresh}
-    assert len(hot["statements"]) == 5  # derived rows stay in the hot file
+    assert len(hot["statements"]) == 5  # derived rows stay in the hot segments
 
     reopened = open_store(path, retention_days=30)
     assert reopened.known_ids(i.id for i in old) == {i.id for i in old}
@@ -252,12 +278,26 @@ def test_reader_of_a_missing_store_is_empty_and_creates_nothing(tmp_path):
     assert not path.parent.exists()
 
 
+def altered(good: bytes, **changes) -> bytes:
+    return orjson.dumps({**orjson.loads(good), **changes})
+
+
+def newer(good: bytes) -> bytes:
+    main = orjson.loads(good)
+    main["meta"]["1"]["format"] = 99
+    return orjson.dumps(main)
+
+
 CORRUPT = {
     "truncated": lambda good: good[: len(good) // 2],
     "list": lambda good: b"[1, 2, 3]",
     "tinydb-default": lambda good: b'{"_default": {"1": {"a": 1}}}',
-    "newer-format": lambda good: good.replace(b'"format":1', b'"format":99'),
-    "items-not-documents": lambda good: good.replace(b'"items":{', b'"items":{"9":5,'),
+    "newer-format": newer,
+    "health-not-documents": lambda good: altered(good, health={"9": 5}),
+    "segment-missing": lambda good: altered(good, meta={"1": {
+        "format": tinydb_store.FORMAT, "segments": {"2026-05-20": "2026-05-20.77.json"}}}),
+    "segment-list-damaged": lambda good: altered(good, meta={"1": {
+        "format": tinydb_store.FORMAT, "segments": {"2026-05-20": "../../etc/passwd"}}}),
 }
 
 
@@ -290,23 +330,88 @@ def test_a_file_that_does_not_load_is_moved_aside_never_overwritten(path, kind):
     fresh.close()
 
 
-def test_an_older_format_is_migrated(path, monkeypatch):
+def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
+    store = open_store(path)
+    store.commit_round(make_round([make_item(1), make_item(2, NOW - timedelta(days=1))]))
+    store.close()
+    damaged = segments(path)[f"{NOW:%Y-%m-%d}"]
+    cut = damaged.read_bytes()[:40]
+    damaged.write_bytes(cut)
+    with pytest.raises(StoreError, match="Start a writer"):
+        open_store(path, readonly=True)
+    with pytest.raises(StoreError, match="moved to"):
+        open_store(path)
+    [aside] = path.parent.glob("store.items.corrupt-*")
+    assert (aside / damaged.name).read_bytes() == cut
+    assert len(list(aside.iterdir())) == 2  # both days kept for a human to recover
+    assert open_store(path).item_count() == 0
+
+
+def write_format_1(path: Path, items: list[Item]) -> bytes:
+    """A store in the one-file layout of format 1, as the previous version wrote it."""
+    tables: dict[str, dict] = {name: {} for name in tinydb_store.TABLES}
+    tables["meta"] = {"1": {"format": 1}}
+    for n, item in enumerate(items, 1):
+        tables["items"][str(n)] = convert.item_to_doc(item)
+        analysis = make_analysis(item)
+        tables["statements"][str(n)] = convert.statement_to_doc(analysis.statements[0])
+        tables["stances"][str(n)] = convert.stance_to_doc(analysis.stances[0])
+        tables["recognition"][str(n)] = convert.recognition_to_doc(
+            analysis.recognition_events[0])
+        tables["cues"][str(n)] = convert.cue_to_doc(analysis.cues[0])
+    tables["history"]["1"] = convert.history_to_doc(HistoryPoint(NOW, 3.0))
+    tables["health"]["1"] = convert.health_to_doc(SourceHealth("src", "ok"))
+    data = orjson.dumps(tables)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return data
+
+
+def test_a_format_1_store_is_read_as_is_and_migrated_by_the_first_writer(path):
+    items = [make_item(n, NOW - timedelta(days=n % 3, hours=n)) for n in range(9)]
+    original = write_format_1(path, items)
+
+    reader = open_store(path, readonly=True)
+    assert reader.items() == sorted(items, key=lambda i: i.when, reverse=True)
+    assert path.read_bytes() == original  # a reader migrates in memory only
+    assert not (path.parent / "store.items").exists()
+
+    writer = open_store(path)  # migrates on open
+    main = orjson.loads(path.read_bytes())
+    assert main["meta"]["1"]["format"] == tinydb_store.FORMAT == 2
+    assert "items" not in main and "statements" not in main
+    assert len(segments(path)) == 3  # one per day
+    assert reader.reload_if_changed()
+    for store in (reader, writer):
+        assert store.items() == sorted(items, key=lambda i: i.when, reverse=True)
+        assert len(store.statements()) == len(store.cue_hits()) == 9
+        assert len(store.stance_evidence()) == len(store.recognition_events()) == 9
+        assert store.history() == [HistoryPoint(NOW, 3.0)]
+        assert store.health() == {"src": SourceHealth("src", "ok")}
+    # ids go on after the migrated ones: new rows overwrite nothing
+    assert writer.commit_round(make_round([*items, make_item(50)])) == 1
+    writer.close()
+    again = open_store(path, readonly=True)
+    assert again.item_count() == 10 and len(again.statements(limit=100)) == 10
+
+
+def test_a_later_format_step_runs_after_loading(path, monkeypatch):
     store = open_store(path)
     store.commit_round(make_round([make_item(1)]))
     store.close()
 
-    def v1_to_v2(tables):
+    def v2_to_v3(tables):
         for doc in tables["items"].values():
             doc["title"] = doc["title"].upper()
         return tables
 
-    monkeypatch.setattr(tinydb_store, "FORMAT", 2)
-    monkeypatch.setattr(tinydb_store, "MIGRATIONS", {1: v1_to_v2})
+    monkeypatch.setattr(tinydb_store, "FORMAT", 3)
+    monkeypatch.setattr(tinydb_store, "MIGRATIONS", {**tinydb_store.MIGRATIONS, 2: v2_to_v3})
     migrated = open_store(path)
     assert migrated.items()[0].title == "TITLE 1"
-    migrated.commit_round(Round(NOW))
     migrated.close()
-    assert b'"format":2' in path.read_bytes()
+    assert orjson.loads(path.read_bytes())["meta"]["1"]["format"] == 3
+    assert open_store(path, readonly=True).items()[0].title == "TITLE 1"
 
 
 def test_second_writer_is_refused_naming_the_holder(path):
@@ -365,7 +470,8 @@ def test_a_failed_write_leaves_the_previous_file_intact(path):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     message, count = out.strip().splitlines()
-    assert message.startswith(f"cannot write {path}: File too large")
+    assert message.startswith(f"cannot write {path.parent / 'store.items'}/")
+    assert "File too large" in message
     assert message.endswith("the previous file is intact")
     assert count == "2"  # memory went back to what the file holds
     reader = open_store(path, readonly=True)

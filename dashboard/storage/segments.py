@@ -1,0 +1,127 @@
+"""The store's files (format 2): a small main file plus one segment file per day.
+
+    <path>                                   main file: meta, health, history
+    <stem>.items/YYYY-MM-DD.<round>.json     one day's items, statements, stances,
+                                             recognition events and cue hits
+
+A commit writes each segment the round changed under a NEW name, then replaces the main
+file, whose meta names the segment file of every day. Replacing the main file is the commit
+point: a crash before it leaves the previous main file naming only the previous segment
+files (still there: superseded files are deleted after the commit), so a loaded store is
+always exactly one committed round, never a mix. Unnamed files are leftovers of a crash and
+the writer deletes them when it opens the store.
+
+A reader that finds a named segment gone (the writer committed again and deleted it between
+the reader's two reads) reads the new main file and starts over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dashboard.storage.base import StoreError
+
+DAY_TABLES = ("items", "statements", "stances", "recognition", "cues")
+MAIN_TABLES = ("health", "history", "meta")
+UNDATED = "undated"
+READ_ATTEMPTS = 20
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+DayIndex = dict[str, dict[str, set[str]]]  # day -> table -> doc keys
+
+
+class Unloadable(Exception):
+    """The store file is not a Flashpoint store this version can read; the message says why."""
+
+
+def segment_dir(path: Path) -> Path:
+    """The directory of a store's day segments."""
+    return path.with_name(path.stem + ".items")
+
+
+def day_of(table: str, doc: dict[str, Any]) -> str:
+    """The day a document belongs to: an item's `when`, a derived row's `time`."""
+    stamp = doc.get("when") if table == "items" else doc.get("time")
+    return stamp[:10] if isinstance(stamp, str) and len(stamp) >= 10 else UNDATED
+
+
+def index_days(tables: Tables) -> DayIndex:
+    """Which documents of the day tables belong to which day (a full scan: migration only)."""
+    days: DayIndex = {}
+    for table in DAY_TABLES:
+        for key, doc in tables.get(table, {}).items():
+            days.setdefault(day_of(table, doc), {}).setdefault(table, set()).add(key)
+    return days
+
+
+def load_json(path: Path) -> Any:
+    """Parsed JSON of a file; FileNotFoundError passes, damage is Unloadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Unloadable(f"{path.name} is not valid JSON (truncated or damaged: {exc})") from None
+
+
+def segment_names(meta: dict[str, Any]) -> dict[str, str]:
+    """The day -> segment file mapping a format-2 main file's meta document names."""
+    names = meta.get("segments", {})
+    if not isinstance(names, dict) or not all(
+            isinstance(d, str) and isinstance(n, str) and "/" not in n and n.endswith(".json")
+            for d, n in names.items()):
+        raise Unloadable("its list of day segments is damaged")
+    return names
+
+
+def read_segments(directory: Path, names: dict[str, str], tables: Tables) -> DayIndex:
+    """Merge the named segments into `tables`; FileNotFoundError when one is gone."""
+    days: DayIndex = {}
+    for day, name in names.items():
+        data = load_json(directory / name)
+        held = data.get("tables") if isinstance(data, dict) else None
+        if not isinstance(held, dict) or not set(held) <= set(DAY_TABLES):
+            raise Unloadable(f"segment {name} is not a store segment")
+        index = days.setdefault(day, {})
+        for table, docs in held.items():
+            if not isinstance(docs, dict):
+                raise Unloadable(f"segment {name} holds a damaged {table} table")
+            tables.setdefault(table, {}).update(docs)
+            index[table] = set(docs)
+    return days
+
+
+def main_document(tables: Tables, meta: dict[str, Any]) -> bytes:
+    """The main file's bytes: the small tables and the meta document."""
+    doc = {name: tables.get(name, {}) for name in MAIN_TABLES}
+    doc["meta"] = {"1": meta}
+    return orjson.dumps(doc)
+
+
+def segment_document(tables: Tables, index: dict[str, set[str]]) -> bytes:
+    """A segment file's bytes: the given documents of each day table."""
+    held = {table: {key: tables[table][key] for key in keys}
+            for table, keys in index.items() if keys}
+    return orjson.dumps({"tables": held})
+
+
+def remove_unnamed(directory: Path, names: dict[str, str]) -> None:
+    """Delete files in the segment directory that the main file does not name (writer only)."""
+    keep = set(names.values())
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name not in keep and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)

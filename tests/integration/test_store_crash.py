@@ -1,4 +1,5 @@
-"""kill -9 at random instants: the store file always loads and holds every reported round."""
+"""kill -9 at random instants and at each step of a commit: the store always loads and holds
+every reported round."""
 
 from __future__ import annotations
 
@@ -9,16 +10,21 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dashboard.storage import open_store
+import pytest
+
+from dashboard.models import Item
+from dashboard.storage import Round, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 24
 ITEMS_PER_ROUND = 3
 
-# Each round has fresh items (one of every fifth round old enough to be archived at once,
-# so kills also land during archive writes) and prints "stored <round>" only after
+# Each round has fresh items on two days, so every commit writes two day segments before
+# the main file (one of every fifth round has an item old enough to be archived at once, so
+# kills also land during archive writes), and prints "stored <round>" only after
 # commit_round returned.
 WRITER = textwrap.dedent("""
     import sys
@@ -34,6 +40,7 @@ WRITER = textwrap.dedent("""
         items, analyses = [], {}
         for k in range(int(sys.argv[3])):
             when = now - timedelta(days=45) if n % 5 == 0 and k == 0 else now
+            when = when - timedelta(days=1) if k == 1 else when
             item = Item(f"{run}-{n}-{k}", "src", "t" * 200, "s" * 400, None, when, now)
             items.append(item)
             analyses[item.id] = Analysis(
@@ -74,3 +81,84 @@ def test_sigkill_at_random_instants_never_loses_a_reported_round(tmp_path):
     print(f"{len(reported)} rounds reported over {KILLS} kills")
     assert reported, "no round finished before any kill; the test proved nothing"
     assert list((tmp_path / "store.archive").glob("*.json")), "no kill could hit the archive"
+
+
+# Round "a" commits; then a kill hook is armed and round "b" (items on two days) is killed
+# at one step of its commit. The hooks wrap the real functions the store calls.
+STEP_WRITER = textwrap.dedent("""
+    import os, signal, sys
+    from datetime import UTC, datetime, timedelta
+    from dashboard.models import Item
+    from dashboard.storage import Round, atomic, open_store, tinydb_store
+
+    path, step = sys.argv[1], sys.argv[2]
+    armed, segments_written = False, 0
+    real_write, real_replace, real_unlink = tinydb_store.atomic_write_bytes, os.replace, os.unlink
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def write(target, data, **kw):
+        global segments_written
+        if armed and target.name == "store.json" and step == "before-main":
+            die()
+        if armed and target.name != "store.json":
+            segments_written += 1
+            if step == "between-segments" and segments_written == 2:
+                die()
+        real_write(target, data, **kw)
+
+    def replace(src, dst):
+        if armed and step == "segment-temp-written" and not str(dst).endswith("store.json"):
+            die()
+        real_replace(src, dst)
+
+    def unlink(target):
+        if armed and step == "before-cleanup":
+            die()
+        real_unlink(target)
+
+    tinydb_store.atomic_write_bytes, atomic.os.replace, tinydb_store.os.unlink = (
+        write, replace, unlink)
+
+    def round_of(run):
+        now = datetime.now(UTC)
+        return Round(now, items=[Item(f"{run}-{k}", "s", "t", "", None, now - timedelta(days=k),
+                                      now) for k in range(2)])
+
+    store = open_store(path)
+    store.commit_round(round_of("a"))
+    print("stored a", flush=True)
+    armed = True
+    store.commit_round(round_of("b"))
+    print("stored b", flush=True)
+""")
+
+
+@pytest.mark.parametrize("step", [
+    "segment-temp-written", "between-segments", "before-main", "before-cleanup"])
+def test_sigkill_at_each_step_of_a_commit(tmp_path, step):
+    path = tmp_path / "store.json"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", STEP_WRITER, str(path), step],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert proc.stdout == "stored a\n"  # killed inside round b's commit
+
+    committed = step == "before-cleanup"  # the main file was replaced: b is in
+    expected = {"a-0", "a-1"} | ({"b-0", "b-1"} if committed else set())
+    reader = open_store(path, readonly=True)
+    held = {item.id for item in reader.items()}
+    assert held == expected  # every reported round, and nothing of an unfinished commit
+    assert reader.item_count() == len(expected)
+
+    writer = open_store(path)  # cleans up what the killed commit left
+    segments = path.parent / "store.items"
+    assert len(list(segments.iterdir())) == 2  # exactly the two named day segments
+    assert not list(tmp_path.rglob("*.tmp"))
+    now = datetime.now(UTC)
+    again = [Item(f"b-{k}", "s", "t", "", None, now - timedelta(days=k), now) for k in range(2)]
+    assert writer.commit_round(Round(now, items=again)) == (0 if committed else 2)
+    writer.close()
+    assert reader.reload_if_changed()
+    assert {item.id for item in reader.items()} == {"a-0", "a-1", "b-0", "b-1"}

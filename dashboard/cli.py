@@ -147,19 +147,22 @@ def cmd_collect(args: argparse.Namespace) -> int:
         scheduler = None
         first = None
 
-        async def scheduled(source_ids: list[str]) -> object:
+        async def guarded(source_ids: list[str] | None = None) -> object:
             try:
                 return await runner(source_ids)
             except asyncio.CancelledError:
                 if stop.is_set():  # shutdown cancels ticks waiting for a batch: not an error
                     return []
                 raise
+            except StoreError as exc:  # a full disk may free up: say so, keep collecting
+                log.error("round not stored: %s; retrying on the next tick", exc)
+                return []
 
         try:
             await runner.prime()
             if not stop.is_set():
-                scheduler = make_scheduler(config, scheduled)
-                first = asyncio.ensure_future(runner())
+                scheduler = make_scheduler(config, guarded)
+                first = asyncio.ensure_future(guarded())
                 scheduler.start()
             await stop.wait()
         finally:

@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +62,33 @@ def catches(pid: int, sig: int) -> bool:
     return bool(int(mask, 16) & (1 << (sig - 1)))
 
 
+class StderrLines:
+    """Collects a child's stderr lines in a thread, so a test can wait for one."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 30) -> bool:
+        """Wait until `text` appeared in `count` lines; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if sum(text in line for line in list(self.lines)) >= count:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def text(self) -> str:
+        """Everything read so far (after the process ended: all of it)."""
+        self._thread.join(timeout=10)
+        return "".join(self.lines)
+
+
 def no_traceback(text: str) -> bool:
     """True when no Python traceback leaked into a user-facing stream."""
     return "Traceback (most recent call last)" not in text
@@ -81,9 +110,10 @@ def mounted(target: Path, *options: str, source: str = "tmpfs") -> Iterator[Path
         subprocess.run(["umount", "-l", str(target)], capture_output=True)
 
 
-def remount_readonly(target: Path) -> None:
+def remount_readonly(target: Path, *, bind: bool = False) -> None:
     """Turn a mount read-only in place (root ignores chmod, not a read-only mount)."""
-    done = subprocess.run(["mount", "-o", "remount,ro", str(target)],
+    options = "remount,ro,bind" if bind else "remount,ro"
+    done = subprocess.run(["mount", "-o", options, str(target)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"remount read-only refused here: {done.stderr.strip()}")

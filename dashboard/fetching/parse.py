@@ -42,6 +42,7 @@ _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+): (.+)$")
 # Routing only (the parsers do the parsing): documents that go straight to feedparser.
 _DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _GUID_TAG = re.compile(rb"<guid[\s>/]")
+_DATE_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:pubDate|date|updated|published|modified)[\s>/]")
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _LEAN = {"include_content": False, "include_tags": False, "include_media": False,
          "include_enclosures": False}
@@ -135,14 +136,17 @@ def _fast_items(body: bytes, content_type: str) -> list[ParsedItem] | None:
                 entry["description"] = entry.get("description") or content
     except Exception:  # any failure: feedparser reads it, and words the error
         return None
-    # fastfeedparser gives a GUID-less RSS item its link as id, where feedparser (and so
-    # every id already stored) has none: trust its ids only when every item or none has
-    # a <guid>, else let feedparser decide.
-    guids = len(_GUID_TAG.findall(body))
-    if guids and guids < len(entries):
+    # fastfeedparser gives a GUID-less RSS item its link as id and a dateless one a date
+    # guessed from its GUID, where feedparser (and so every id and date already stored)
+    # has none: trust them only when every item or none has the element, else let
+    # feedparser decide. Counting tags (only to route) starts at the first item.
+    listed = body[max(body.find(b"<item"), 0):]
+    guids = len(_GUID_TAG.findall(listed))
+    dates = len(_DATE_TAG.findall(listed))
+    if 0 < guids < len(entries) or 0 < dates < len(entries):
         return None
-    items = [i for i in (_from_fast_entry(e, bool(guids)) for e in entries) if i is not None]
-    return items or None
+    items = [_from_fast_entry(e, has_guid=guids > 0, has_date=dates > 0) for e in entries]
+    return [i for i in items if i is not None] or None
 
 
 def _first_content(entry: Mapping[str, Any]) -> str:
@@ -193,7 +197,9 @@ def _rss_text(value: object) -> str:
     return clean_text(value) if _HTMLISH.search(value) else strip_controls(value)
 
 
-def _from_fast_entry(entry: Mapping[str, Any], has_guid: bool) -> ParsedItem | None:
+def _from_fast_entry(
+    entry: Mapping[str, Any], *, has_guid: bool, has_date: bool
+) -> ParsedItem | None:
     title = _rss_text(entry.get("title"))
     summary = entry.get("description")
     summary = clean_text(summary) if isinstance(summary, str) else ""  # RSS: HTML
@@ -205,7 +211,7 @@ def _from_fast_entry(entry: Mapping[str, Any], has_guid: bool) -> ParsedItem | N
         summary=summary,
         link=entry.get("link"),
         guid=guid,
-        published=_iso_date(entry.get("published") or entry.get("updated")),
+        published=_iso_date(entry.get("published")) if has_date else None,
         author=entry.get("author"),
     )
 

@@ -73,6 +73,11 @@ class ParsePool:
             self._pool.active  # noqa: B018 - starts the workers now
         return self._pool
 
+    @property
+    def running(self) -> bool:
+        """Whether worker processes have been started (and not closed since)."""
+        return self._pool is not None
+
     def start(self) -> None:
         """Launch the workers now (they start in the background; this does not wait)."""
         self._started()

@@ -12,7 +12,7 @@ belongs to exactly one configured person and is capitalised in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dashboard.analysis.text import Folded, fold, words
@@ -44,8 +44,12 @@ class _Entry:
     acronym: bool  # written in capitals in the config: must be capitalised in the text
 
 
-def _trie_regex(words: Sequence[str]) -> str:
-    """A regex matching any of `words`, shaped as a prefix trie (longest first)."""
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, shaped as a prefix trie (longest first).
+
+    At each position the regex follows the text's characters down the trie instead of
+    trying every word in turn, so its cost hardly grows with the number of words.
+    """
     trie: dict = {}
     for word in words:
         node = trie
@@ -97,7 +101,7 @@ class ActorMatcher:
                 if surname not in self._entries:
                     self._entries[surname] = [_Entry(self._people[name], name, False)]
         words = sorted(self._entries, key=len, reverse=True)
-        pattern = _trie_regex(words) if words else r"(?!x)x"
+        pattern = trie_regex(words) if words else r"(?!x)x"
         # \w boundaries on both sides; a possessive "'s" after a name is left outside.
         self._regex = re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
 

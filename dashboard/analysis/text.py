@@ -48,11 +48,32 @@ def fold_with_offsets(s: str) -> tuple[str, list[int] | None]:
 
     The offsets are None when folding kept every character in place (ASCII text, curly
     quotes, most accents), so the common case costs nothing extra. Otherwise a final
-    entry maps the folded length to len(s). ASCII runs are lowered in C; only non-ASCII
-    characters go through the per-character fold.
+    entry maps the folded length to len(s).
     """
     if s.isascii():
         return s.lower(), None
+    # Lower the ASCII letters in C (bytes.lower leaves UTF-8 sequences alone), then
+    # replace each distinct non-ASCII character by its fold: a few C passes instead of
+    # a per-character loop.
+    encoded = s.encode("utf-8", "surrogatepass")
+    folded = encoded.lower().decode("utf-8", "surrogatepass")
+    others = set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    for char in others:
+        into = _fold_char(char)
+        if into == char:
+            continue
+        if len(into) != 1 or (into in others and _fold_char(into) != into):
+            # a length change needs offsets; a chain (a -> b -> c) needs char-wise order
+            return _fold_by_char(s)
+        folded = folded.replace(char, into)
+    return folded, None
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _fold_by_char(s: str) -> tuple[str, list[int] | None]:
+    """`fold_with_offsets`, character by character (ASCII runs are lowered in C)."""
     parts: list[str] = []
     shifted = False
     pos = 0
@@ -266,6 +287,11 @@ NEGATIONS = words(
     "denying ruled nobody nothing nowhere hardly"
 )
 _TOKEN = re.compile(r"[\w']+|[’]\w+|[.;:!?]")
+# Every negation above holds one of these (and so does any "...n't"), so a look-back
+# without them holds no negation.
+_NEGATION_STEMS = ("no", "n't", "n’t", "never", "neither", "without", "refus", "reject", "den",
+                   "ruled", "hardly")
+
 
 
 def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> bool:
@@ -277,6 +303,8 @@ def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> b
     """
     del end  # the phrase itself is not inspected; kept for a symmetric call site
     lookback = sentence_folded[max(0, start - 12 * window) : start]
+    if not any(stem in lookback for stem in _NEGATION_STEMS):
+        return False  # the common case, without tokenising
     tokens = _TOKEN.findall(lookback.replace("’", "'"))
     for count, token in enumerate(reversed(tokens), start=1):
         if token in ".;:!?" or count > window:

@@ -1,0 +1,126 @@
+"""How fast the analysis runs on one core: items per second, and the worst hostile item.
+
+Run: .venv/bin/python -m bench.analysis_speed
+
+Prints items analysed per second by one `Analyzer` (the bundled config.toml) over
+
+- the loopback farm's items (bench.farm's wire-style templates, parsed by parse_feed),
+- longer farm-style articles of 1-3 KB,
+- the labelled passages of tests/data/analysis,
+
+then milliseconds per 10 KB article and the time of each hostile text (1 MB on one line,
+runs of quote marks, "said said said", 10,000 names, ...), whose worst is the figure to
+watch: no input may cost more than ordinary text of its size.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench.analysis_accuracy import CASES, article, load_case
+from bench.farm import Farm, _paragraph
+from dashboard.analysis.analyzer import Analyzer
+from dashboard.config import load_config
+from dashboard.fetching import parse_feed
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "config.toml"
+ROUNDS = 5  # the best of this many passes is reported (other processes add noise)
+
+Text = tuple[str, str]  # (title, body)
+
+
+def farm_items(feeds: int = 10, items: int = 50) -> list[Text]:
+    """The items of `feeds` farm feeds, as parse_feed gives them to the analysis."""
+    out: list[Text] = []
+    with Farm(feeds, items) as farm:
+        for feed in range(feeds):
+            body, _ = farm.document(feed)
+            out.extend((it.title, it.summary) for it in parse_feed(body, kind="rss"))
+    return out
+
+
+def long_articles(count: int = 300, seed: int = 5) -> list[Text]:
+    """Farm-style articles of 1-3 KB (5 to 12 generated paragraphs, one per line)."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        paragraphs = [_paragraph(rng) for _ in range(rng.randint(5, 12))]
+        out.append((f"Report {n}: {paragraphs[0].split('.')[0]}", "\n".join(paragraphs)))
+    return out
+
+
+def labelled_passages() -> list[Text]:
+    """The labelled passages (title, body) of the accuracy set."""
+    return [load_case(path)[:2] for path in sorted(CASES.glob("*.txt"))]
+
+
+def hostile_texts() -> dict[str, Text]:
+    """Inputs built to find quadratic paths: long lines, quote runs, repeated verbs."""
+    names = " ".join(f"Aleksandar{n} Vucic{n}" for n in range(10_000))
+    return {
+        "1 MB single line": ("", ("Vucic said that the talks failed, " * 40_000)[:1_000_000]),
+        "1 MB no spaces": ("", "a" * 1_000_000),
+        "200 KB straight quotes": ("", '"' * 200_000),
+        "200 KB curly quote runs": ("", "“„«" * 70_000),
+        "unmatched quotes + said": ("", '“ Vucic said ' * 20_000),
+        "said said said (300 KB)": ("", "said " * 60_000),
+        "10k names said": ("", names + " said that Serbia recognised Kosovo."),
+        "10k countries recognise": ("", "Kenya, Togo and Ghana " * 10_000 + "recognised Kosovo."),
+        "periods (200 KB)": ("", "U.S. Mr. " * 22_000),
+        "negations (200 KB)": ("", "not no never " * 16_000 + "clashes"),
+        "1 MB title": ("Vucic said: " * 80_000, ""),
+    }
+
+
+def items_per_second(analyzer: Analyzer, texts: Sequence[Text]) -> float:
+    """Items per second over `texts`, the best of ROUNDS passes after a warm-up."""
+    return len(texts) / _best(lambda: _analyse_all(analyzer, texts))
+
+
+def _analyse_all(analyzer: Analyzer, texts: Sequence[Text]) -> None:
+    for title, body in texts:
+        analyzer.analyse(title, body)
+
+
+def _best(run: Callable[[], object], rounds: int = ROUNDS) -> float:
+    run()  # warm caches
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    """Print the figures."""
+    analyzer = Analyzer(load_config(CONFIG))
+    sets = {
+        "farm items": farm_items(),
+        "farm-style 1-3 KB": long_articles(),
+        "labelled passages": labelled_passages(),
+    }
+    for name, texts in sets.items():
+        size = sum(len(t) + len(b) for t, b in texts) / len(texts)
+        rate = items_per_second(analyzer, texts)
+        print(f"{name:>24}: {rate:7.0f} items/s  ({size:.0f} chars avg, {len(texts)} items)")
+    title, body = article(10_000)
+    ms = _best(lambda: analyzer.analyse(title, body)) * 1000
+    print(f"{'ms per 10 KB article':>24}: {ms:.2f}")
+    worst = ("", 0.0)
+    for name, (title, body) in hostile_texts().items():
+        start = time.perf_counter()
+        analyzer.analyse(title, body)
+        took = time.perf_counter() - start
+        size = (len(title) + len(body)) / 1000
+        print(f"{'hostile: ' + name:>34}: {took * 1000:8.1f} ms ({size:.0f} KB)")
+        worst = max(worst, (name, took), key=lambda w: w[1])
+    print(f"{'worst hostile item':>24}: {worst[1] * 1000:.1f} ms ({worst[0]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,10 @@
 """How the store's cost grows with its size: load time and one 500-item round.
 
 For each size a store of N items (each with one statement and one cue hit, like a typical
-analysed item) is built in a temp directory; then a fresh subprocess opens it and commits
-one round of 500 new items, so the figures are what a running collector would see.
+analysed item), spread evenly over the last SPREAD_DAYS days as retention keeps them, is
+built in a temp directory; then a fresh subprocess opens it and commits one round of 500
+new items of today, so the figures are what a running collector would see. "files MB" is
+the whole store on disk, "main KB" the file every commit rewrites.
 
     .venv/bin/python -m bench.store_growth [--sizes 10000 50000 200000]
 """
@@ -24,6 +26,7 @@ from dashboard.storage import Round, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND = 500
+SPREAD_DAYS = 29  # inside the default 30-day retention, so nothing is archived
 
 MEASURE = """
 import json, resource, sys, time, tracemalloc
@@ -49,12 +52,13 @@ print(json.dumps({"load": load, "commit": commit, "new": new, "rss_loaded": rss_
 """
 
 
-def make_round(prefix: str, count: int, now: datetime | None = None) -> Round:
-    """A round of `count` fresh items, each with one statement and one cue hit."""
+def make_round(prefix: str, count: int, now: datetime | None = None,
+               step: timedelta = timedelta(seconds=1)) -> Round:
+    """A round of `count` fresh items `step` apart back from `now`, each analysed."""
     now = now or datetime.now(UTC)
     items, analyses = [], {}
     for n in range(count):
-        when = now - timedelta(seconds=n)
+        when = now - step * n
         item = Item(f"{prefix}-{n}", f"source-{n % 50}", f"Headline number {n} " * 4,
                     "Summary sentence of a typical news item. " * 8,
                     f"https://news.example/{prefix}/{n}", when, now)
@@ -69,14 +73,22 @@ def make_round(prefix: str, count: int, now: datetime | None = None) -> Round:
 
 
 def build(path: Path, size: int) -> None:
-    """A store of `size` items, written in rounds of up to 25,000."""
+    """A store of `size` items over SPREAD_DAYS days, written in rounds of up to 25,000."""
     store = open_store(path)
+    now = datetime.now(UTC)
+    step = timedelta(days=SPREAD_DAYS) / size
     done = 0
     while done < size:
         count = min(25_000, size - done)
-        store.commit_round(make_round(f"seed{done}", count))
+        store.commit_round(make_round(f"seed{done}", count, now - step * done, step))
         done += count
     store.close()
+
+
+def disk_size(path: Path) -> int:
+    """Bytes of the store: its main file plus whatever lies next to it (segments)."""
+    return sum(p.stat().st_size for p in path.parent.rglob("*") if p.is_file()
+               and not p.name.startswith(path.name + ".lock"))
 
 
 def measure(path: Path) -> dict[str, float]:
@@ -91,19 +103,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
     args = parser.parse_args()
-    print(f"{'items':>8} {'file MB':>8} {'build s':>8} {'load ms':>8} {'round ms':>9} "
-          f"{'round peak MB':>14} {'max RSS MB':>11}")
+    print(f"{'items':>8} {'files MB':>8} {'main KB':>8} {'build s':>8} {'load ms':>8} "
+          f"{'round ms':>9} {'round peak MB':>14} {'RSS loaded MB':>14} {'max RSS MB':>11}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "store.json"
             t0 = time.perf_counter()
             build(path, size)
             built = time.perf_counter() - t0
-            megabytes = os.path.getsize(path) / 1e6
+            megabytes = disk_size(path) / 1e6
             r = measure(path)
             assert r["new"] == ROUND
-            print(f"{size:>8} {megabytes:>8.1f} {built:>8.1f} {r['load'] * 1e3:>8.0f} "
-                  f"{r['commit'] * 1e3:>9.0f} {r['round_peak'] / 1e6:>14.1f} "
+            print(f"{size:>8} {megabytes:>8.1f} {os.path.getsize(path) / 1e3:>8.0f} "
+                  f"{built:>8.1f} {r['load'] * 1e3:>8.0f} {r['commit'] * 1e3:>9.0f} "
+                  f"{r['round_peak'] / 1e6:>14.1f} {r['rss_loaded'] / 1024:>14.0f} "
                   f"{r['rss'] / 1024:>11.0f}", flush=True)
 
 

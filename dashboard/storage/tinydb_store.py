@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import heapq
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -90,8 +91,9 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: same_tables}
 class MemoryStorage(Storage):
     """TinyDB storage that keeps the tables in memory; the store decides when to write."""
 
-    def __init__(self, data: Tables):
+    def __init__(self, data: Tables, next_ids: dict[str, int] | None = None):
         self.data = data
+        self.next_ids = next_ids or {}  # the first free doc id per table, when known
 
     def read(self) -> Tables:
         """The tables, without copying (TinyDB only reads them to update them)."""
@@ -143,13 +145,23 @@ class InPlaceTable(Table):
         self._storage.write(tables)
         self.clear_cache()
 
-    def _get_next_id(self) -> int:
-        # One scan per table per load (TinyDB's own rescans on every call); day segments
-        # are merged in day order, so the last key is not necessarily the largest.
+    def peek_next_id(self) -> int:
+        """The id the next insert gets (the main file records it for the next load)."""
         if self._next_id is None:
-            raw = self._storage.read().get(self.name) or {}
-            self._next_id = max(map(int, raw), default=0) + 1
-        next_id = self._next_id
+            storage = self._storage
+            assert isinstance(storage, MemoryStorage)
+            known = storage.next_ids.get(self.name)
+            if isinstance(known, int):
+                self._next_id = known
+            else:
+                # A scan only for stores without the record (format 1): segments merge in
+                # day order, so the last key is not necessarily the largest.
+                raw = storage.read().get(self.name) or {}
+                self._next_id = max(map(int, raw), default=0) + 1
+        return self._next_id
+
+    def _get_next_id(self) -> int:
+        next_id = self.peek_next_id()
         self._next_id = next_id + 1
         return next_id
 
@@ -160,9 +172,9 @@ class FlashpointDB(TinyDB):
     table_class = InPlaceTable
 
 
-def open_tinydb(tables: Tables) -> TinyDB:
+def open_tinydb(tables: Tables, next_ids: dict[str, int] | None = None) -> TinyDB:
     """A TinyDB over in-memory tables with in-place updates."""
-    return FlashpointDB(tables, storage=MemoryStorage)
+    return FlashpointDB(tables, next_ids, storage=MemoryStorage)
 
 
 def empty_tables() -> Tables:
@@ -218,10 +230,35 @@ class Loaded:
     names: dict[str, str]  # day -> segment file named by the main file
     round: int  # commits so far (names new segment files)
     version: int  # the format it was read in
+    next_ids: dict[str, int] = field(default_factory=dict)  # first free doc id per table
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a store loads, then freeze what is loaded.
+
+    Loading creates millions of long-lived, acyclic documents: the collector would scan them
+    again and again while they are made, and later on every full collection (a round's
+    allocations trigger one now and then). Frozen, they are left out of both.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()
 
 
 def read_store(path: Path) -> Loaded | None:
     """Load and migrate the store (main file plus named segments); None when there is none."""
+    with collector_paused():
+        return read_store_files(path)
+
+
+def read_store_files(path: Path) -> Loaded | None:
+    """`read_store` without the collector pause."""
     for _ in range(READ_ATTEMPTS):
         try:
             data = load_json(path)
@@ -241,11 +278,12 @@ def read_store(path: Path) -> Loaded | None:
         except FileNotFoundError:
             continue  # the writer committed again meanwhile: read its new main file
         round_no = meta.get("round", 0)
+        next_ids = meta.get("next_ids")
         tables = migrate(tables, version)
         if version < FORMAT:
             days = index_days(tables)
         return Loaded(tables, days, names, round_no if isinstance(round_no, int) else 0,
-                      version)
+                      version, next_ids if isinstance(next_ids, dict) else {})
     raise Unloadable(f"a day segment it names is missing from {segment_dir(path)}")
 
 
@@ -406,7 +444,7 @@ class TinyDBStore:
         if loaded is None:
             loaded = Loaded(empty_tables(), {}, {}, 0, FORMAT)
         tables = loaded.tables
-        self._db = open_tinydb(tables)
+        self._db = open_tinydb(tables, loaded.next_ids)
         self._days, self._names, self._round = loaded.days, loaded.names, loaded.round
         self._dirty = set()
         items = tables["items"].values()
@@ -466,7 +504,9 @@ class TinyDBStore:
                                    sync_directory=False)
             if self._dirty:
                 fsync_directory(directory)  # the segments exist before the main file names them
-            meta = {"format": FORMAT, "round": round_no, "segments": names}
+            next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
+            meta = {"format": FORMAT, "round": round_no, "segments": names,
+                    "next_ids": next_ids}
             atomic_write_bytes(self._path, main_document(tables, meta))
         except StoreError:
             # Keep memory equal to the last commit so a later write cannot half-apply.
@@ -480,6 +520,11 @@ class TinyDBStore:
             with contextlib.suppress(OSError):
                 os.unlink(directory / name)
         self._signature = self._stat()
+
+    def _table(self, name: str) -> InPlaceTable:
+        table = self._db.table(name)
+        assert isinstance(table, InPlaceTable)
+        return table
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
         """Insert documents and file them under their day segments."""

@@ -503,3 +503,32 @@ def test_reads_in_one_thread_while_rounds_commit_in_another(path):
     assert len(store.statements(limit=10_000)) == rounds * 50
     assert seen == sorted(seen)
     store.close()
+
+
+def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds(path):
+    rounds, size = 20, 10
+    writer = run_python(f"""
+        from datetime import UTC, datetime, timedelta
+        from dashboard.models import Analysis, CueHit, Item
+        from dashboard.storage import Round, open_store
+        store = open_store({str(path)!r})
+        now = datetime.now(UTC)
+        for r in range({rounds}):
+            items = [Item(f"{{r}}-{{k}}", "s", "t", "", None, now - timedelta(days=k % 3), now)
+                     for k in range({size})]
+            store.commit_round(Round(now, items=items, analyses={{i.id: Analysis(
+                cues=(CueHit("c", 1.0, "e", item_id=i.id, time=i.when),)) for i in items}}))
+        store.close()
+    """)
+    reader = open_store(path, readonly=True)
+    seen = set()
+    while writer.poll() is None or reader.reload_if_changed():
+        reader.reload_if_changed()
+        count = reader.item_count()
+        assert count % size == 0  # three day segments per round, never a part of one
+        assert len(reader.cue_hits()) == count
+        seen.add(count)
+    assert writer.returncode == 0, writer.stderr.read()
+    reader.reload_if_changed()
+    assert reader.item_count() == rounds * size
+    assert len(seen) > 2  # it did read between commits

@@ -216,7 +216,7 @@ def migrate(tables: Tables, version: int) -> Tables:
     for name in TABLES:
         tables.setdefault(name, {})
     for name in TABLES:
-        if not all(isinstance(doc, dict) for doc in tables[name].values()):
+        if not set(map(type, tables[name].values())) <= {dict}:  # map: no per-doc bytecode
             raise Unloadable(f"its {name} table holds something other than documents")
     return tables
 
@@ -450,10 +450,19 @@ class TinyDBStore:
         items = tables["items"].values()
         try:
             self._hot_ids = {doc["id"] for doc in items}
-            self._oldest = min((doc["when"] for doc in items), default=None)
+            self._oldest = self._oldest_item_time()
         except (KeyError, TypeError):
             raise StoreError(f"{self._path} holds items without an id or time") from None
         self._archived = self.archive.ids - self._hot_ids
+
+    def _oldest_item_time(self) -> str | None:
+        """The smallest `when` of the hot items: only the earliest day's items are looked at."""
+        first = min((day for day, index in self._days.items() if index.get("items")),
+                    default=None)
+        if first is None:
+            return None
+        raw = self._tables["items"]
+        return min(raw[key]["when"] for key in self._days[first]["items"])
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
@@ -616,10 +625,7 @@ class TinyDBStore:
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved
-        first = min((day for day, index in self._days.items() if index.get("items")),
-                    default=None)
-        self._oldest = None if first is None else min(
-            raw[key]["when"] for key in self._days[first]["items"])
+        self._oldest = self._oldest_item_time()
 
     @synchronized
     def set_recognition_status(self, key: str, status: PendingStatus) -> None:

@@ -90,6 +90,13 @@ _NOT_NAME = words(
     "however but and meanwhile earlier later also it he she they we i this that"
 )
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+# The _NAME_TOKEN tokens that may start with a capital: a token starts at the first letter
+# of a run of token characters (the run's leading digits, "_", "'", "." and "-" are
+# skipped) and here that letter is A-Z or any non-ASCII letter, so that lower-case
+# English words never reach Python.
+_CAPITALISED_TOKEN = re.compile(
+    r"(?<![\w'’.-])[\d_'’.-]*(?P<token>(?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[\w'’.-]*)"
+)
 _ADVERBIAL = re.compile(
     r"(?:,\s*)?(?:(?:on|late on|early on|earlier on) (?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|\w+ \d{1,2}|\d{1,2} \w+)|in a (?:statement|post on \w+|"
@@ -481,28 +488,30 @@ def _unknown_name(
     person that actor.
     """
     taken = [(m.start, m.end) for m in mentions]
-    runs: list[list[re.Match[str]]] = []
-    current: list[re.Match[str]] = []
-    for tok in _NAME_TOKEN.finditer(sentence, lo, hi):
-        ok = (
-            tok.group()[0].isupper()
-            and fold(tok.group().rstrip(".")) not in _NOT_NAME
-            and not any(a <= tok.start() < b for a, b in taken)
-        )
-        gap = sentence[current[-1].end() : tok.start()] if current else " "
-        if ok and gap == " ":
-            current.append(tok)
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    # Lower-case tokens are never part of a name and only end the run before them, which
+    # the gap check below sees as well (the gap then holds them), so only capitalised
+    # tokens are visited. The slice starts the tokens at `lo` as _NAME_TOKEN's would.
+    for tok in _CAPITALISED_TOKEN.finditer(sentence[lo:hi]):
+        word = tok.group("token")
+        if not word[0].isupper():
+            continue  # a non-ASCII lower-case letter
+        start, end = tok.start("token") + lo, tok.end() + lo
+        ok = fold(word.rstrip(".")) not in _NOT_NAME and not _in_any(taken, start)
+        if ok and (not current or sentence[current[-1][1] : start] == " "):
+            current.append((start, end))
             continue
         if len(current) >= 2:
             runs.append(current)
-        current = [tok] if ok else []
+        current = [(start, end)] if ok else []
     if len(current) >= 2:
         runs.append(current)
     runs = [r for r in runs if len(r) <= 4]
     if not runs:
         return None
     run = runs[-1]
-    start, end = run[0].start(), run[-1].end()
+    start, end = run[0][0], run[-1][1]
     actor = None
     titled = [m for m in mentions if m.end <= start and m.person is None]
     if titled:
@@ -511,6 +520,15 @@ def _unknown_name(
         if "," not in gap and len(gap.split()) <= 4:
             actor = last.actor
     return _Speaker(sentence[start:end], actor, start, end, True)
+
+
+def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether pos lies in one of the spans (a plain loop: any() over a generator costs
+    more on this hot path)."""
+    for a, b in spans:  # noqa: SIM110
+        if a <= pos < b:
+            return True
+    return False
 
 
 def _content_after(sentence: str, folded: str, ve: int, verb: str) -> str | None:

@@ -117,7 +117,9 @@ def split_paragraphs(text: str) -> list[str]:
     """
     out = []
     for block in _BLANK_LINES.split(text):
-        for para in _LINE_END_SENTENCE.split(block):
+        # (the split's leading look-behind is tried at every character: skip it when
+        # there is no line end to split at, as in most feed summaries)
+        for para in _LINE_END_SENTENCE.split(block) if "\n" in block else (block,):
             para = " ".join(para.split())
             if para:
                 out.append(para)
@@ -143,8 +145,8 @@ _SENTENCE_STARTERS = words(
 
 # A candidate end: terminal punctuation (also doubled "..", "?!"), then closing quotes or
 # brackets glued to it, then whitespace. Every quantifier is over a single char class.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’'»)\]]*\s+")
-_WORD_BEFORE = re.compile(r"([\w.]+?)\.*$")
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”’'»)\]]*\s+")  # (one char first: a faster scan)
+_WORD_CHARS = re.compile(r"[\w.]+")
 _QUOTE_OPEN_CLOSE = {"“": "”", "„": "“", "«": "»"}
 _MAX_QUOTE = 1500  # a "quote" longer than this is an unmatched quote mark, not speech
 
@@ -193,6 +195,19 @@ def _inside(spans: list[tuple[int, int]], pos: int, cursor: list[int]) -> bool:
     return k < len(spans) and spans[k][0] < pos < spans[k][1]
 
 
+def _word_before(text: str, end: int) -> str:
+    """The word (letters, digits, inner dots) ending at `end`, trailing dots removed,
+    looking back at most 20 characters: "Mr" for "... Mr." and "U.S" for "the U.S.".
+
+    Matched on the reversed window: one anchored match, not a search from each start.
+    """
+    m = _WORD_CHARS.match(text[max(0, end - 20) : end][::-1])
+    if m is None:
+        return ""
+    run = m.group()[::-1]
+    return run.rstrip(".") or run[0]
+
+
 def _is_boundary(text: str, start: int, end: int) -> bool:
     """Whether the punctuation run at text[start:end] really ends a sentence."""
     nxt = text[end : end + 1]
@@ -200,8 +215,7 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
         return True
     punct = text[start]
     if punct == "." and text[start : start + 2] != "..":
-        m = _WORD_BEFORE.search(text, max(0, start - 20), start)
-        word = fold(m.group(1)) if m else ""
+        word = fold(_word_before(text, start))
         if word in ABBREVIATIONS:
             return False
         if word in _NUMBER_ABBREVIATIONS and nxt.isdigit():

@@ -41,7 +41,7 @@ class StoreLocked(StoreError):
 
 @dataclass(frozen=True)
 class Round:
-    """Everything one fetch round learned, written to the store in one atomic write."""
+    """Everything one fetch round learned, written to the store in one atomic commit."""
 
     finished: datetime
     items: Sequence[Item] = ()
@@ -57,7 +57,7 @@ class Store(Protocol):
     readonly: bool
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
-        """The subset of `ids` already stored (hot file or archive index)."""
+        """The subset of `ids` already stored (hot store or archive index)."""
         ...
 
     def commit_round(self, round: Round) -> int:
@@ -65,11 +65,11 @@ class Store(Protocol):
         ...
 
     def item_count(self) -> int:
-        """How many items the store holds (hot file plus archives)."""
+        """How many items the store holds (hot segments plus archives)."""
         ...
 
     def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
-        """Stored items in the hot file, newest first."""
+        """Stored items not yet archived, newest first."""
         ...
 
     def item(self, item_id: str) -> Item | None:
@@ -116,7 +116,7 @@ class Store(Protocol):
         ...
 
     def reload_if_changed(self) -> bool:
-        """Readers: re-read the file if another process replaced it; True if it did."""
+        """Readers: re-read the store if another process committed; True if it did."""
         ...
 
     def close(self) -> None:

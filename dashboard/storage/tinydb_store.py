@@ -370,7 +370,7 @@ class TinyDBStore:
         self._lock: WriterLock | None = None
         self._signature: tuple[int, int, int] | None = None
         self._hot_ids: set[str] = set()
-        self._archived: set[str] = set()  # archived ids not also in the hot file
+        self._archived: set[str] = set()  # archived ids not also hot
         self._oldest: str | None = None  # smallest `when` among hot items
         self._days: DayIndex = {}
         self._names: dict[str, str] = {}
@@ -545,7 +545,7 @@ class TinyDBStore:
 
     @synchronized
     def commit_round(self, round: Round) -> int:
-        """Store a round with one write of the hot file; returns how many items were new."""
+        """Store a round in one commit (see `flush`); returns how many items were new."""
         self._check_writable()
         new: dict[str, Item] = {}
         for item in round.items:
@@ -664,7 +664,7 @@ class TinyDBStore:
 
     @synchronized
     def reload_if_changed(self) -> bool:
-        """Readers: re-read the file when (mtime, size, inode) changed; True if it did."""
+        """Readers: re-read the store when the main file (replaced by every commit) changed."""
         if not self.readonly:
             return False
         signature = self._stat()
@@ -681,17 +681,17 @@ class TinyDBStore:
 
     @synchronized
     def known_ids(self, ids: Iterable[str]) -> set[str]:
-        """The subset of `ids` already stored (hot file or archive)."""
+        """The subset of `ids` already stored (hot segments or archive)."""
         return {i for i in ids if i in self._hot_ids or i in self._archived}
 
     @synchronized
     def item_count(self) -> int:
-        """Items in the hot file plus the archive."""
+        """Items in the hot segments plus the archive."""
         return len(self._hot_ids) + len(self._archived)
 
     @synchronized
     def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
-        """Items in the hot file, newest first."""
+        """Items not yet archived, newest first."""
         docs: Iterable[dict[str, Any]] = self._docs("items")
         if source_id is not None:
             docs = (d for d in docs if d["source_id"] == source_id)

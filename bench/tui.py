@@ -1,0 +1,455 @@
+"""The TUI's performance: start-up to first paint, event-loop stalls in a round, memory.
+
+    .venv/bin/python -m bench.tui [--only startup|lag|memory] [--rounds 1000] [--items 50000]
+
+Three figures, each printed with its target and the ratio figure/target:
+
+- start-up: from exec of `python -m dashboard.cli run --viewer` under a real pseudo-terminal
+  to the first paint after the first snapshot was applied, with an empty store and with a
+  store of 50k analysed items. The child marks that moment (a patch of `apply_snapshot`
+  that asks for a callback after the next screen refresh) on the monotonic clock, which
+  parent and child share, so interpreter start and imports are counted.
+- loop stall: the largest lateness of a task that sleeps 10 ms in a loop, while the App
+  (headless, real Collector) runs a round over a loopback farm of 100 feeds and loads the
+  snapshot after it: the first round (every item new) and a following one (one new item
+  per feed).
+- memory: the App's resident set after many rounds (20 feeds, one new item per feed and
+  round), sampled every 100 rounds; the parse workers are separate processes and are
+  shown apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import random
+import select
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.farm import CLAUSES, Farm, _item_xml, _paragraph
+from dashboard.cli import BUNDLED_CONFIG
+from dashboard.config import load_config
+from dashboard.models import Item
+from dashboard.storage import Round, open_store
+
+TARGETS = {"startup-empty": 1.0, "startup-50k": 1.5, "lag": 0.050, "rss": 150.0}
+SIZE = (160, 48)
+
+# Runs in the child: the CLI's own `run --viewer` path, plus a mark at the first paint.
+CHILD = """
+import sys, time
+from dashboard.app import FlashpointApp
+out = sys.argv.pop(1)
+original = FlashpointApp.apply_snapshot
+def apply_snapshot(self, snap):
+    original(self, snap)
+    if getattr(self, "_bench_marked", False):
+        return
+    self._bench_marked = True
+    def painted():
+        with open(out, "w") as f:
+            f.write(repr(time.monotonic()))
+        self.exit()
+    self.call_after_refresh(painted)
+FlashpointApp.apply_snapshot = apply_snapshot
+from dashboard.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def show(name: str, value: float, target: float, unit: str) -> None:
+    """One figure with its target and the ratio."""
+    print(f"{name:<34} {value:10.3f} {unit:<3} target <= {target:g} {unit}   "
+          f"ratio {value / target:5.2f}", flush=True)
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process in MB (VmRSS)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children_rss_mb() -> float:
+    """The summed resident sets of this process's children (the parse workers)."""
+    me = os.getpid()
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            total += rss_mb(entry.name)
+    return total
+
+
+# --- a store of N analysed items --------------------------------------------------------
+
+
+def build_store(path: Path, config, count: int, *, distinct: int = 1000) -> None:
+    """A store of `count` farm-style items with the real analysis of `distinct` texts.
+
+    The analysis runs on `distinct` texts; further items reuse those analyses under new
+    ids (re-stamped), written through the real Store API in rounds of 5,000.
+    """
+    from dashboard.analysis.analyzer import analyse_items, config_fingerprint, stamp
+
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    sources = [s.id for s in config.sources]
+    base: list[Item] = []
+    for n in range(min(distinct, count)):
+        title = f"Report {n}: {rng.choice(CLAUSES).capitalize()}"
+        body = " ".join(_paragraph(rng) for _ in range(rng.randint(2, 4)))
+        base.append(Item(f"base-{n}", sources[n % len(sources)], title, body,
+                         f"https://news.example/{n}", now, now))
+    analyses = analyse_items(config, config_fingerprint(config), base, 1.0)
+    store = open_store(path)
+    try:
+        span = timedelta(days=10).total_seconds()  # inside retention: nothing archived
+        batch_items: list[Item] = []
+        batch: dict = {}
+        for n in range(count):
+            proto = base[n % len(base)]
+            when = now - timedelta(seconds=span * n / max(count, 1))
+            item = Item(f"item-{n}", proto.source_id, proto.title, proto.summary,
+                        f"{proto.link}?{n}", when, when)
+            batch_items.append(item)
+            batch[item.id] = stamp(analyses[proto.id], item)
+            if len(batch_items) == 5000 or n == count - 1:
+                store.commit_round(Round(finished=now, items=batch_items, analyses=batch))
+                batch_items, batch = [], {}
+    finally:
+        store.close()
+
+
+# --- start-up -------------------------------------------------------------------------
+
+
+def time_startup(config_path: Path, db: Path, *, timeout: float = 60.0) -> float:
+    """Seconds from exec of `dashboard.cli run --viewer` (in a pty) to its first paint."""
+    mark = Path(tempfile.mktemp(prefix="fp-paint-"))
+    argv = [sys.executable, "-c", CHILD, str(mark), "run", "--viewer",
+            "--config", str(config_path), "--db", str(db)]
+    started = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: size the terminal, then become the dashboard
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        os.environ["TERM"] = "xterm-256color"
+        os.execv(sys.executable, argv)
+    deadline = started + timeout
+    try:
+        while time.monotonic() < deadline:  # drain the terminal so the child never blocks
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    if not os.read(fd, 65536):
+                        break
+                except OSError:  # EIO: the child closed the terminal
+                    break
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                pid = 0
+                break
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    if not mark.exists():
+        raise RuntimeError("the dashboard never painted (or exited first)")
+    painted = float(mark.read_text())
+    mark.unlink()
+    return painted - started
+
+
+def bench_startup(items: int, repeats: int) -> None:
+    """Start-up to first paint with an empty store and with `items` analysed items."""
+    config_path = BUNDLED_CONFIG
+    config = load_config(config_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "empty.json"
+        full = Path(tmp) / "full.json"
+        open_store(empty).close()
+        t0 = time.perf_counter()
+        build_store(full, config, items)
+        print(f"(built a {items}-item store in {time.perf_counter() - t0:.1f} s, "
+              f"{full.stat().st_size / 1e6:.1f} MB)", flush=True)
+        time_startup(config_path, empty)  # warm the OS caches for both runs alike
+        for name, db, target in (("startup-empty", empty, TARGETS["startup-empty"]),
+                                 (f"startup-{items // 1000}k", full, TARGETS["startup-50k"])):
+            runs = [time_startup(config_path, db) for _ in range(repeats)]
+            print(f"  {name} runs: " + " ".join(f"{r:.3f}" for r in runs))
+            show(f"{name} (median of {repeats})", statistics.median(runs), target, "s")
+
+
+# --- the App with a real collector --------------------------------------------------------
+
+
+class WindowFarm(Farm):
+    """A farm whose feeds show only their newest `window` items, as real feeds do."""
+
+    def __init__(self, feeds: int, items: int, *, window: int = 50):
+        super().__init__(feeds, items)
+        self.window = window
+
+    def document(self, feed: int) -> tuple[bytes, str]:
+        """The feed's XML (newest `window` items) and its ETag."""
+        import hashlib
+
+        with self._lock:
+            if feed not in self._cache:
+                total = self.items + self.extra
+                entries = "".join(
+                    _item_xml(feed, n, self.start + timedelta(minutes=n))
+                    for n in range(total - 1, max(-1, total - 1 - self.window), -1)
+                )
+                xml = (
+                    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                    f"<title>Farm feed {feed}</title><link>{self.base}/</link>"
+                    f"<description>generated</description>{entries}</channel></rss>"
+                ).encode()
+                etag = '"' + hashlib.blake2b(xml, digest_size=8).hexdigest() + '"'
+                self._cache[feed] = (xml, etag)
+            return self._cache[feed]
+
+
+def farm_app(farm: Farm, tmp: str):
+    """The App as `flashpoint run` builds it (no scheduler) over the farm's config."""
+    from dashboard.app import create_app
+    from dashboard.pipeline import Collector
+
+    config_path = Path(tmp) / "config.toml"
+    config_path.write_text(farm.config_toml(str(Path(tmp) / "store.json"), every="1h"))
+    config = load_config(config_path)
+    store = open_store(config.storage.resolved_path())
+    collector = Collector(config, store)
+    return create_app(config, store=store, collector=collector, scheduler=False), store
+
+
+class LagProbe:
+    """Sleeps `period` in a loop and keeps how late each wake-up was."""
+
+    def __init__(self, period: float = 0.010):
+        self.period = period
+        self.lags: list[tuple[float, float]] = []  # (when, lateness)
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            expected = loop.time() + self.period
+            await asyncio.sleep(self.period)
+            now = loop.time()
+            self.lags.append((now, now - expected))
+
+    def start(self) -> None:
+        """Start probing on the running loop."""
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def take(self) -> list[tuple[float, float]]:
+        """The lags recorded since the last take."""
+        lags, self.lags = self.lags, []
+        return lags
+
+    def stop(self) -> None:
+        """Stop probing."""
+        if self._task is not None:
+            self._task.cancel()
+
+
+class StallSampler:
+    """A thread that, while the loop is late by more than `after`, samples every thread's
+    stack: it names what holds the loop (its own work, or a thread holding the GIL)."""
+
+    def __init__(self, probe: LagProbe, after: float = 0.03):
+        import threading
+
+        self.probe = probe
+        self.after = after
+        self.loop_thread = threading.get_ident()
+        self.samples: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import traceback
+
+        clock = time.monotonic  # the loop's clock
+        while not self._stop.wait(0.005):
+            last = self.probe.lags[-1][0] if self.probe.lags else None
+            if last is None or clock() - last < self.probe.period + self.after:
+                continue
+            for ident, frame in sys._current_frames().items():
+                if ident == self._thread.ident:
+                    continue
+                stack = traceback.extract_stack(frame)[-4:]
+                where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                                    for f in reversed(stack))
+                who = "LOOP" if ident == self.loop_thread else "thread"
+                key = f"{who} {where}"
+                self.samples[key] = self.samples.get(key, 0) + 1
+
+    def start(self) -> None:
+        """Start sampling."""
+        self._thread.start()
+
+    def report(self, top: int = 25) -> None:
+        """Print the most frequent stacks seen while the loop was late."""
+        self._stop.set()
+        for key, n in sorted(self.samples.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"    {n:5d}  {key}")
+
+
+def time_applies(app) -> list[float]:
+    """Record how long each `apply_snapshot` (widget updates, on the loop) takes."""
+    durations: list[float] = []
+    original = app.apply_snapshot
+
+    def timed(snap) -> None:
+        t0 = time.perf_counter()
+        original(snap)
+        durations.append(time.perf_counter() - t0)
+
+    app.apply_snapshot = timed
+    return durations
+
+
+async def round_done(app, pilot, before: int, *, limit: float = 300.0) -> float:
+    """Wait until round number `before + 1` finished and its snapshot is on screen."""
+    t0 = time.perf_counter()
+    while app.rounds_completed <= before:
+        if time.perf_counter() - t0 > limit:
+            raise RuntimeError("the round did not finish")
+        await asyncio.sleep(0.01)
+    while any(not w.is_finished for w in app.workers):  # the snapshot after the round
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+    return time.perf_counter() - t0
+
+
+def describe(lags: list[tuple[float, float]], origin: float) -> str:
+    """The worst lags, with when (seconds after `origin`) they happened."""
+    worst = sorted(lags, key=lambda x: -x[1])[:5]
+    return ", ".join(f"{lag * 1000:.0f} ms @{when - origin:.2f}s" for when, lag in worst)
+
+
+async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False) -> None:
+    """The loop's largest stall over a first and a following round of `feeds` feeds."""
+    with Farm(feeds, items) as farm, tempfile.TemporaryDirectory() as tmp:
+        app, store = farm_app(farm, tmp)
+        applies = time_applies(app)
+        if slow is not None:  # name the callbacks that held the loop longer than `slow`
+            loop = asyncio.get_running_loop()
+            loop.set_debug(True)
+            loop.slow_callback_duration = slow
+        probe = LagProbe()
+        probe.start()
+        sampler = StallSampler(probe) if stacks else None
+        if sampler is not None:
+            sampler.start()
+        origin = asyncio.get_running_loop().time()
+        try:
+            async with app.run_test(size=SIZE) as pilot:  # on_mount starts the first round
+                took = await round_done(app, pilot, 0)
+                lags = probe.take()
+                print(f"  first round: {took:.2f} s, {store.item_count()} items stored; "
+                      f"worst: {describe(lags, origin)}")
+                first = max(lag for _, lag in lags)
+                print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
+                      f"{max(applies) * 1000:.0f} ms")
+                applies.clear()
+                farm.bump()
+                origin = asyncio.get_running_loop().time()
+                app.start_round(None)
+                took = await round_done(app, pilot, 1)
+                lags = probe.take()
+                print(f"  next round (1 new item per feed): {took:.2f} s; "
+                      f"worst: {describe(lags, origin)}")
+                following = max(lag for _, lag in lags)
+                print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
+                      f"{max(applies) * 1000:.0f} ms")
+        finally:
+            probe.stop()
+            store.close()
+            if sampler is not None:
+                sampler.report()
+    show(f"loop stall, first round ({feeds} feeds)", first * 1000, TARGETS["lag"] * 1000, "ms")
+    show(f"loop stall, next round ({feeds} feeds)", following * 1000, TARGETS["lag"] * 1000,
+         "ms")
+
+
+async def memory_run(rounds: int, feeds: int, every: int) -> None:
+    """RSS of the App process every `every` rounds over `rounds` rounds."""
+    with WindowFarm(feeds, 10, window=20) as farm, tempfile.TemporaryDirectory() as tmp:
+        app, store = farm_app(farm, tmp)
+        t0 = time.perf_counter()
+        print(f"  {'round':>6} {'RSS MB':>8} {'workers MB':>10} {'items':>7} {'s':>7}")
+        try:
+            async with app.run_test(size=SIZE) as pilot:  # on_mount runs round 1
+                await round_done(app, pilot, 0)
+                done = 1
+                while done < rounds:
+                    farm.bump()
+                    app.start_round(None)
+                    await round_done(app, pilot, done)
+                    done += 1
+                    if done % every == 0 or done == rounds:
+                        print(f"  {done:>6} {rss_mb():8.1f} {children_rss_mb():10.1f} "
+                              f"{store.item_count():7d} {time.perf_counter() - t0:7.1f}",
+                              flush=True)
+                rss = rss_mb()
+        finally:
+            store.close()
+    show(f"RSS after {done} rounds ({feeds} feeds)", rss, TARGETS["rss"], "MB")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmarks and print each figure with its target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("startup", "lag", "memory"), action="append")
+    parser.add_argument("--items", type=int, default=50_000, help="items in the full store")
+    parser.add_argument("--repeats", type=int, default=3, help="start-up runs per store")
+    parser.add_argument("--feeds", type=int, default=100, help="feeds in the stall round")
+    parser.add_argument("--rounds", type=int, default=1000, help="rounds in the memory run")
+    parser.add_argument("--slow", type=float, default=None,
+                        help="log loop callbacks slower than this many seconds (asyncio debug)")
+    parser.add_argument("--stacks", action="store_true",
+                        help="sample every thread's stack while the loop is late")
+    args = parser.parse_args(argv)
+    only = set(args.only or ("startup", "lag", "memory"))
+    if "startup" in only:
+        print("start-up to first paint (python -m dashboard.cli run --viewer, in a pty):")
+        bench_startup(args.items, args.repeats)
+    if "lag" in only:
+        print(f"event-loop stalls (10 ms probe) during a round over {args.feeds} feeds:")
+        if args.slow is not None:
+            import logging
+
+            logging.basicConfig(level=logging.WARNING)
+        asyncio.run(lag_run(args.feeds, 50, args.slow, args.stacks))
+    if "memory" in only:
+        print(f"resident memory over {args.rounds} rounds (20 feeds, a new item per round):")
+        asyncio.run(memory_run(args.rounds, 20, 100))
+
+
+if __name__ == "__main__":
+    main()

@@ -20,10 +20,8 @@ from textual.containers import Container
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
-from dashboard.alerts import AlertEvent
 from dashboard.config import Config
 from dashboard.models import LEVELS, Snapshot, Statement
-from dashboard.service import RoundRunner
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
@@ -37,7 +35,11 @@ from widgets.sources_panel import SourcesPanel
 from widgets.statements_panel import StatementsPanel
 
 if TYPE_CHECKING:
+    # a viewer never runs rounds: the collector's modules (httpx, alerts) stay unimported,
+    # which is a fifth of a viewer's start-up
+    from dashboard.alerts import AlertEvent
     from dashboard.pipeline import Collector
+    from dashboard.service import RoundRunner
     from dashboard.storage import Store
 
 SnapshotBuilder = Callable[..., Snapshot]
@@ -134,6 +136,8 @@ class FlashpointApp(App[None]):
         self._filters_dirty = False  # the next snapshot must replace the statement rows
         self._runner: RoundRunner | None = None
         if self.collector is not None:
+            from dashboard.service import RoundRunner
+
             _start_resource_tracker()
             # this App writes the store, so it also owns the alerts that follow rounds
             self._runner = RoundRunner(config, self.collector, clock=clock,
@@ -284,8 +288,28 @@ class FlashpointApp(App[None]):
         work = runner.round(ids) if runner is not None else self.collector.run_round(ids)
         self.run_worker(work, name="fetch-round", group="fetch")
         # Show the fetching marks once the round has claimed its sources.
-        self.set_timer(0.2, self.load_snapshot)
+        self.set_timer(0.2, self._show_fetching)
         return True
+
+    def _show_fetching(self) -> None:
+        """Mark the sources being fetched on the last snapshot, without reading the store.
+
+        A full snapshot here would read the store while the round's sources look up known
+        ids in it, on the event loop, behind the same lock.
+        """
+        snap, collector = self.snapshot, self.collector
+        if collector is None or not self.screen_stack:
+            return
+        if snap is None:  # the first snapshot is still being read: try again shortly
+            self.set_timer(0.2, self._show_fetching)
+            return
+        fetching = collector.fetching
+        sources = tuple(s if s.fetching == (s.id in fetching)
+                        else dataclasses.replace(s, fetching=s.id in fetching)
+                        for s in snap.sources)
+        self.snapshot = dataclasses.replace(snap, sources=sources)
+        for panel in self.main.query(SourcesPanel):
+            panel.sources = sources
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

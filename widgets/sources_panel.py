@@ -51,30 +51,46 @@ class SourcesPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources", style="bold"), classes="panel-title")
         table: DataTable = DataTable(id="sources-table", cursor_type="row")
-        table.add_columns("", "source", "state", "error", "last ok", "next", "items")
+        self._columns = table.add_columns("", "source", "state", "error", "last ok", "next",
+                                          "items")
+        self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
+        self._keys: list[str] = []
         yield table
+
+    def _cells(self, s: SourceView) -> tuple[Text, ...]:
+        h = s.health
+        symbol = STATE_SYMBOLS.get(h.state, "?")
+        state = Text(f"{symbol} {STATE_WORDS.get(h.state, h.state)}")
+        if h.state == "error":
+            state.stylize("bold red")
+        return (
+            Text(FETCHING_MARK if s.fetching else " "),
+            plain(truncate(s.name or s.id, 24)),
+            state,
+            plain(truncate(h.last_error or "", 40)),
+            Text(age(h.last_success, self.now)),
+            Text(until(h.next_run, self.now)),
+            Text(str(h.items)),
+        )
 
     def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
         table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for s in sources:
-            h = s.health
-            symbol = STATE_SYMBOLS.get(h.state, "?")
-            state = Text(f"{symbol} {STATE_WORDS.get(h.state, h.state)}")
-            if h.state == "error":
-                state.stylize("bold red")
-            table.add_row(
-                Text(FETCHING_MARK if s.fetching else " "),
-                plain(truncate(s.name or s.id, 24)),
-                state,
-                plain(truncate(h.last_error or "", 40)),
-                Text(age(h.last_success, self.now)),
-                Text(until(h.next_run, self.now)),
-                Text(str(h.items)),
-                key=s.id,
-            )
-        if sources:
-            table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
+        rows = [self._cells(s) for s in sources]
+        keys = [s.id for s in sources]
+        if keys == self._keys:
+            # the same sources in the same order (every snapshot but the first): touch only
+            # the cells that changed, as a rebuild of every row stalls the event loop
+            for key, old, new in zip(keys, self._shown, rows, strict=True):
+                for column, before, after in zip(self._columns, old, new, strict=True):
+                    if before != after:
+                        table.update_cell(key, column, after, update_width=True)
+        else:
+            row = table.cursor_row
+            table.clear()
+            for key, cells in zip(keys, rows, strict=True):
+                table.add_row(*cells, key=key)
+            if sources:
+                table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
+        self._shown, self._keys = rows, keys
         self.set_class(any(s.health.state == "error" for s in sources), "-error")
         self.set_class(any(s.fetching for s in sources), "-fetching")

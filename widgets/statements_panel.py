@@ -52,6 +52,9 @@ class StatementsPanel(Vertical):
         self.max_rows = max_rows
         self.paged = False
         self._asked_before: datetime | None = None
+        self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
+        self._memo: dict[tuple, tuple[Text, ...]] = {}
+        self._columns = ("time", "actor", "speaker", "text", "source")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Latest statements", style="bold"), classes="panel-title")
@@ -108,22 +111,48 @@ class StatementsPanel(Vertical):
             title.append(f"  filter: {truncate(label, 40)}")
         self.query_one(".panel-title", Static).update(title)
 
+    def _cells(self, s: Statement) -> tuple[Text, ...]:
+        actor = self.actors.get(s.actor or "", s.actor or "?")
+        return (
+            _time(s.time),
+            plain(truncate(actor, 16)),
+            plain(truncate(s.speaker, 22)),
+            plain(truncate(s.text, 70)),
+            plain(truncate(s.source_id, 16)),
+        )
+
     def watch_statements(self, statements: tuple[Statement, ...]) -> None:
         table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        for i, s in enumerate(statements):
-            actor = self.actors.get(s.actor or "", s.actor or "?")
-            table.add_row(
-                _time(s.time),
-                plain(truncate(actor, 16)),
-                plain(truncate(s.speaker, 22)),
-                plain(truncate(s.text, 70)),
-                plain(truncate(s.source_id, 16)),
-                key=str(i),
-            )
-        if statements:
-            table.move_cursor(row=min(max(row, 0), len(statements) - 1), animate=False)
+        # Formatting is memoised per statement (and actor name) across snapshots: a round
+        # adds a few statements, the other rows are the ones already shown.
+        memo = self._memo
+        fresh: dict[tuple, tuple[Text, ...]] = {}
+        rows = []
+        for s in statements:
+            key = (s.item_id, s.sentence, s.speaker, s.text, s.time, s.source_id,
+                   self.actors.get(s.actor or "", s.actor or "?"))
+            cells = memo.get(key) or fresh.get(key) or self._cells(s)
+            fresh[key] = cells
+            rows.append(cells)
+        self._memo = fresh
+        if rows != self._shown:
+            changed = [i for i, (a, b) in enumerate(zip(rows, self._shown, strict=False)) if a != b]
+            if len(rows) == len(self._shown) and len(changed) <= len(rows) // 4:
+                # a few rows differ in place: update those cells, not the whole table
+                for i in changed:
+                    for column, before, after in zip(self._columns, self._shown[i], rows[i],
+                                                     strict=True):
+                        if before != after:
+                            table.update_cell(str(i), column, after, update_width=True)
+            else:
+                row = table.cursor_row
+                table.clear()
+                for i, cells in enumerate(rows):
+                    table.add_row(*cells, key=str(i))
+                if statements:
+                    table.move_cursor(row=min(max(row, 0), len(statements) - 1),
+                                      animate=False)
+            self._shown = rows
         self._asked_before = None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -1,7 +1,7 @@
 """The store's files (format 2): a small main file plus one segment file per day.
 
     <path>                                   main file: meta, health, history
-    <stem>.items/YYYY-MM-DD.<round>.json     one day's items, statements, stances,
+    <path>.items/YYYY-MM-DD.<round>.json     one day's items, statements, stances,
                                              recognition events and cue hits
 
 A commit writes each segment the round changed under a NEW name, then replaces the main
@@ -41,7 +41,9 @@ class Unloadable(Exception):
 
 def segment_dir(path: Path) -> Path:
     """The directory of a store's day segments."""
-    return path.with_name(path.stem + ".items")
+    # The full name, not the stem: store.json and store.db side by side must not share
+    # segments (the writer deletes files in there that its main file does not name).
+    return path.with_name(path.name + ".items")
 
 
 def day_of(table: str, doc: dict[str, Any]) -> str:

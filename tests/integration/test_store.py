@@ -114,7 +114,7 @@ def test_dedupe_across_rounds_and_within_a_round(path):
 
 def segments(path: Path) -> dict[str, Path]:
     """The store's day segment files by day."""
-    return {p.name[:10]: p for p in (path.parent / "store.items").iterdir()}
+    return {p.name[:10]: p for p in (path.parent / "store.json.items").iterdir()}
 
 
 def test_a_round_rewrites_only_the_days_it_touched_and_the_main_file_last(path, monkeypatch):
@@ -341,7 +341,7 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
         open_store(path, readonly=True)
     with pytest.raises(StoreError, match="moved to"):
         open_store(path)
-    [aside] = path.parent.glob("store.items.corrupt-*")
+    [aside] = path.parent.glob("store.json.items.corrupt-*")
     assert (aside / damaged.name).read_bytes() == cut
     assert len(list(aside.iterdir())) == 2  # both days kept for a human to recover
     assert open_store(path).item_count() == 0
@@ -374,7 +374,7 @@ def test_a_format_1_store_is_read_as_is_and_migrated_by_the_first_writer(path):
     reader = open_store(path, readonly=True)
     assert reader.items() == sorted(items, key=lambda i: i.when, reverse=True)
     assert path.read_bytes() == original  # a reader migrates in memory only
-    assert not (path.parent / "store.items").exists()
+    assert not (path.parent / "store.json.items").exists()
 
     writer = open_store(path)  # migrates on open
     main = orjson.loads(path.read_bytes())
@@ -470,7 +470,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(path):
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     message, count = out.strip().splitlines()
-    assert message.startswith(f"cannot write {path.parent / 'store.items'}/")
+    assert message.startswith(f"cannot write {path.parent / 'store.json.items'}/")
     assert "File too large" in message
     assert message.endswith("the previous file is intact")
     assert count == "2"  # memory went back to what the file holds

@@ -153,7 +153,7 @@ def test_sigkill_at_each_step_of_a_commit(tmp_path, step):
     assert reader.item_count() == len(expected)
 
     writer = open_store(path)  # cleans up what the killed commit left
-    segments = path.parent / "store.items"
+    segments = path.parent / "store.json.items"
     assert len(list(segments.iterdir())) == 2  # exactly the two named day segments
     assert not list(tmp_path.rglob("*.tmp"))
     now = datetime.now(UTC)

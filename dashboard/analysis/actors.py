@@ -80,6 +80,7 @@ class ActorMatcher:
 
     def __init__(self, actors: Sequence[Actor]):
         self.actors = {a.id: a for a in actors}
+        self.display_names = frozenset(a.name for a in self.actors.values())
         self._entries: dict[str, list[_Entry]] = {}
         self._people: dict[str, str] = {}  # person full name -> actor id
         surnames: dict[str, set[str]] = {}

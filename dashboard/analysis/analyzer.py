@@ -19,7 +19,6 @@ from dashboard.analysis.stances import StanceFinder, subject_actors
 from dashboard.analysis.statements import statements_in
 from dashboard.analysis.text import (
     Folded,
-    fold,
     folded_sentences,
     split_paragraphs,
     split_sentences,
@@ -57,14 +56,8 @@ class Analyzer:
             article.title_sentences, article.paragraphs, self.matcher, article.mentions
         )
         sentences = article.sentences()
-        # cheap whole-article checks first: most articles touch few topics and cues
-        whole = fold(f"{title}\n{body}")
-        stances = self._stances(article, statements, sentences, whole, credibility)
-        cue_literals = self.cue_finder.phrases.literals_in(whole)
-        cues = [
-            hit for s in sentences if _holds_any(s.folded, cue_literals)
-            for hit in self.cue_finder.find(s, credibility)
-        ]
+        stances = self._stances(article, statements, sentences, credibility)
+        cues = [hit for s in sentences for hit in self.cue_finder.find(s, credibility)]
         events = []
         if self.detector is not None:
             for sentence in sentences:
@@ -73,29 +66,28 @@ class Analyzer:
 
     def _stances(
         self, article: _Article, statements: list[Statement], sentences: list[Folded],
-        whole: str, credibility: float,
+        credibility: float,
     ) -> list[StanceEvidence]:
         """Stances of speakers and of the actors sentences are about, first seen first."""
-        literals = self.stance_finder.topics.literals_in(whole)
-        if not literals:
-            return []  # no topic phrase can occur: no stance, whoever holds it
+        topics = self.stance_finder.topics
         # who holds a stance: the speaker's actor, else the actors a sentence is about
-        # ("Serbia notes that ...", "Ukraine and Russia did not recognize ...")
-        holders = [(st.sentence, st.actor) for st in statements if st.actor]
+        # ("Serbia notes that ...", "Ukraine and Russia did not recognize ..."); only
+        # sentences that may name a topic can show a stance
+        holders = [
+            (folded, st.actor) for st in statements
+            if st.actor and topics.may_match(folded := article.folded(st.sentence))
+        ]
         for sentence in sentences:
-            subjects = subject_actors(sentence.text, article.mentions(sentence))
-            holders.extend((sentence.text, actor) for actor in subjects)
+            if topics.may_match(sentence):
+                subjects = subject_actors(sentence.text, article.mentions(sentence))
+                holders.extend((sentence, actor) for actor in subjects)
         found: dict[str, list[StanceEvidence]] = {}  # per sentence; the actor is filled below
         stances = []
         seen: set[tuple[str, str, str]] = set()
-        for text, actor in holders:
-            evidence = found.get(text)
+        for sentence, actor in holders:
+            evidence = found.get(sentence.text)
             if evidence is None:
-                folded = article.folded(text)
-                evidence = found[text] = (
-                    self.stance_finder.find(folded, "")
-                    if _holds_any(folded.folded, literals) else []
-                )
+                evidence = found[sentence.text] = self.stance_finder.find(sentence, "")
             for ev in evidence:
                 key = (actor, ev.topic, ev.evidence)
                 if key not in seen:
@@ -105,10 +97,6 @@ class Analyzer:
                                        credibility=credibility)
                     )
         return stances
-
-
-def _holds_any(folded: str, literals: tuple[str, ...]) -> bool:
-    return any(lit in folded for lit in literals)
 
 
 class _Article:

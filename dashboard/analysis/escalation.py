@@ -37,6 +37,8 @@ class CueFinder:
 
     def find(self, sentence: Folded, credibility: float = 1.0) -> list[CueHit]:
         """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
+        if not self.phrases.may_match(sentence):
+            return []
         folded = sentence.folded
         hits: dict[str, CueHit] = {}
         for m in self.phrases.finditer(folded):

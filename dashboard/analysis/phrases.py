@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from dashboard.analysis.text import fold, is_negated
+from dashboard.analysis.text import Folded, fold, is_negated, may_be_negated, word_pieces
 
 GAP = 8  # the most words a lone `*` skips
 # Trie tokens besides plain characters (a NUL never occurs in a folded phrase).
@@ -62,6 +62,17 @@ def _longest_literal(tokens: list[str]) -> str:
     return max(runs, key=len)
 
 
+def _pieces_needed(phrase: str) -> frozenset[bytes]:
+    """The word pieces (see text.word_pieces) of the phrase's whole words.
+
+    A whole word (no wildcard) of a match stands between spaces or non-word characters,
+    so each of its pieces is a piece of the matched text.
+    """
+    return frozenset(
+        p for w in fold(phrase).split() if not w.endswith("*") for p in word_pieces(w)
+    )
+
+
 def _least_literals(literals: Iterable[str]) -> tuple[str, ...]:
     """The literals minus those holding another one: where the longer occurs, so does
     the shorter, so testing the shorter alone tells whether either can occur."""
@@ -90,6 +101,8 @@ class PhraseSet:
         trie: dict = {}
         self._keys: list[str] = []
         literals: list[str] = []  # per phrase, a run of characters every match holds
+        needs: dict[bytes, set[frozenset[bytes]]] = {}  # the word pieces a match holds
+        stems: list[str] = []  # the literals of phrases with no whole word
         for key, phrases in groups:
             for phrase in phrases:
                 tokens = _tokens(" ".join(fold(phrase).split()))
@@ -102,9 +115,26 @@ class PhraseSet:
                     node[None] = len(self._keys)
                     self._keys.append(key)
                 literals.append(_longest_literal(tokens))
+                need = _pieces_needed(phrase)
+                if need:  # filed under its longest piece
+                    needs.setdefault(max(need, key=len), set()).add(need)
+                else:
+                    stems.append(literals[-1])
         body = _render(trie) if trie else r"(?!x)x"
         self._regex = re.compile(r"(?<!\w)" + body + r"(?!\w)")
         self.literals = _least_literals(literals)
+        self._needs = {key: tuple(group) for key, group in needs.items()}
+        self._stems = _least_literals(stems)
+
+    def may_match(self, sentence: Folded) -> bool:
+        """False when no phrase can match the sentence, told from its word pieces (see
+        text.word_pieces) in a few set operations, without running the regex."""
+        pieces = sentence.pieces
+        for key in self._needs.keys() & pieces:
+            for need in self._needs[key]:
+                if need <= pieces:
+                    return True
+        return any(stem in sentence.folded for stem in self._stems)
 
     def literals_in(self, folded: str) -> tuple[str, ...]:
         """Those of `self.literals` that occur in `folded`.
@@ -128,6 +158,8 @@ _CLAUSE_OPENERS = re.compile(r"(?<!\w)(?:but|however|yet|although|though|whereas
 
 def negated(folded: str, start: int, end: int) -> bool:
     """text.is_negated, with the look-back cut at the last clause opener before `start`."""
+    if not may_be_negated(folded, start):
+        return False  # no negation word before the phrase: no clause scan needed
     lookback = max(0, start - 60)
     cut = lookback
     for m in _CLAUSE_OPENERS.finditer(folded, lookback, start):

@@ -102,6 +102,8 @@ class StanceFinder:
 
     def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
         """The stances `actor` takes on the topics in one sentence (see find_stances)."""
+        if not self.topics.may_match(sentence):
+            return []
         folded = sentence.folded
         found = list(self.topics.finditer(folded))
         if not found:

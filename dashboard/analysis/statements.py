@@ -38,6 +38,7 @@ from dashboard.analysis.text import (
     quote_spans,
     split_paragraphs,
     split_sentences,
+    word_pieces,
     words,
 )
 from dashboard.models import Statement
@@ -66,6 +67,12 @@ _VERB = re.compile(
     r"(?<![\w'’-])(?:"
     + trie_regex(["according to", "pointed out", "points out", *_STRONG, *_WEAK, *_INTENT])
     + r")(?![\w'’-])"
+)
+# A word piece (see text.word_pieces) of each verb above: a sentence without any of
+# them has no speech verb.
+_VERB_PIECES = frozenset(
+    max(word_pieces(verb), key=len)
+    for verb in ("according to", "pointed out", "points out", *_STRONG, *_WEAK, *_INTENT)
 )
 _PASSIVE = words("is are was were be been being")
 _PRONOUN_PERSON = words("he she")
@@ -154,7 +161,7 @@ def statements_in(
     find = find or matcher.find_folded
     out: list[Statement] = []
     ctx = _Context()
-    names = {matcher.display_name(a) for a in matcher.actors}
+    names = matcher.display_names
     for i, sentence in enumerate(title):
         s = _Sentence.of(sentence, find(sentence))
         st = _headline(sentence.text, matcher) if i == 0 else None
@@ -184,7 +191,7 @@ class _Sentence:
 
 def _emit(
     out: list[Statement], ctx: _Context, st: Statement | None, s: _Sentence,
-    matcher: ActorMatcher, names: set[str],
+    matcher: ActorMatcher, names: frozenset[str],
 ) -> None:
     """Record a sentence's statement (or quote continuation) and update the context."""
     sentence, mentions = s.text, s.mentions
@@ -299,6 +306,8 @@ def _statement(
     """The statement in one sentence, or None when it is not speech."""
     sentence, spans, mentions = s.text, s.spans, s.mentions
     if s.folded.offsets is None:  # folding kept every place: mask the fold itself
+        if _VERB_PIECES.isdisjoint(s.folded.pieces):
+            return None  # no speech verb in the sentence at all (most sentences)
         folded = _mask(s.folded.folded, spans)
     else:
         masked = _mask(sentence, spans)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 # Letters NFKD does not decompose. "đ" is romanised "dj" as in Serbian news ("Djuric"),
@@ -267,19 +266,46 @@ def split_sentences(paragraph: str) -> list[str]:
     return [paragraph[a:b] for a, b in sentence_spans(paragraph)]
 
 
-@dataclass(frozen=True, slots=True)
 class Folded:
     """A text with its fold and the fold's offsets, computed once and shared by every
     matcher that reads it (see `fold_with_offsets`)."""
 
-    text: str
-    folded: str
-    offsets: list[int] | None
+    __slots__ = ("_pieces", "folded", "offsets", "text")
+
+    def __init__(self, text: str, folded: str, offsets: list[int] | None):
+        self.text = text
+        self.folded = folded
+        self.offsets = offsets
+        self._pieces: frozenset[bytes] | None = None
 
     @classmethod
     def of(cls, text: str) -> Folded:
         """Fold `text`."""
         return cls(text, *fold_with_offsets(text))
+
+    @property
+    def pieces(self) -> frozenset[bytes]:
+        """`word_pieces(self.folded)`, computed on first use."""
+        if self._pieces is None:
+            self._pieces = word_pieces(self.folded)
+        return self._pieces
+
+
+# Every byte but ASCII letters, digits and "_" separates pieces; the bytes of non-ASCII
+# characters too, so a piece is pure ASCII.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_PIECE_SEPARATORS = bytes(b if b in _WORD_BYTES else 32 for b in range(256))
+
+
+def word_pieces(text: str) -> frozenset[bytes]:
+    """The runs of ASCII letters, digits and "_" in `text`, as bytes.
+
+    A cheap necessary condition for a word match: wherever a whole word made of such a
+    run stands between non-word characters (as regex word matches do), the run is one
+    of these pieces. Computed in C: one encode, translate and split.
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    return frozenset(encoded.translate(_PIECE_SEPARATORS).split())
 
 
 def folded_sentences(paragraph: str) -> list[Folded]:
@@ -308,6 +334,12 @@ _NEGATION_STEMS = ("no", "n't", "n’t", "never", "neither", "without", "refus",
 
 
 
+def may_be_negated(sentence_folded: str, start: int, window: int = 4) -> bool:
+    """False when `is_negated` is sure to be: no negation stem in the look-back."""
+    lookback = sentence_folded[max(0, start - 12 * window) : start]
+    return any(stem in lookback for stem in _NEGATION_STEMS)
+
+
 def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> bool:
     """True when a negation word stands within `window` tokens before text[start:end].
 
@@ -316,9 +348,9 @@ def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> b
     does not count. "no clashes were reported" -> True for "clashes".
     """
     del end  # the phrase itself is not inspected; kept for a symmetric call site
-    lookback = sentence_folded[max(0, start - 12 * window) : start]
-    if not any(stem in lookback for stem in _NEGATION_STEMS):
+    if not may_be_negated(sentence_folded, start, window):
         return False  # the common case, without tokenising
+    lookback = sentence_folded[max(0, start - 12 * window) : start]
     tokens = _TOKEN.findall(lookback.replace("’", "'"))
     for count, token in enumerate(reversed(tokens), start=1):
         if token in ".;:!?" or count > window:

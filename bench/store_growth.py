@@ -7,6 +7,12 @@ new items of today, so the figures are what a running collector would see. "file
 the whole store on disk, "main KB" the file every commit rewrites.
 
     .venv/bin/python -m bench.store_growth [--sizes 10000 50000 200000]
+
+The figures are for the checkout it runs in. For "before" figures of an older commit, run
+this same file in a worktree of it (the store's API has not changed):
+
+    git worktree add --detach /tmp/before <commit> && cp bench/store_growth.py /tmp/before/bench/
+    cd /tmp/before && /path/to/.venv/bin/python -m bench.store_growth
 """
 
 from __future__ import annotations

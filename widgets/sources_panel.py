@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from dashboard.models import SourceView
 from widgets.plain_text import plain, truncate
+from widgets.table_cells import patch_rows
 
 # A fixed mark rather than an animated spinner keeps snapshots deterministic.
 FETCHING_MARK = "⟳"
@@ -77,14 +78,9 @@ class SourcesPanel(Vertical):
         table = self.query_one(DataTable)
         rows = [self._cells(s) for s in sources]
         keys = [s.id for s in sources]
-        if keys == self._keys:
-            # the same sources in the same order (every snapshot but the first): touch only
-            # the cells that changed, as a rebuild of every row stalls the event loop
-            for key, old, new in zip(keys, self._shown, rows, strict=True):
-                for column, before, after in zip(self._columns, old, new, strict=True):
-                    if before != after:
-                        table.update_cell(key, column, after, update_width=True)
-        else:
+        # the same sources in the same order (every snapshot but the first): touch only
+        # the cells that changed, as a rebuild of every row stalls the event loop
+        if keys != self._keys or not patch_rows(table, keys, self._columns, self._shown, rows):
             row = table.cursor_row
             table.clear()
             for key, cells in zip(keys, rows, strict=True):

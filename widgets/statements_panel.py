@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from dashboard.models import Statement
 from widgets.plain_text import plain, truncate
+from widgets.table_cells import patch_rows
 
 
 def _time(when: datetime | None) -> Text:
@@ -136,19 +137,16 @@ class StatementsPanel(Vertical):
             rows.append(cells)
         self._memo = fresh
         if rows != self._shown:
-            changed = [i for i, (a, b) in enumerate(zip(rows, self._shown, strict=False)) if a != b]
-            if len(rows) == len(self._shown) and len(changed) <= len(rows) // 4:
-                # a few rows differ in place: update those cells, not the whole table
-                for i in changed:
-                    for column, before, after in zip(self._columns, self._shown[i], rows[i],
-                                                     strict=True):
-                        if before != after:
-                            table.update_cell(str(i), column, after, update_width=True)
-            else:
+            keys = [str(i) for i in range(len(rows))]
+            changed = sum(a != b for a, b in zip(rows, self._shown, strict=False))
+            # a few rows differ in place: update those cells; a shift (new statements on
+            # top) changes every row, and a rebuild is then the cheaper
+            if (len(rows) != len(self._shown) or changed > len(rows) // 4
+                    or not patch_rows(table, keys, self._columns, self._shown, rows)):
                 row = table.cursor_row
                 table.clear()
-                for i, cells in enumerate(rows):
-                    table.add_row(*cells, key=str(i))
+                for key, cells in zip(keys, rows, strict=True):
+                    table.add_row(*cells, key=key)
                 if statements:
                     table.move_cursor(row=min(max(row, 0), len(statements) - 1),
                                       animate=False)

@@ -85,7 +85,7 @@ def rss_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
-def children_rss_mb() -> float:
+def children_rss_mb(exclude: int = 0) -> float:
     """The summed resident sets of this process's children (the parse workers)."""
     me = os.getpid()
     total = 0.0
@@ -96,7 +96,7 @@ def children_rss_mb() -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == me:
+        if int(fields[1]) == me and int(entry.name) != exclude:
             total += rss_mb(entry.name)
     return total
 
@@ -232,14 +232,67 @@ class WindowFarm(Farm):
             return self._cache[feed]
 
 
-def farm_app(farm: Farm, tmp: str):
+FARM_CHILD = """
+import sys
+from bench.tui import WindowFarm
+feeds, items, window, config_path, store_path = sys.argv[1:]
+with WindowFarm(int(feeds), int(items), window=int(window)) as farm:
+    with open(config_path, "w") as f:
+        f.write(farm.config_toml(store_path, every="1h"))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        farm.bump()
+        print("bumped", flush=True)
+"""
+
+
+class RemoteFarm:
+    """A WindowFarm in its own process: its pure-Python XML generation must not compete
+    with the App for this process's GIL (real feeds are served by other machines)."""
+
+    def __init__(self, feeds: int, items: int, tmp: str, *, window: int = 50):
+        import subprocess
+
+        self.config_path = Path(tmp) / "config.toml"
+        self.store_path = Path(tmp) / "store.json"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", FARM_CHILD, str(feeds), str(items), str(window),
+             str(self.config_path), str(self.store_path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=Path(__file__).resolve().parents[1])
+        self._expect("ready")
+
+    def _expect(self, word: str) -> None:
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline().strip()
+        if line != word:
+            raise RuntimeError(f"the farm process said {line!r}, not {word!r}")
+
+    @property
+    def pid(self) -> int:
+        """The farm process's id."""
+        return self._proc.pid
+
+    def bump(self) -> None:
+        """Publish one more item in every feed (waits until the farm has)."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write("bump\n")
+        self._proc.stdin.flush()
+        self._expect("bumped")
+
+    def close(self) -> None:
+        """Stop the farm process."""
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=10)
+
+
+def farm_app(farm: RemoteFarm):
     """The App as `flashpoint run` builds it (no scheduler) over the farm's config."""
     from dashboard.app import create_app
     from dashboard.pipeline import Collector
 
-    config_path = Path(tmp) / "config.toml"
-    config_path.write_text(farm.config_toml(str(Path(tmp) / "store.json"), every="1h"))
-    config = load_config(config_path)
+    config = load_config(farm.config_path)
     store = open_store(config.storage.resolved_path())
     collector = Collector(config, store)
     return create_app(config, store=store, collector=collector, scheduler=False), store
@@ -251,15 +304,20 @@ class LagProbe:
     def __init__(self, period: float = 0.010):
         self.period = period
         self.lags: list[tuple[float, float]] = []  # (when, lateness)
+        self.cpu: list[float] = []  # the loop thread's CPU seconds per interval
         self._task: asyncio.Task | None = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        cpu = time.thread_time()
         while True:
             expected = loop.time() + self.period
             await asyncio.sleep(self.period)
-            now = loop.time()
+            now, cpu_before, cpu = loop.time(), cpu, time.thread_time()
             self.lags.append((now, now - expected))
+            # the loop thread's own CPU time in that interval: its work, as opposed to
+            # waiting for the GIL or, on a busy machine, for a CPU
+            self.cpu.append(cpu - cpu_before)
 
     def start(self) -> None:
         """Start probing on the running loop."""
@@ -270,10 +328,20 @@ class LagProbe:
         lags, self.lags = self.lags, []
         return lags
 
+    def take_cpu(self) -> float:
+        """The most CPU time the loop thread spent between two wake-ups, since last taken."""
+        cpu, self.cpu = self.cpu, []
+        return max(cpu, default=0.0)
+
     def stop(self) -> None:
         """Stop probing."""
         if self._task is not None:
             self._task.cancel()
+
+
+# Where an idle thread waits: not what holds the loop.
+IDLE = {"readinto", "select", "wait", "_worker", "unix_poll", "pool_manager_loop", "get",
+        "_wait_for_tstate_lock", "accept", "recv_into", "poll"}
 
 
 class StallSampler:
@@ -301,7 +369,11 @@ class StallSampler:
             for ident, frame in sys._current_frames().items():
                 if ident == self._thread.ident:
                     continue
-                stack = traceback.extract_stack(frame)[-4:]
+                # frozen importlib frames say only "an import": show who imports
+                stack = [f for f in traceback.extract_stack(frame)
+                         if not f.filename.startswith("<frozen")][-6:]
+                if ident != self.loop_thread and stack[-1].name in IDLE:
+                    continue
                 where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
                                     for f in reversed(stack))
                 who = "LOOP" if ident == self.loop_thread else "thread"
@@ -309,7 +381,8 @@ class StallSampler:
                 self.samples[key] = self.samples.get(key, 0) + 1
 
     def start(self) -> None:
-        """Start sampling."""
+        """Start sampling (when the machine is busy, stalls are partly other processes')."""
+        print(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         self._thread.start()
 
     def report(self, top: int = 25) -> None:
@@ -354,8 +427,9 @@ def describe(lags: list[tuple[float, float]], origin: float) -> str:
 
 async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False) -> None:
     """The loop's largest stall over a first and a following round of `feeds` feeds."""
-    with Farm(feeds, items) as farm, tempfile.TemporaryDirectory() as tmp:
-        app, store = farm_app(farm, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        farm = RemoteFarm(feeds, items, tmp, window=items)
+        app, store = farm_app(farm)
         applies = time_applies(app)
         if slow is not None:  # name the callbacks that held the loop longer than `slow`
             loop = asyncio.get_running_loop()
@@ -374,6 +448,7 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 print(f"  first round: {took:.2f} s, {store.item_count()} items stored; "
                       f"worst: {describe(lags, origin)}")
                 first = max(lag for _, lag in lags)
+                first_cpu = probe.take_cpu()
                 print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
                       f"{max(applies) * 1000:.0f} ms")
                 applies.clear()
@@ -385,22 +460,29 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 print(f"  next round (1 new item per feed): {took:.2f} s; "
                       f"worst: {describe(lags, origin)}")
                 following = max(lag for _, lag in lags)
+                following_cpu = probe.take_cpu()
                 print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
                       f"{max(applies) * 1000:.0f} ms")
         finally:
             probe.stop()
             store.close()
+            farm.close()
             if sampler is not None:
                 sampler.report()
     show(f"loop stall, first round ({feeds} feeds)", first * 1000, TARGETS["lag"] * 1000, "ms")
     show(f"loop stall, next round ({feeds} feeds)", following * 1000, TARGETS["lag"] * 1000,
          "ms")
+    print("  the loop thread's own CPU time within one stall (its work, without the waits for "
+          "the GIL or a CPU):")
+    show("  loop CPU burst, first round", first_cpu * 1000, TARGETS["lag"] * 1000, "ms")
+    show("  loop CPU burst, next round", following_cpu * 1000, TARGETS["lag"] * 1000, "ms")
 
 
 async def memory_run(rounds: int, feeds: int, every: int) -> None:
     """RSS of the App process every `every` rounds over `rounds` rounds."""
-    with WindowFarm(feeds, 10, window=20) as farm, tempfile.TemporaryDirectory() as tmp:
-        app, store = farm_app(farm, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        farm = RemoteFarm(feeds, 10, tmp, window=20)
+        app, store = farm_app(farm)
         t0 = time.perf_counter()
         print(f"  {'round':>6} {'RSS MB':>8} {'workers MB':>10} {'items':>7} {'s':>7}")
         try:
@@ -413,12 +495,13 @@ async def memory_run(rounds: int, feeds: int, every: int) -> None:
                     await round_done(app, pilot, done)
                     done += 1
                     if done % every == 0 or done == rounds:
-                        print(f"  {done:>6} {rss_mb():8.1f} {children_rss_mb():10.1f} "
+                        print(f"  {done:>6} {rss_mb():8.1f} {children_rss_mb(farm.pid):10.1f} "
                               f"{store.item_count():7d} {time.perf_counter() - t0:7.1f}",
                               flush=True)
                 rss = rss_mb()
         finally:
             store.close()
+            farm.close()
     show(f"RSS after {done} rounds ({feeds} feeds)", rss, TARGETS["rss"], "MB")
 
 

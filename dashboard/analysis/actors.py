@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dashboard.analysis.text import Folded, fold, words
 from dashboard.config import Actor
@@ -26,9 +27,12 @@ _COMMON_WORDS = words(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One actor (and maybe person) named in a sentence, with where it stands."""
+class Mention(NamedTuple):
+    """One actor (and maybe person) named in a sentence, with where it stands.
+
+    (A named tuple: as immutable as a frozen dataclass, and three times cheaper to make,
+    which counts at dozens per article.)
+    """
 
     actor: str
     start: int
@@ -101,6 +105,11 @@ class ActorMatcher:
                 self._surnames[surname] = name
                 if surname not in self._entries:
                     self._entries[surname] = [_Entry(self._people[name], name, False)]
+        # what find needs of each name, looked up once per match
+        self._found: dict[str, tuple[str, str | None, bool, bool]] = {
+            key: (e.actor, e.person, e.acronym, bool(e.person) and key in self._surnames)
+            for key, (e, *_) in self._entries.items()
+        }
         words = sorted(self._entries, key=len, reverse=True)
         pattern = trie_regex(words) if words else r"(?!x)x"
         # \w boundaries on both sides; a possessive "'s" after a name is left outside.
@@ -123,20 +132,19 @@ class ActorMatcher:
 
     def find_folded(self, sentence: Folded) -> list[Mention]:
         """`find` on a sentence already folded (the fold is shared with other matchers)."""
-        text, offsets = sentence.text, sentence.offsets
+        text, offsets, found = sentence.text, sentence.offsets, self._found
         out = []
         for m in self._regex.finditer(sentence.folded):
             start, end = m.span()
             if offsets is not None:
                 start, end = offsets[start], offsets[end - 1] + 1
             name = text[start:end]
-            key = m.group()
-            entry = self._entries[key][0]
-            if entry.acronym and name != name.upper():
+            actor, person, acronym, surname = found[m.group()]
+            if acronym and name != name.upper():
                 continue  # "us" is not the US, "Us" opening a sentence neither
-            if entry.person and key in self._surnames and not name[:1].isupper():
+            if surname and not name[:1].isupper():
                 continue  # a surname alone must look like a name
-            out.append(Mention(entry.actor, start, end, name, entry.person))
+            out.append(Mention(actor, start, end, name, person))
         return out
 
     def person_actor(self, name: str) -> str | None:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from dashboard.analysis.text import Folded, fold, is_negated, may_be_negated, word_pieces
 
@@ -83,8 +82,7 @@ def _least_literals(literals: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseMatch:
+class PhraseMatch(NamedTuple):
     """One phrase found in folded text: which set entry it belongs to and where."""
 
     key: str

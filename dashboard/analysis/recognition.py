@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from dashboard.analysis.ledger import Bloc, SeriesDef
 from dashboard.analysis.phrases import PhraseSet, negated
@@ -49,8 +50,7 @@ _SUBJECT_REACH = 120  # folded chars after "recognize" within which the subject 
 _ACTOR_REACH = 100  # folded chars between the recognizing country and its verb
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+class _Mention(NamedTuple):
     iso3: str
     start: int
     end: int

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
+from typing import NamedTuple
 
 from dashboard.analysis.actors import ActorMatcher, Mention, trie_regex
 from dashboard.analysis.text import (
@@ -128,8 +130,7 @@ class _Context:
     last: Statement | None = None  # the previous sentence's statement, if any
 
 
-@dataclass(frozen=True)
-class _Speaker:
+class _Speaker(NamedTuple):
     name: str
     actor: str | None
     start: int
@@ -174,8 +175,7 @@ def statements_in(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     """A sentence with its quotations and the actor mentions outside them, found once."""
 
     text: str
@@ -185,6 +185,7 @@ class _Sentence:
 
     @classmethod
     def of(cls, folded: Folded, mentions: list[Mention]) -> _Sentence:
+        """The sentence's quotations and its mentions outside them."""
         spans = quote_spans(folded.text)
         return cls(folded.text, folded, spans, _outside_quotes(mentions, spans))
 
@@ -387,9 +388,10 @@ def _according_to(
     speaker: _Speaker | None = None
     inside = [m for m in mentions if ve <= m.start < inner_end]
     people = [m for m in inside if m.person]
+    first_word = fold(who_text).split()[:1]
     if people:
         speaker = _from_mention(people[-1], matcher)
-    elif fold(who_text).split()[:1] and fold(who_text).split()[0] in _PRONOUN_OBJECT:
+    elif first_word and first_word[0] in _PRONOUN_OBJECT:
         if ctx.person:
             speaker = _Speaker(ctx.person[0], ctx.person[1], ve, inner_end, True)
     else:
@@ -546,8 +548,7 @@ def _content_after(sentence: str, folded: str, ve: int, verb: str) -> str | None
     None when the verb needs a 'that' clause and has none.
     """
     rest = folded[ve : ve + 200]
-    tokens = list(_NON_SPACE.finditer(rest))
-    for tok in tokens[:8]:
+    for tok in islice(_NON_SPACE.finditer(rest), 8):
         word = tok.group().strip(",")
         if word == "that":
             return _clean(sentence[ve + tok.end() :])

@@ -327,17 +327,18 @@ NEGATIONS = words(
     "denying ruled nobody nothing nowhere hardly"
 )
 _TOKEN = re.compile(r"[\w']+|[’]\w+|[.;:!?]")
-# Every negation above holds one of these (and so does any "...n't"), so a look-back
-# without them holds no negation.
-_NEGATION_STEMS = ("no", "n't", "n’t", "never", "neither", "without", "refus", "reject", "den",
-                   "ruled", "hardly")
+_NEGATION_PIECES = frozenset(p for word in NEGATIONS for p in word_pieces(word)) | {b"t"}
 
 
 
 def may_be_negated(sentence_folded: str, start: int, window: int = 4) -> bool:
-    """False when `is_negated` is sure to be: no negation stem in the look-back."""
+    """False when `is_negated` is sure to be: no word piece of a negation in the look-back.
+
+    Each negation is a token of the look-back, so its pieces (see word_pieces) are pieces
+    of the look-back; any "...n't" token ends in the piece "t".
+    """
     lookback = sentence_folded[max(0, start - 12 * window) : start]
-    return any(stem in lookback for stem in _NEGATION_STEMS)
+    return not _NEGATION_PIECES.isdisjoint(word_pieces(lookback))
 
 
 def is_negated(sentence_folded: str, start: int, end: int, window: int = 4) -> bool:

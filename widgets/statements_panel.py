@@ -139,8 +139,8 @@ class StatementsPanel(Vertical):
         if rows != self._shown:
             keys = [str(i) for i in range(len(rows))]
             changed = sum(a != b for a, b in zip(rows, self._shown, strict=False))
-            # a few rows differ in place: update those cells; a shift (new statements on
-            # top) changes every row, and a rebuild is then the cheaper
+            # A few rows differ in place: update those cells. New statements on top shift
+            # every row, and then a rebuild costs less than updating every cell.
             if (len(rows) != len(self._shown) or changed > len(rows) // 4
                     or not patch_rows(table, keys, self._columns, self._shown, rows)):
                 row = table.cursor_row

@@ -55,6 +55,11 @@ _CONDITION = re.compile(
     r"(?<!\w)(?:only if|provided that|providing that|on (?:the )?condition|as long as"
     r"|unless|subject to|conditional on|conditioned on|in exchange for)(?!\w)"
 )
+# A word of each condition above: a sentence without any of them has no condition.
+_CONDITION_PIECES = frozenset(
+    b"only provided providing condition long unless subject conditional conditioned "
+    b"exchange".split()
+)
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 _BEFORE_REACH = 100  # folded chars a cue may stand before its topic
 _AFTER_REACH = 60  # folded chars a cue may stand after its topic ("... is unacceptable")
@@ -110,7 +115,10 @@ class StanceFinder:
             return []
         cues = list(_CUES.finditer(folded))
         ends = [c.end for c in cues]
-        conditions = [m.start() for m in _CONDITION.finditer(folded)]
+        conditions = (
+            [] if _CONDITION_PIECES.isdisjoint(sentence.pieces)
+            else [m.start() for m in _CONDITION.finditer(folded)]
+        )
         out: dict[str, StanceEvidence] = {}
         for i, topic in enumerate(found):
             if topic.key in out:

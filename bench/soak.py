@@ -2,11 +2,12 @@
 
 Drives `Collector.run_round` in-process (the code `collect` runs on each tick) over a farm
 of generated feeds plus sources that fail in every usual way, with a simulated clock that
-moves two minutes a round while each feed publishes one item a round, so items age and
-retention starts archiving after a few hundred rounds. Every `--every` rounds it samples
-the process's resident memory and open file descriptors (/proc/self), the parse workers'
-memory, the store's size on disk and the oldest hot item, and checks that the item count
-(hot plus archive) never went down. Prints the curve as a table.
+moves STEP a round while each feed publishes one item a round at that time, so items age
+and retention (1 day plus the store's 1-day slack) starts archiving after ~290 rounds.
+Every `--every` rounds it samples the process's resident memory and open file descriptors
+(/proc/self), the parse workers' memory, the store's size on disk and the oldest hot
+item, and checks that the item count (hot plus archive) never went down and that no hot
+item outlives retention. Prints the curve as a table.
 
     .venv/bin/python -m bench.soak [--rounds 2000] [--feeds 15] [--every 100]
 """
@@ -33,13 +34,14 @@ sys.path.insert(0, str(REPO))  # the loopback fault server lives with the tests
 
 from tests.integration.loopback import LoopbackServer, Reply  # noqa: E402
 
-STEP = timedelta(minutes=2)  # simulated time per round (the farm adds one minute of items)
+STEP = timedelta(minutes=10)  # simulated time per round; each feed publishes one item a round
 RETENTION_DAYS = 1
 
 
 class WindowFarm(Farm):
     """The farm, but each feed lists only its newest WINDOW items, as real feeds do (the
-    plain farm lists every item ever, so parsing would grow with the run)."""
+    plain farm lists every item ever, so parsing would grow with the run), one STEP apart,
+    so each round's new item is published at the simulated time of that round."""
 
     WINDOW = 50
 
@@ -51,7 +53,7 @@ class WindowFarm(Farm):
             if feed not in self._cache:
                 total = self.items + self.extra
                 entries = "".join(
-                    _item_xml(feed, n, self.start + timedelta(minutes=n))
+                    _item_xml(feed, n, self.start + n * STEP)
                     for n in range(total - 1, max(-1, total - 1 - self.WINDOW), -1)
                 )
                 xml = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
@@ -156,7 +158,7 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
 
     problems = 0
     with tempfile.TemporaryDirectory(prefix="flashpoint-soak-") as tmp, \
-            WindowFarm(feeds=feeds, items=20, start=t0 - timedelta(hours=40)) as farm, \
+            WindowFarm(feeds=feeds, items=20, start=t0 - 20 * STEP) as farm, \
             LoopbackServer() as server:
         store_path = Path(tmp) / "store.json"
         cfg_path = Path(tmp) / "config.toml"

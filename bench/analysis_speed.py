@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.analysis_speed
 
-Prints items analysed per second by one `Analyzer` (the bundled config.toml) over
+Prints items analysed per second of CPU time by one `Analyzer` (the bundled config.toml) over
 
 - the loopback farm's items (bench.farm's wire-style templates, parsed by parse_feed),
 - longer farm-style articles of 1-3 KB,
@@ -29,6 +29,9 @@ from dashboard.fetching import parse_feed
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.toml"
 ROUNDS = 5  # the best of this many passes is reported (other processes add noise)
+# CPU time of this process: the figure is per core, and other processes on a shared
+# machine do not count against it as they would against the wall clock.
+CLOCK = time.process_time
 
 Text = tuple[str, str]  # (title, body)
 
@@ -90,9 +93,9 @@ def _best(run: Callable[[], object], rounds: int = ROUNDS) -> float:
     run()  # warm caches
     best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = CLOCK()
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, CLOCK() - start)
     return best
 
 
@@ -107,15 +110,16 @@ def main() -> None:
     for name, texts in sets.items():
         size = sum(len(t) + len(b) for t, b in texts) / len(texts)
         rate = items_per_second(analyzer, texts)
-        print(f"{name:>24}: {rate:7.0f} items/s  ({size:.0f} chars avg, {len(texts)} items)")
+        print(f"{name:>24}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "
+              f"{len(texts)} items)")
     title, body = article(10_000)
     ms = _best(lambda: analyzer.analyse(title, body)) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")
     worst = ("", 0.0)
     for name, (title, body) in hostile_texts().items():
-        start = time.perf_counter()
+        start = CLOCK()
         analyzer.analyse(title, body)
-        took = time.perf_counter() - start
+        took = CLOCK() - start
         size = (len(title) + len(body)) / 1000
         print(f"{'hostile: ' + name:>34}: {took * 1000:8.1f} ms ({size:.0f} KB)")
         worst = max(worst, (name, took), key=lambda w: w[1])

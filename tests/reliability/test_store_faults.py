@@ -58,7 +58,7 @@ def grow(farm: Farm) -> None:
     farm.bump()
 
 
-@pytest.mark.parametrize("how", ["tmpfs", "rlimit"])
+@pytest.mark.parametrize("how", ["tmpfs", pytest.param("rlimit", marks=pytest.mark.slow)])
 def test_a_full_disk_is_a_clear_error_and_the_previous_file_stays(tmp_path, how):
     directory = tmp_path / "disk"
     with Farm(feeds=3, items=5) as farm:
@@ -168,8 +168,9 @@ FOREIGN = {
 
 
 @pytest.mark.parametrize("kind", [
-    "truncated", "another-shape", "older-version",
-    pytest.param("empty", marks=pytest.mark.slow), pytest.param("binary", marks=pytest.mark.slow),
+    "truncated",
+    *(pytest.param(kind, marks=pytest.mark.slow)
+      for kind in ("another-shape", "older-version", "empty", "binary")),
 ])
 def test_a_damaged_or_foreign_store_is_kept_as_a_backup_with_instructions(tmp_path, kind):
     with Farm(feeds=2, items=3) as farm:

@@ -74,7 +74,7 @@ def _pieces_needed(phrase: str) -> frozenset[bytes]:
 
 def _least_literals(literals: Iterable[str]) -> tuple[str, ...]:
     """The literals minus those holding another one: where the longer occurs, so does
-    the shorter, so testing the shorter alone tells whether either can occur."""
+    the shorter, so testing the shorter alone tells whether any of them occurs."""
     kept: list[str] = []
     for lit in sorted(set(literals), key=len):
         if not any(k in lit for k in kept):
@@ -98,9 +98,8 @@ class PhraseSet:
         # characters instead of trying every phrase in turn
         trie: dict = {}
         self._keys: list[str] = []
-        literals: list[str] = []  # per phrase, a run of characters every match holds
         needs: dict[bytes, set[frozenset[bytes]]] = {}  # the word pieces a match holds
-        stems: list[str] = []  # the literals of phrases with no whole word
+        stems: list[str] = []  # for phrases with no whole word: a run every match holds
         for key, phrases in groups:
             for phrase in phrases:
                 tokens = _tokens(" ".join(fold(phrase).split()))
@@ -112,15 +111,13 @@ class PhraseSet:
                 if None not in node:  # the first key given for a phrase keeps it
                     node[None] = len(self._keys)
                     self._keys.append(key)
-                literals.append(_longest_literal(tokens))
                 need = _pieces_needed(phrase)
                 if need:  # filed under its longest piece
                     needs.setdefault(max(need, key=len), set()).add(need)
                 else:
-                    stems.append(literals[-1])
+                    stems.append(_longest_literal(tokens))
         body = _render(trie) if trie else r"(?!x)x"
         self._regex = re.compile(r"(?<!\w)" + body + r"(?!\w)")
-        self.literals = _least_literals(literals)
         self._needs = {key: tuple(group) for key, group in needs.items()}
         self._stems = _least_literals(stems)
 
@@ -133,14 +130,6 @@ class PhraseSet:
                 if need <= pieces:
                     return True
         return any(stem in sentence.folded for stem in self._stems)
-
-    def literals_in(self, folded: str) -> tuple[str, ...]:
-        """Those of `self.literals` that occur in `folded`.
-
-        A phrase can match only a part of `folded` holding one of these, so a caller
-        checks them once on a whole article and then only they on each sentence.
-        """
-        return tuple(lit for lit in self.literals if lit in folded)
 
     def finditer(self, folded: str) -> Iterator[PhraseMatch]:
         """Non-overlapping phrases in `folded` text (see text.fold), left to right."""

@@ -1,0 +1,29 @@
+"""The shipped cues read de-escalation as de-escalation, even when it names the escalation.
+
+"the removal of the barricades" holds "barricades"; the longer, leftmost phrase must win.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.analysis.escalation import find_cues
+from dashboard.config import load_config
+
+CUES = load_config(Path(__file__).parents[2] / "config.toml").escalation.cues
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("NATO welcomed the removal of the barricades.", {"withdrawal"}),
+        ("The barricades were removed on Sunday.", {"withdrawal"}),
+        ("The army's combat readiness had been lowered to its regular level.", {"withdrawal"}),
+        ("Serbs erected new barricades near Jarinje.", {"blockade"}),
+        ("Troops were put on the highest level of combat readiness.", {"force-posture"}),
+        ("No clashes were reported overnight.", set()),
+        ("But steps towards war have been taken.", {"threat-of-war"}),
+    ],
+)
+def test_shipped_cues(sentence: str, expected: set[str]) -> None:
+    assert {h.cue for h in find_cues(sentence, CUES)} == expected

@@ -62,11 +62,6 @@ def main(argv: list[str] | None = None) -> None:
     flashpoint = [sys.executable, "-m", "dashboard.cli"]
     rows: dict[str, list[float]] = {k: [] for k in ("fp1", "fp2", "nb1", "nb2", "floor")}
     with Farm(args.feeds, args.items) as farm, tempfile.TemporaryDirectory() as tmp:
-        # http.server listens with a backlog of 5: eight clients connecting at once
-        # overflow it and a dropped handshake waits a 1 s retransmit, for every client
-        # alike. A deeper queue measures the clients instead (farm.py should set
-        # `request_queue_size = 128` on its server class; this bench does not own it).
-        farm._server.socket.listen(128)
         work = Path(tmp)
         (work / "urls").write_text("\n".join(farm.urls()) + "\n")
         (work / "newsboat.conf").write_text("reload-threads 8\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.farm import Farm
+from dashboard.storage import writer_holder
 
 REPO = Path(__file__).parents[2]
 SEED = REPO.parent / "shared" / "samples" / "kfor-request.txt"
@@ -149,7 +150,11 @@ def test_second_writer_is_refused_naming_the_holder(tmp_path: Path) -> None:
             env={**os.environ},
         )
         try:
-            time.sleep(0.2)
+            # the collector must hold the lock first, or fetch --once would be the first writer
+            deadline = time.monotonic() + 30
+            while writer_holder(tmp_path / "store.json") is None:
+                assert time.monotonic() < deadline, "collect never took the write lock"
+                time.sleep(0.1)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 out = flashpoint("fetch", "--once", "--config", str(cfg))

@@ -169,14 +169,18 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
         print(f"soak: {rounds} rounds, {feeds} farm feeds + {len(config.sources) - feeds} "
               f"faulty sources, seed {seed}, {STEP} simulated per round")
         print(f"{'round':>6} {'RSS MB':>7} {'workers MB':>10} {'fds':>4} {'store MB':>8} "
-              f"{'archive MB':>10} {'items':>7} {'oldest hot h':>12} {'s/round':>7}")
+              f"{'archive MB':>10} {'items':>7} {'oldest hot h':>12} {'s/round':>7} "
+              f"{'farm ok':>7}")
         last_count, started, window = 0, time.monotonic(), time.monotonic()
         pid = os.getpid()
         try:
             for n in range(1, rounds + 1):
                 clock_round[0] = n
                 farm.bump()
-                await collector.run_round()
+                results = await collector.run_round()
+                farm_ok = sum(r.ok for r in results if r.source_id.startswith("feed-"))
+                errors = [r.error for r in results
+                          if r.source_id.startswith("feed-") and not r.ok and r.error]
                 count = store.item_count()
                 if count < last_count:
                     problems += 1
@@ -189,9 +193,10 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
                     age = (clock() - oldest).total_seconds() / 3600
                     per_round = (time.monotonic() - window) / (every if n > 1 else 1)
                     window = time.monotonic()
+                    why = f"  farm error: {errors[0]}" if errors else ""
                     print(f"{n:>6} {rss:>7.0f} {workers_mb(pid):>10.0f} {fds:>4} {hot:>8.1f} "
-                          f"{archive:>10.1f} {count:>7} {age:>12.1f} {per_round:>7.2f}",
-                          flush=True)
+                          f"{archive:>10.1f} {count:>7} {age:>12.1f} {per_round:>7.2f} "
+                          f"{farm_ok:>4}/{feeds}{why}", flush=True)
                     bound = 24 * (RETENTION_DAYS + 1) + 1  # retention plus the store's slack
                     if age > bound:
                         problems += 1

@@ -21,6 +21,7 @@ import gc
 import heapq
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -259,7 +260,10 @@ def read_store(path: Path) -> Loaded | None:
 
 def read_store_files(path: Path) -> Loaded | None:
     """`read_store` without the collector pause."""
-    for _ in range(READ_ATTEMPTS):
+    for attempt in range(READ_ATTEMPTS):
+        if attempt:
+            # the writer committed twice while this read ran: back off, then read again
+            time.sleep(min(0.02 * 2**attempt, 1.0))
         try:
             data = load_json(path)
         except FileNotFoundError:
@@ -374,6 +378,9 @@ class TinyDBStore:
         self._oldest: str | None = None  # smallest `when` among hot items
         self._days: DayIndex = {}
         self._names: dict[str, str] = {}
+        # segments the last commit replaced: kept until the next commit, so that a reader
+        # still loading the previous main file finds every segment it names
+        self._retired: list[str] = []
         self._round = 0
         self._dirty: set[str] = set()  # days whose segment the next flush rewrites
         self._db = open_tinydb(empty_tables())
@@ -525,7 +532,8 @@ class TinyDBStore:
         superseded = [name for day, name in self._names.items() if names.get(day) != name]
         self._names, self._round, self._dirty = names, round_no, set()
         self._days = {day: index for day, index in self._days.items() if day in names}
-        for name in superseded:
+        stale, self._retired = self._retired, superseded
+        for name in stale:  # replaced two commits ago: no complete main file names them
             with contextlib.suppress(OSError):
                 os.unlink(directory / name)
         self._signature = self._stat()

@@ -532,3 +532,18 @@ def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds
     reader.reload_if_changed()
     assert reader.item_count() == rounds * size
     assert len(seen) > 2  # it did read between commits
+
+
+def test_a_reader_of_the_previous_main_file_still_finds_its_segments(path):
+    """A reader that loaded main file N before the writer's commit N+1 can still read the
+    day segments N names: the writer deletes replaced segments one commit later."""
+    writer = open_store(path)
+    writer.commit_round(make_round([make_item(1)]))
+    named_by_first = set(orjson.loads(path.read_bytes())["meta"]["1"]["segments"].values())
+    writer.commit_round(make_round([make_item(2)]))
+    on_disk = {p.name for p in (path.parent / (path.name + ".items")).iterdir()}
+    assert named_by_first <= on_disk
+    writer.commit_round(make_round([make_item(3)]))
+    on_disk = {p.name for p in (path.parent / (path.name + ".items")).iterdir()}
+    assert not named_by_first & on_disk  # gone two commits later
+    writer.close()

@@ -232,7 +232,8 @@ async def refresh(
             timeout=deadline * 2 if at_once else deadline,
             what="parsing",
         )
-        known = store.known_ids(i.id for i in items)
+        # the store's lock may be held by a commit or a snapshot read: wait off the loop
+        known = await asyncio.to_thread(store.known_ids, [i.id for i in items])
         fresh = [i for i in items if i.id not in known]
         if analyses is not None:
             analyses = {i.id: analyses[i.id] for i in fresh}
@@ -346,7 +347,7 @@ class Collector:
         sources = self.due(source_ids)
         if not sources:
             return []
-        health = self.store.health()
+        health = await asyncio.to_thread(self.store.health)
         # read the stored cue hits the history point needs while the sources download
         stored_hits = asyncio.ensure_future(asyncio.to_thread(self._stored_hits, now))
         stored_hits.add_done_callback(_consume)  # a round that ends early never awaits it

@@ -7,6 +7,7 @@ the same hits give the same indicator.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -108,14 +109,20 @@ def compute(
     later than it), so the trend does not depend on how often rounds ran. Drivers are the
     hits with the largest contribution now, whichever their sign.
     """
-    now_score = score(hits, now, half_life=cfg.half_life, scale=cfg.scale)
+    # one pass: each hit's contribution now, and (if it was known then) at the past instant
     past = now - timedelta(seconds=cfg.window)
-    earlier = [h for h in hits if h.time is not None and h.time <= past]
-    past_score = score(earlier, past, half_life=cfg.half_life, scale=cfg.scale)
-    drivers = sorted(
-        (Driver(h, contribution(h, now, cfg.half_life)) for h in hits),
-        key=lambda d: (-abs(d.contribution), d.hit.cue, d.hit.evidence),
-    )[:DRIVERS]
+    parts = [(h, contribution(h, now, cfg.half_life)) for h in hits]
+    now_score = saturate(sum(c for _, c in parts), cfg.scale)
+    factor = 0.5 ** (cfg.window / cfg.half_life)  # a contribution `window` ago was larger
+    past_score = saturate(
+        sum(c / factor for h, c in parts if h.time is not None and h.time <= past), cfg.scale
+    )
+    drivers = [
+        Driver(h, c)
+        for h, c in heapq.nsmallest(
+            DRIVERS, parts, key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence)
+        )
+    ]
     return Escalation(
         score=now_score,
         level=level(now_score, cfg.thresholds),

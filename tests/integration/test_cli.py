@@ -166,3 +166,24 @@ def test_second_writer_is_refused_naming_the_holder(tmp_path: Path) -> None:
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.communicate(timeout=30)
+
+
+def test_reanalyze_applies_new_actors_to_stored_items(tmp_path: Path) -> None:
+    store = tmp_path / "store.json"
+    with Farm(feeds=2, items=10) as farm:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(farm.config_toml(str(store)))
+        assert flashpoint("fetch", "--once", "--config", str(cfg)).returncode == 0
+    before = json.loads(flashpoint("status", "--json", "--config", str(cfg)).stdout)
+    assert not any(s["actor"] == "serbia" for s in before["statements"])
+    cfg.write_text(cfg.read_text() + (
+        '\n[[actors]]\nid = "serbia"\nname = "Serbia"\naliases = ["Belgrade", "Serbian"]\n'
+        'people = [{ name = "Aleksandar Vucic", role = "President" }]\n'
+    ))
+    out = flashpoint("reanalyze", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    assert "reanalysed 20 items" in out.stdout
+    after = json.loads(flashpoint("status", "--json", "--config", str(cfg)).stdout)
+    vucic = [s for s in after["statements"] if s["speaker"] == "Aleksandar Vucic"]
+    assert vucic and all(s["actor"] == "serbia" for s in vucic)
+    assert after["items"] == before["items"] == 20

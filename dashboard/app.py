@@ -113,6 +113,7 @@ class FlashpointApp(App[None]):
         Binding("c", "copy_link", "Copy link"),
         Binding("r", "refresh", "Refresh"),
         Binding("p", "pause", "Pause"),
+        Binding("m", "mute_alerts", "Mute alerts", show=False),
         Binding("y", "decide('confirmed')", "Confirm", show=False),
         Binding("n", "decide('rejected')", "Reject", show=False),
         Binding("escape", "clear_filters", "Clear filters", show=False),
@@ -612,6 +613,24 @@ class FlashpointApp(App[None]):
         """Confirm or reject the selected pending recognition change."""
         self.main.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
 
+    def action_mute_alerts(self) -> None:
+        """Mute every configured alert, or unmute them all when all are muted.
+
+        The mute is kept next to the store, so the collector (this App or `collect`)
+        honours it from its next round on; a viewer can mute too.
+        """
+        ids = [a.id for a in self.config.alerts]
+        if not ids:
+            self.notify("No alerts are configured ([[alerts]] in the config).", markup=False)
+            return
+        from dashboard.alerts import AlertState, state_path_for
+
+        state = AlertState.load(state_path_for(self.config.storage.resolved_path()))
+        muting = not all(state.is_muted(i) for i in ids)
+        for alert_id in ids:
+            (state.mute if muting else state.unmute)(alert_id)
+        self.notify(f"{len(ids)} alert(s) {'muted' if muting else 'unmuted'}.", markup=False)
+
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         for title, help_text, action in (
@@ -624,6 +643,8 @@ class FlashpointApp(App[None]):
             ("Copy link", "Copy the selected link (OSC 52)", self.action_copy_link),
             ("Refresh now", "Fetch every source now", self.action_refresh),
             ("Pause / resume", "Pause or resume fetching", self.action_pause),
+            ("Mute / unmute alerts", "Silence every configured alert, or let them fire",
+             self.action_mute_alerts),
             ("Confirm change", "Confirm the selected pending change",
              lambda: self.action_decide("confirmed")),
             ("Reject change", "Reject the selected pending change",

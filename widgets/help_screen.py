@@ -21,6 +21,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c", "copy the selection's link (http/https only)"),
     ("r", "refresh now"),
     ("p", "pause / resume fetching"),
+    ("m", "mute / unmute alerts"),
     ("y / n", "confirm / reject the selected pending recognition change"),
     ("tab / shift+tab", "next / previous panel"),
     ("ctrl+p", "command palette"),

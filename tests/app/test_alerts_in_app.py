@@ -28,3 +28,24 @@ async def test_fired_alerts_are_notified_as_plain_text_and_ring_the_bell():
     assert "[bold red]Vucic[/]" in notes[0]
     assert "\x1b" not in notes[0] and "\x07" not in notes[0]
     assert rings == [1]
+
+
+async def test_m_mutes_every_alert_then_unmutes_them_persisted_next_to_the_store(tmp_path):
+    from dashboard.alerts import AlertState, state_path_for
+
+    app = make_app(
+        storage={"path": str(tmp_path / "store.json")},
+        alerts=[{"id": "lvl", "on": "level"}, {"id": "src", "on": "source_failing"}],
+    )
+    state_file = state_path_for(tmp_path / "store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        state = AlertState.load(state_file)
+        assert state.is_muted("lvl") and state.is_muted("src")
+        await pilot.press("m")
+        await pilot.pause()
+        state = AlertState.load(state_file)
+        assert not state.is_muted("lvl") and not state.is_muted("src")
+    assert any("2 alert(s) muted" in n for n in app.notes)

@@ -12,9 +12,12 @@ import re
 
 from rich.text import Text
 
-# C0 controls (incl. ESC, BEL), DEL, C1 controls, and bidi embedding/override/isolate marks
-# that could reorder what an analyst reads.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls (incl. ESC, BEL), DEL, C1 controls, bidi marks, embeddings, overrides and
+# isolates (incl. the Arabic letter mark) that could reorder what an analyst reads, and
+# lone surrogates, which a UTF-8 terminal cannot encode.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _SPACES = re.compile(r"\s+")
 
 

@@ -75,7 +75,7 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Theatre(_Model):
@@ -227,7 +227,7 @@ class Escalation(_Model):
     """A change smaller than this many points counts as steady."""
     scale: float = Field(12.0, gt=0.0)
     """Decayed weight that maps to a score of about 63 (score = 100·(1-exp(-w/scale)))."""
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
     """Score thresholds of the levels."""
     cues: tuple[Cue, ...] = ()
     """The cues; when empty the bundled defaults are used."""
@@ -268,15 +268,15 @@ class Display(_Model):
 
 
 class Config(_Model):
-    theatre: Theatre = Theatre()
-    storage: Storage = Storage()
-    fetch: Fetch = Fetch()
+    theatre: Theatre = Field(default_factory=Theatre)
+    storage: Storage = Field(default_factory=Storage)
+    fetch: Fetch = Field(default_factory=Fetch)
     sources: tuple[Source, ...] = ()
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
-    recognition: Recognition = Recognition()
-    escalation: Escalation = Escalation()
-    display: Display = Display()
+    recognition: Recognition = Field(default_factory=Recognition)
+    escalation: Escalation = Field(default_factory=Escalation)
+    display: Display = Field(default_factory=Display)
     alerts: tuple[Alert, ...] = ()
 
     def source(self, source_id: str) -> Source:

@@ -3,18 +3,28 @@
 `Farm(feeds=100, items=50)` serves `/feed/<n>.xml` on 127.0.0.1 with ETag and
 Last-Modified, answering a conditional GET with 304 while nothing changed. The text is
 generated from templates in the style of wire reports, so the analysis has real work.
-`bump()` adds a new item to every feed (the next round then has news).
+`bump()` adds a new item to every feed (the next round then has news). With `window`, a
+feed lists only its newest items, as real feeds do; `step` is the time between items.
+
+`RemoteFarm` runs a Farm (and, for the soak, a server of faulty sources) in its own
+process, so that its pure-Python XML generation never competes with the measured process
+for the GIL (real feeds are served by other machines).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import random
 import socket
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 SPEAKERS = [
@@ -75,10 +85,13 @@ class _Server(ThreadingHTTPServer):
 class Farm:
     """Generated RSS feeds on a loopback HTTP server; use as a context manager."""
 
-    def __init__(self, feeds: int = 100, items: int = 50, *, start: datetime | None = None):
+    def __init__(self, feeds: int = 100, items: int = 50, *, start: datetime | None = None,
+                 step: timedelta = timedelta(minutes=1), window: int | None = None):
         self.feeds = feeds
         self.items = items
         self.start = start or datetime.now(UTC) - timedelta(hours=6)
+        self.step = step
+        self.window = window  # a feed lists its newest `window` items (None: all of them)
         self.extra = 0  # items added by bump()
         self.requests = 0
         self._lock = threading.Lock()
@@ -108,9 +121,10 @@ class Farm:
         with self._lock:
             if feed not in self._cache:
                 total = self.items + self.extra
+                first = 0 if self.window is None else max(0, total - self.window)
                 entries = "".join(
-                    _item_xml(feed, n, self.start + timedelta(minutes=n))
-                    for n in range(total - 1, -1, -1)
+                    _item_xml(feed, n, self.start + n * self.step)
+                    for n in range(total - 1, first - 1, -1)
                 )
                 xml = (
                     '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
@@ -168,7 +182,91 @@ class Farm:
 
     def config_toml(self, store: str, *, every: str = "15m", extra: str = "") -> str:
         """A config with one source per feed (the bundled analysis defaults apply)."""
-        lines = [extra, f'[storage]\npath = "{store}"\n']
-        for n, url in enumerate(self.urls()):
-            lines.append(f'[[sources]]\nid = "feed-{n}"\nurl = "{url}"\nevery = "{every}"\n')
-        return "\n".join(lines)
+        return config_toml(self.urls(), store, every=every, extra=extra)
+
+
+def config_toml(urls: list[str], store: str, *, every: str = "15m", extra: str = "") -> str:
+    """A config with one source `feed-<n>` per URL (the bundled analysis defaults apply)."""
+    lines = [extra, f'[storage]\npath = "{store}"\n']
+    for n, url in enumerate(urls):
+        lines.append(f'[[sources]]\nid = "feed-{n}"\nurl = "{url}"\nevery = "{every}"\n')
+    return "\n".join(lines)
+
+
+def serve(spec: dict) -> None:
+    """The farm process: serve the farm described by `spec`, say where, bump on each line."""
+    start = datetime.fromisoformat(spec["start"]) if spec.get("start") else None
+    farm = Farm(spec["feeds"], spec["items"], start=start,
+                step=timedelta(seconds=spec.get("step", 60)), window=spec.get("window"))
+    faults: list[str] = []
+    with farm, contextlib.ExitStack() as stack:
+        if spec.get("faults") is not None:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from bench.soak import faulty_routes
+            from tests.integration.loopback import LoopbackServer
+
+            server = stack.enter_context(LoopbackServer())
+            faults = faulty_routes(server, random.Random(spec["faults"]))
+        print(json.dumps({"urls": farm.urls(), "faults": faults}), flush=True)
+        for _ in sys.stdin:
+            farm.bump()
+            print("bumped", flush=True)
+
+
+class RemoteFarm:
+    """A Farm served by its own process (see the module docstring); `bump` waits for it.
+
+    `faults=<seed>` also serves the soak's faulty sources (their URLs in `faults`).
+    """
+
+    def __init__(self, feeds: int, items: int, *, start: datetime | None = None,
+                 step: timedelta = timedelta(minutes=1), window: int | None = None,
+                 faults: int | None = None):
+        spec = {"feeds": feeds, "items": items, "start": start.isoformat() if start else None,
+                "step": step.total_seconds(), "window": window, "faults": faults}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.farm", json.dumps(spec)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=Path(__file__).resolve().parents[1])
+        assert self._proc.stdout is not None
+        said = json.loads(self._proc.stdout.readline())
+        self._urls: list[str] = said["urls"]
+        self.faults: list[str] = said["faults"]
+
+    def urls(self) -> list[str]:
+        """Every feed's URL."""
+        return self._urls
+
+    def config_toml(self, store: str, *, every: str = "15m", extra: str = "") -> str:
+        """A config with one source per feed (the bundled analysis defaults apply)."""
+        return config_toml(self._urls, store, every=every, extra=extra)
+
+    @property
+    def pid(self) -> int:
+        """The farm process's id."""
+        return self._proc.pid
+
+    def bump(self) -> None:
+        """Publish one more item in every feed (returns once the farm has)."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write("bump\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline().strip()
+        if line != "bumped":
+            raise RuntimeError(f"the farm process said {line!r}, not 'bumped'")
+
+    def close(self) -> None:
+        """Stop the farm process."""
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=10)
+
+    def __enter__(self) -> RemoteFarm:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+if __name__ == "__main__":
+    serve(json.loads(sys.argv[1]))

@@ -1,7 +1,8 @@
 """Long run: thousands of collector rounds against a loopback farm with random faults.
 
 Drives `Collector.run_round` in-process (the code `collect` runs on each tick) over a farm
-of generated feeds plus sources that fail in every usual way, with a simulated clock that
+of generated feeds plus sources that fail in every usual way (both served by another
+process, as real sources are), with a simulated clock that
 moves STEP a round while each feed publishes one item a round at that time, so items age
 and retention (1 day plus the store's 1-day slack) starts archiving after ~290 rounds.
 Every `--every` rounds it samples the process's resident memory and open file descriptors
@@ -24,7 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.farm import Farm, _item_xml
+from bench.farm import RemoteFarm
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
@@ -34,35 +35,10 @@ sys.path.insert(0, str(REPO))  # the loopback fault server lives with the tests
 
 from tests.integration.loopback import LoopbackServer, Reply  # noqa: E402
 
+WINDOW = 50  # a feed lists its newest 50 items, as real feeds do
+
 STEP = timedelta(minutes=10)  # simulated time per round; each feed publishes one item a round
 RETENTION_DAYS = 1
-
-
-class WindowFarm(Farm):
-    """The farm, but each feed lists only its newest WINDOW items, as real feeds do (the
-    plain farm lists every item ever, so parsing would grow with the run), one STEP apart,
-    so each round's new item is published at the simulated time of that round."""
-
-    WINDOW = 50
-
-    def document(self, feed: int) -> tuple[bytes, str]:
-        """The feed's newest items as XML, and its ETag."""
-        import hashlib
-
-        with self._lock:
-            if feed not in self._cache:
-                total = self.items + self.extra
-                entries = "".join(
-                    _item_xml(feed, n, self.start + n * STEP)
-                    for n in range(total - 1, max(-1, total - 1 - self.WINDOW), -1)
-                )
-                xml = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                       f"<title>Farm feed {feed}</title><link>{self.base}/</link>"
-                       f"<description>generated</description>{entries}</channel></rss>"
-                       ).encode()
-                etag = '"' + hashlib.blake2b(xml, digest_size=8).hexdigest() + '"'
-                self._cache[feed] = (xml, etag)
-            return self._cache[feed]
 
 
 def faulty_routes(server: LoopbackServer, rng: random.Random) -> list[str]:
@@ -98,12 +74,13 @@ def faulty_routes(server: LoopbackServer, rng: random.Random) -> list[str]:
     return [server.route(path, reply) for path, reply in routes.items()]
 
 
-def config_text(farm: Farm, faults: list[str], store: Path) -> str:
+def config_text(farm: RemoteFarm, store: Path) -> str:
+    """The soak's config: the farm's feeds, then the faulty sources, retention 1 day."""
     text = farm.config_toml(str(store), every="1m",
                             extra='[fetch]\ndeadline = "1s"\nparse_deadline = "5s"\n'
                                   'retries = 0\n')
     text = text.replace("[storage]\n", f"[storage]\nretention_days = {RETENTION_DAYS}\n")
-    for n, url in enumerate(faults):
+    for n, url in enumerate(farm.faults):
         text += f'\n[[sources]]\nid = "fault-{n}"\nurl = "{url}"\nevery = "1m"\n'
     return text
 
@@ -115,8 +92,8 @@ def proc_figures(pid: int) -> tuple[float, int]:
     return rss / 1024, len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def workers_mb(pid: int) -> float:
-    """Resident MB of every descendant (the parse workers)."""
+def workers_mb(pid: int, exclude: int) -> float:
+    """Resident MB of every descendant but `exclude` (the farm): the parse workers."""
     total = 0.0
     pending = [pid]
     while pending:
@@ -126,6 +103,8 @@ def workers_mb(pid: int) -> float:
         except OSError:
             continue
         for kid in map(int, kids):
+            if kid == exclude:
+                continue
             try:
                 total += proc_figures(kid)[0]
             except (OSError, StopIteration):
@@ -149,7 +128,6 @@ def disk_mb(store: Path) -> tuple[float, float]:
 
 
 async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
-    rng = random.Random(seed)
     t0 = datetime.now(UTC)
     clock_round = [0]
 
@@ -157,12 +135,13 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
         return t0 + clock_round[0] * STEP
 
     problems = 0
+    # the farm and the faulty sources run in their own process (see bench.farm.RemoteFarm)
     with tempfile.TemporaryDirectory(prefix="flashpoint-soak-") as tmp, \
-            WindowFarm(feeds=feeds, items=20, start=t0 - 20 * STEP) as farm, \
-            LoopbackServer() as server:
+            RemoteFarm(feeds, 20, start=t0 - 20 * STEP, step=STEP, window=WINDOW,
+                       faults=seed) as farm:
         store_path = Path(tmp) / "store.json"
         cfg_path = Path(tmp) / "config.toml"
-        cfg_path.write_text(config_text(farm, faulty_routes(server, rng), store_path))
+        cfg_path.write_text(config_text(farm, store_path))
         config = load_config(cfg_path)
         store = open_store(store_path, retention_days=RETENTION_DAYS)
         collector = Collector(config, store, clock=clock)
@@ -194,7 +173,8 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
                     per_round = (time.monotonic() - window) / (every if n > 1 else 1)
                     window = time.monotonic()
                     why = f"  farm error: {errors[0]}" if errors else ""
-                    print(f"{n:>6} {rss:>7.0f} {workers_mb(pid):>10.0f} {fds:>4} {hot:>8.1f} "
+                    workers = workers_mb(pid, farm.pid)
+                    print(f"{n:>6} {rss:>7.0f} {workers:>10.0f} {fds:>4} {hot:>8.1f} "
                           f"{archive:>10.1f} {count:>7} {age:>12.1f} {per_round:>7.2f} "
                           f"{farm_ok:>4}/{feeds}{why}", flush=True)
                     bound = 24 * (RETENTION_DAYS + 1) + 1  # retention plus the store's slack

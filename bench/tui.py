@@ -37,7 +37,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.farm import CLAUSES, Farm, _item_xml, _paragraph
+from bench.farm import CLAUSES, RemoteFarm, _paragraph
 from dashboard.cli import BUNDLED_CONFIG
 from dashboard.config import load_config
 from dashboard.models import Item
@@ -208,95 +208,14 @@ def bench_startup(items: int, repeats: int) -> None:
 # --- the App with a real collector --------------------------------------------------------
 
 
-class WindowFarm(Farm):
-    """A farm whose feeds show only their newest `window` items, as real feeds do."""
-
-    def __init__(self, feeds: int, items: int, *, window: int = 50):
-        super().__init__(feeds, items)
-        self.window = window
-
-    def document(self, feed: int) -> tuple[bytes, str]:
-        """The feed's XML (newest `window` items) and its ETag."""
-        import hashlib
-
-        with self._lock:
-            if feed not in self._cache:
-                total = self.items + self.extra
-                entries = "".join(
-                    _item_xml(feed, n, self.start + timedelta(minutes=n))
-                    for n in range(total - 1, max(-1, total - 1 - self.window), -1)
-                )
-                xml = (
-                    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                    f"<title>Farm feed {feed}</title><link>{self.base}/</link>"
-                    f"<description>generated</description>{entries}</channel></rss>"
-                ).encode()
-                etag = '"' + hashlib.blake2b(xml, digest_size=8).hexdigest() + '"'
-                self._cache[feed] = (xml, etag)
-            return self._cache[feed]
-
-
-FARM_CHILD = """
-import sys
-from bench.tui import WindowFarm
-feeds, items, window, config_path, store_path = sys.argv[1:]
-with WindowFarm(int(feeds), int(items), window=int(window)) as farm:
-    with open(config_path, "w") as f:
-        f.write(farm.config_toml(store_path, every="1h"))
-    print("ready", flush=True)
-    for line in sys.stdin:
-        farm.bump()
-        print("bumped", flush=True)
-"""
-
-
-class RemoteFarm:
-    """A WindowFarm in its own process: its pure-Python XML generation must not compete
-    with the App for this process's GIL (real feeds are served by other machines)."""
-
-    def __init__(self, feeds: int, items: int, tmp: str, *, window: int = 50):
-        import subprocess
-
-        self.config_path = Path(tmp) / "config.toml"
-        self.store_path = Path(tmp) / "store.json"
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", FARM_CHILD, str(feeds), str(items), str(window),
-             str(self.config_path), str(self.store_path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            cwd=Path(__file__).resolve().parents[1])
-        self._expect("ready")
-
-    def _expect(self, word: str) -> None:
-        assert self._proc.stdout is not None
-        line = self._proc.stdout.readline().strip()
-        if line != word:
-            raise RuntimeError(f"the farm process said {line!r}, not {word!r}")
-
-    @property
-    def pid(self) -> int:
-        """The farm process's id."""
-        return self._proc.pid
-
-    def bump(self) -> None:
-        """Publish one more item in every feed (waits until the farm has)."""
-        assert self._proc.stdin is not None
-        self._proc.stdin.write("bump\n")
-        self._proc.stdin.flush()
-        self._expect("bumped")
-
-    def close(self) -> None:
-        """Stop the farm process."""
-        if self._proc.stdin is not None:
-            self._proc.stdin.close()
-        self._proc.wait(timeout=10)
-
-
-def farm_app(farm: RemoteFarm):
+def farm_app(farm: RemoteFarm, tmp: str):
     """The App as `flashpoint run` builds it (no scheduler) over the farm's config."""
     from dashboard.app import create_app
     from dashboard.pipeline import Collector
 
-    config = load_config(farm.config_path)
+    config_path = Path(tmp) / "config.toml"
+    config_path.write_text(farm.config_toml(str(Path(tmp) / "store.json"), every="1h"))
+    config = load_config(config_path)
     store = open_store(config.storage.resolved_path())
     collector = Collector(config, store)
     return create_app(config, store=store, collector=collector, scheduler=False), store
@@ -432,8 +351,8 @@ def describe(lags: list[tuple[float, float]], origin: float) -> str:
 async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False) -> None:
     """The loop's largest stall over a first and a following round of `feeds` feeds."""
     with tempfile.TemporaryDirectory() as tmp:
-        farm = RemoteFarm(feeds, items, tmp, window=items)
-        app, store = farm_app(farm)
+        farm = RemoteFarm(feeds, items, window=items)
+        app, store = farm_app(farm, tmp)
         applies = time_applies(app)
         if slow is not None:  # name the callbacks that held the loop longer than `slow`
             loop = asyncio.get_running_loop()
@@ -486,8 +405,8 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
 async def memory_run(rounds: int, feeds: int, every: int) -> None:
     """RSS of the App process every `every` rounds over `rounds` rounds."""
     with tempfile.TemporaryDirectory() as tmp:
-        farm = RemoteFarm(feeds, 10, tmp, window=20)
-        app, store = farm_app(farm)
+        farm = RemoteFarm(feeds, 10, window=20)
+        app, store = farm_app(farm, tmp)
         t0 = time.perf_counter()
         print(f"  {'round':>6} {'RSS MB':>8} {'workers MB':>10} {'items':>7} {'s':>7}")
         try:

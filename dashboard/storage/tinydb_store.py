@@ -73,6 +73,8 @@ the same, so the migration from 1 only rewrites the layout (done by the first wr
 
 TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health", "meta")
 HISTORY_LIMIT = 5000
+# Derived tables whose rows leave the hot store with their item at retention.
+ARCHIVED_WITH_ITEMS = ("statements", "stances", "cues")
 # Retention runs once the oldest hot item is this far past the cutoff, so archive files
 # are rewritten about once a day rather than every round.
 RETENTION_SLACK = timedelta(days=1)
@@ -321,15 +323,26 @@ class Archive:
                 "move the archive directory aside to start a new one"
             ) from exc
 
-    def add(self, docs: list[dict[str, Any]]) -> None:
-        """Append item documents to their month files, then record their ids (all atomic)."""
+    def add(self, docs: list[dict[str, Any]],
+            derived: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
+        """Append item documents to their month files, then record their ids (all atomic).
+
+        `derived` (item id -> table -> rows) is kept under each item's "derived" key, so an
+        archived item carries the statements, stances and cue hits found in it.
+        """
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
+        derived = derived or {}
         by_month: dict[str, list[dict[str, Any]]] = {}
         for doc in docs:
-            by_month.setdefault(doc["when"][:7], []).append(doc)
+            rows = derived.pop(doc["id"], None)
+            by_month.setdefault(doc["when"][:7], []).append(
+                {**doc, "derived": rows} if rows else doc)
+        for item_id, rows in derived.items():  # rows of items archived by an older version
+            month = next(r["time"][:7] for table in rows.values() for r in table)
+            by_month.setdefault(month, []).append({"id": item_id, "derived": rows})
         for month, month_docs in sorted(by_month.items()):
             path = self.directory / f"{month}.json"
             try:
@@ -339,7 +352,11 @@ class Archive:
             except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
                 raise StoreError(f"cannot read archive file {path}: {exc}") from exc
             # Keyed by id: a crash between archive and hot write may move an item twice.
-            held.update((doc["id"], doc) for doc in month_docs)
+            for doc in month_docs:
+                if "when" in doc:
+                    held[doc["id"]] = doc
+                elif isinstance(held.get(doc["id"]), dict):
+                    held[doc["id"]]["derived"] = doc["derived"]
             atomic_write_bytes(path, orjson.dumps({"format": FORMAT, "items": held}))
         self.ids.update(doc["id"] for doc in docs)
         atomic_write_bytes(self.index, orjson.dumps(sorted(self.ids)))
@@ -610,26 +627,40 @@ class TinyDBStore:
             table.remove(doc_ids=oldest)
 
     def _apply_retention(self, now: datetime) -> None:
-        """Move items older than the retention period into the archive (before the hot write)."""
+        """Move items older than the retention period into the archive (before the hot write).
+
+        Their statements, stances and cue hits go with them (a derived row has its item's
+        time, so it is past the cutoff exactly when its item is); recognition events stay,
+        since the recognition panel and the analyst's decisions need all of them.
+        """
         cutoff = convert.time_to_str(now - self.retention)
         slack = convert.time_to_str(now - self.retention - RETENTION_SLACK)
         assert cutoff is not None and slack is not None
         if self._oldest is None or self._oldest >= slack:
             return
-        raw = self._tables["items"]
-        # Only the days up to the cutoff's can hold items past it: no scan of the rest.
-        old_days = [day for day, index in self._days.items()
-                    if day <= cutoff[:10] and index.get("items")]
-        old = [(day, key, raw[key]) for day in old_days for key in self._days[day]["items"]
-               if raw[key]["when"] < cutoff]
-        if not old:
+        tables = self._tables
+        # Only the days up to the cutoff's can hold rows past it: no scan of the rest.
+        old_days = [day for day in self._days if day <= cutoff[:10]]
+        moving: dict[str, list[tuple[str, str]]] = {}  # table -> (day, key)
+        for table in ("items", *ARCHIVED_WITH_ITEMS):
+            raw = tables[table]
+            moving[table] = [(day, key) for day in old_days
+                             for key in self._days[day].get(table, ())
+                             if (raw[key].get("when") or raw[key].get("time") or "") < cutoff]
+        if not any(moving.values()):
             return
-        docs = [doc for _, _, doc in old]
-        self.archive.add(docs)  # archive first: a crash now leaves the items in both places
-        self._db.table("items").remove(doc_ids=[int(key) for _, key, _ in old])
-        for day, key, _ in old:
-            self._days[day]["items"].discard(key)
-            self._dirty.add(day)
+        docs = [tables["items"][key] for _, key in moving["items"]]
+        derived: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for table in ARCHIVED_WITH_ITEMS:
+            for _, key in moving[table]:
+                row = tables[table][key]
+                derived.setdefault(row.get("item_id") or "", {}).setdefault(table, []).append(row)
+        self.archive.add(docs, derived)  # archive first: a crash now leaves rows in both places
+        for table, rows in moving.items():
+            self._db.table(table).remove(doc_ids=[int(key) for _, key in rows])
+            for day, key in rows:
+                self._days[day][table].discard(key)
+                self._dirty.add(day)
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved

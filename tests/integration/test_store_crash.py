@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 
 from dashboard.models import Item
@@ -53,6 +54,15 @@ WRITER = textwrap.dedent("""
 """)
 
 
+def archived_statements(archive: Path) -> set[str]:
+    """Item ids whose statements the archive holds (they travel with archived items)."""
+    ids: set[str] = set()
+    for month in archive.glob("20*.json"):
+        for doc in orjson.loads(month.read_bytes())["items"].values():
+            ids.update(row["item_id"] for row in doc.get("derived", {}).get("statements", ()))
+    return ids
+
+
 def test_sigkill_at_random_instants_never_loses_a_reported_round(tmp_path):
     path = tmp_path / "store.json"
     seed = int.from_bytes(os.urandom(4), "big")
@@ -77,6 +87,7 @@ def test_sigkill_at_random_instants_never_loses_a_reported_round(tmp_path):
         missing = expected - store.known_ids(expected)
         assert not missing, f"seed {seed}: lost {sorted(missing)[:5]} after kill {run}"
         statements = {s.item_id for s in store.statements(limit=100_000)}
+        statements |= archived_statements(tmp_path / "store.archive")
         assert expected <= statements, f"seed {seed}: analysis lost after kill {run}"
     print(f"{len(reported)} rounds reported over {KILLS} kills")
     assert reported, "no round finished before any kill; the test proved nothing"

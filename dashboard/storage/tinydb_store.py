@@ -6,7 +6,7 @@ action). On disk (format 2, see `segments`) the documents that grow with the new
 and their statements, stances, recognition events, cue hits) live in one segment file per
 day, and a commit rewrites only the days it touched, then the small main file last: the
 cost of a round is bounded by a day's documents, not by the store's size. Items older than
-the retention period move into monthly archive files next to the store; their ids stay
+the retention period move into daily archive files next to the store; their ids stay
 known so they never land twice.
 
 What a loaded store holds is exactly what the last completed commit wrote: segments written
@@ -51,6 +51,7 @@ from dashboard.storage.lock import WriterLock
 from dashboard.storage.segments import (
     DAY_TABLES,
     READ_ATTEMPTS,
+    UNDATED,
     DayIndex,
     Unloadable,
     day_of,
@@ -304,7 +305,11 @@ def backup_name(path: Path, now: datetime) -> Path:
 
 
 class Archive:
-    """Monthly archive files of items past retention, plus the index of their ids."""
+    """Daily archive files of items past retention, plus the index of their ids.
+
+    One file per day of the items' time, so archiving a day reads and writes only that
+    day's file (a month file grew until every retention run cost a month of JSON).
+    """
 
     def __init__(self, store_path: Path):
         self.directory = store_path.with_name(store_path.stem + ".archive")
@@ -325,7 +330,7 @@ class Archive:
 
     def add(self, docs: list[dict[str, Any]],
             derived: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
-        """Append item documents to their month files, then record their ids (all atomic).
+        """Append item documents to their day files, then record their ids (all atomic).
 
         `derived` (item id -> table -> rows) is kept under each item's "derived" key, so an
         archived item carries the statements, stances and cue hits found in it.
@@ -335,16 +340,16 @@ class Archive:
         except OSError as exc:
             raise StoreError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
         derived = derived or {}
-        by_month: dict[str, list[dict[str, Any]]] = {}
+        by_day: dict[str, list[dict[str, Any]]] = {}
         for doc in docs:
             rows = derived.pop(doc["id"], None)
-            by_month.setdefault(doc["when"][:7], []).append(
+            by_day.setdefault(doc["when"][:10], []).append(
                 {**doc, "derived": rows} if rows else doc)
         for item_id, rows in derived.items():  # rows of items archived by an older version
-            month = next(r["time"][:7] for table in rows.values() for r in table)
-            by_month.setdefault(month, []).append({"id": item_id, "derived": rows})
-        for month, month_docs in sorted(by_month.items()):
-            path = self.directory / f"{month}.json"
+            day = next(r["time"][:10] for table in rows.values() for r in table)
+            by_day.setdefault(day, []).append({"id": item_id, "derived": rows})
+        for day, day_docs in sorted(by_day.items()):
+            path = self.directory / f"{day}.json"
             try:
                 held = orjson.loads(path.read_bytes())["items"]
             except FileNotFoundError:
@@ -352,7 +357,7 @@ class Archive:
             except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
                 raise StoreError(f"cannot read archive file {path}: {exc}") from exc
             # Keyed by id: a crash between archive and hot write may move an item twice.
-            for doc in month_docs:
+            for doc in day_docs:
                 if "when" in doc:
                     held[doc["id"]] = doc
                 elif isinstance(held.get(doc["id"]), dict):
@@ -400,6 +405,9 @@ class TinyDBStore:
         self._retired: list[str] = []
         self._round = 0
         self._dirty: set[str] = set()  # days whose segment the next flush rewrites
+        # (table, day) -> that day's (time, model value) rows, oldest first: a snapshot after
+        # a round converts only the days the round touched, not every stored cue hit again
+        self._converted: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
         self._db = open_tinydb(empty_tables())
         if not readonly:
             self._prepare_writer()
@@ -471,6 +479,7 @@ class TinyDBStore:
         self._db = open_tinydb(tables, loaded.next_ids)
         self._days, self._names, self._round = loaded.days, loaded.names, loaded.round
         self._dirty = set()
+        self._converted = {}
         items = tables["items"].values()
         try:
             self._hot_ids = {doc["id"] for doc in items}
@@ -567,6 +576,7 @@ class TinyDBStore:
             day = day_of(table, doc)
             self._days.setdefault(day, {}).setdefault(table, set()).add(str(key))
             self._dirty.add(day)
+            self._converted.pop((table, day), None)
 
     @synchronized
     def commit_round(self, round: Round) -> int:
@@ -661,6 +671,7 @@ class TinyDBStore:
             for day, key in rows:
                 self._days[day][table].discard(key)
                 self._dirty.add(day)
+                self._converted.pop((table, day), None)
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved
@@ -683,6 +694,7 @@ class TinyDBStore:
         """
         self._check_writable()
         decided = self._decisions()
+        self._converted = {}
         for table in DAY_TABLES[1:]:
             self._db.table(table).truncate()
         for day, index in self._days.items():
@@ -754,24 +766,34 @@ class TinyDBStore:
     def statements(self, *, limit: int = 200, before: datetime | None = None,
                    actor: str | None = None, text: str | None = None) -> list[Statement]:
         """Statements newest first; `before` pages back, `actor`/`text` filter."""
-        docs: Iterable[dict[str, Any]] = self._docs("statements")
-        if before is not None:
-            bound = convert.time_to_str(before)
-            docs = (d for d in docs if d["time"] is not None and d["time"] < bound)
-        if actor is not None:
-            docs = (d for d in docs if d["actor"] == actor)
-        if text:
-            needle = text.casefold()
-            docs = (d for d in docs if needle in
-                    f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold())
-        chosen = newest(docs, limit, key=lambda d: d["time"] or "")
-        return [convert.doc_to_statement(d) for d in chosen]
+        bound = convert.time_to_str(before) if before is not None else None
+        needle = text.casefold() if text else None
+        raw = self._tables.get("statements", {})
+        chosen: list[dict[str, Any]] = []
+        # A day holds only rows of that date, so once the newest days gave `limit` rows
+        # no older day can hold a newer one (undated rows sort oldest, so come last).
+        for day in sorted(self._days, key=_day_order, reverse=True):
+            if bound is not None and day != UNDATED and day > bound[:10]:
+                continue
+            for key in self._days[day].get("statements", ()):
+                d = raw[key]
+                if bound is not None and (d["time"] is None or d["time"] >= bound):
+                    continue
+                if actor is not None and d["actor"] != actor:
+                    continue
+                if needle and needle not in (
+                        f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold()):
+                    continue
+                chosen.append(d)
+            if len(chosen) >= limit:
+                break
+        docs = newest(chosen, limit, key=lambda d: d["time"] or "")
+        return [convert.doc_to_statement(d) for d in docs]
 
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
         """All stance evidence, oldest first."""
-        docs = sorted(self._docs("stances"), key=lambda d: d["time"] or "")
-        return [convert.doc_to_stance(d) for d in docs]
+        return self._rows_by_day("stances", convert.doc_to_stance)
 
     @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:
@@ -782,11 +804,29 @@ class TinyDBStore:
     @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Cue hits oldest first; with `since`, only those at or after it."""
-        docs: Iterable[dict[str, Any]] = self._docs("cues")
-        if since is not None:
-            bound = convert.time_to_str(since)
-            docs = (d for d in docs if d["time"] is not None and d["time"] >= bound)
-        return [convert.doc_to_cue(d) for d in sorted(docs, key=lambda d: d["time"] or "")]
+        return self._rows_by_day("cues", convert.doc_to_cue, convert.time_to_str(since))
+
+    def _rows_by_day(self, table: str, to_model: Callable[[dict[str, Any]], Any],
+                     since: str | None = None) -> list[Any]:
+        """A day table's rows as model values, oldest first; with `since` (ISO), from then.
+
+        Each day is converted once and kept until a write touches it.
+        """
+        raw = self._tables.get(table, {})
+        out: list[Any] = []
+        for day in sorted(self._days, key=_day_order):
+            keys = self._days[day].get(table)
+            if not keys or (since is not None and (day == UNDATED or day < since[:10])):
+                continue
+            rows = self._converted.get((table, day))
+            if rows is None:
+                docs = sorted((raw[k] for k in keys), key=lambda d: d["time"] or "")
+                rows = self._converted[(table, day)] = [(d["time"], to_model(d)) for d in docs]
+            if since is not None and day == since[:10]:
+                out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
+            else:
+                out.extend(row for _, row in rows)
+        return out
 
     @synchronized
     def history(self, limit: int | None = None) -> list[HistoryPoint]:
@@ -795,6 +835,11 @@ class TinyDBStore:
         if limit is not None:
             docs = docs[-limit:] if limit > 0 else []
         return [convert.doc_to_history(d) for d in docs]
+
+
+def _day_order(day: str) -> str:
+    """Days in time order, the undated rows (time None) first, as a sort by time puts them."""
+    return "" if day == UNDATED else day
 
 
 def make_directory(directory: Path) -> None:

@@ -167,7 +167,7 @@ def test_file_changes_once_per_commit_and_never_between(path):
     store.close()
 
 
-def test_retention_moves_old_items_to_monthly_archives_and_keeps_them_deduped(path):
+def test_retention_moves_old_items_to_daily_archives_and_keeps_them_deduped(path):
     store = open_store(path, retention_days=30)
     old = [make_item(n, NOW - timedelta(days=40 + n * 20)) for n in range(3)]
     fresh = [make_item(10 + n, NOW - timedelta(days=n)) for n in range(2)]
@@ -177,11 +177,11 @@ def test_retention_moves_old_items_to_monthly_archives_and_keeps_them_deduped(pa
     store.close()
 
     archive = path.parent / "store.archive"
-    months = {p.name for p in archive.glob("20*.json")}
-    assert months == {f"{i.when:%Y-%m}.json" for i in old}
+    days = {p.name for p in archive.glob("20*.json")}
+    assert days == {f"{i.when:%Y-%m-%d}.json" for i in old}
     archived = {}
-    for month in months:
-        archived.update(orjson.loads((archive / month).read_bytes())["items"])
+    for day in days:
+        archived.update(orjson.loads((archive / day).read_bytes())["items"])
     assert set(archived) == {i.id for i in old}
     hot: dict[str, dict] = {"items": {}, "statements": {}}
     for segment in segments(path).values():
@@ -242,6 +242,41 @@ def test_statement_queries_page_and_filter(path):
     assert {s.actor for s in store.statements(actor="kosovo")} == {"kosovo"}
     assert [s.item_id for s in store.statements(text="WORDS ITEM-3")] == ["item-3"]
     assert len(store.cue_hits(since=NOW - timedelta(hours=2))) == 3
+    store.close()
+
+
+def test_queries_across_many_days_agree_with_a_full_sort_and_see_every_write(path):
+    """Reads go newest day first and keep converted days: the answers must be exactly
+    what a sort over every row gives, after inserts into a cached day and after retention."""
+    store = open_store(path, retention_days=30)
+    items = [make_item(n, NOW - timedelta(hours=7 * n)) for n in range(60)]  # ~17 days
+    analyses = {i.id: make_analysis(i, "serbia" if n % 3 else "kosovo")
+                for n, i in enumerate(items)}
+    store.commit_round(Round(NOW, items=items, analyses=analyses))
+    by_time = sorted(items, key=lambda i: i.when, reverse=True)
+    assert [s.item_id for s in store.statements(limit=25)] == [i.id for i in by_time[:25]]
+    page = store.statements(limit=10, before=by_time[30].when)
+    assert [s.item_id for s in page] == [i.id for i in by_time[31:41]]
+    kosovo = [i.id for n, i in enumerate(items) if n % 3 == 0]
+    assert [s.item_id for s in store.statements(limit=7, actor="kosovo")] == kosovo[:7]
+    since = NOW - timedelta(days=5, hours=3)
+    assert [h.item_id for h in store.cue_hits(since=since)] == [
+        i.id for i in reversed(by_time) if i.when >= since]
+    assert [e.item_id for e in store.stance_evidence()] == [i.id for i in reversed(by_time)]
+
+    # a new item on a day already read (and converted) shows up in every read
+    late = make_item(100, NOW + timedelta(minutes=30))
+    store.commit_round(Round(NOW, items=[late], analyses={late.id: make_analysis(late)}))
+    assert store.statements(limit=1)[0].item_id == late.id
+    assert store.cue_hits(since=since)[-1].item_id == late.id
+    assert store.stance_evidence()[-1].item_id == late.id
+
+    # retention 10 days later takes the old days' rows out of every read
+    store.commit_round(Round(NOW + timedelta(days=10 + 2)))
+    cutoff = NOW + timedelta(days=12) - timedelta(days=30)
+    kept = [i for i in by_time if i.when >= cutoff]
+    assert {e.item_id for e in store.stance_evidence()} == {i.id for i in kept} | {late.id}
+    assert len(store.cue_hits()) == len(kept) + 1
     store.close()
 
 

@@ -57,8 +57,8 @@ WRITER = textwrap.dedent("""
 def archived_statements(archive: Path) -> set[str]:
     """Item ids whose statements the archive holds (they travel with archived items)."""
     ids: set[str] = set()
-    for month in archive.glob("20*.json"):
-        for doc in orjson.loads(month.read_bytes())["items"].values():
+    for day in archive.glob("20*.json"):
+        for doc in orjson.loads(day.read_bytes())["items"].values():
             ids.update(row["item_id"] for row in doc.get("derived", {}).get("statements", ()))
     return ids
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -133,8 +134,10 @@ class FlashpointApp(App[None]):
         viewer: bool = False,
         scheduler: bool = True,
         snapshot_builder: SnapshotBuilder | None = None,
+        last_view: Snapshot | None = None,
     ) -> None:
         super().__init__()
+        self._last_view = last_view  # painted first, while the store loads
         self.config = config
         self.store = store
         self.collector = None if viewer else collector
@@ -148,6 +151,7 @@ class FlashpointApp(App[None]):
         self.actor_filter: str | None = None
         self.topic_filter: str | None = None
         self._round_running = False
+        self._polling = False  # a viewer's store reload is running
         self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
         self._scheduler: Any = None
         self.rounds_completed = 0
@@ -195,6 +199,9 @@ class FlashpointApp(App[None]):
         self._apply_layout(self.size.width, self.size.height)
         self.main.query_one("#statements-table").focus()
         self.set_interval(1.0, self._tick)
+        if self._last_view is not None:
+            self.apply_snapshot(self._last_view)
+            self._last_view = None
         self.load_snapshot()
         if self.viewer:
             self.set_interval(1.0, self._poll_store)
@@ -358,6 +365,10 @@ class FlashpointApp(App[None]):
             from dashboard.snapshot import build_snapshot as build
         fetching = self.collector.fetching if self.collector else frozenset()
         snap = build(self.config, self.store, now=self.clock(), fetching=fetching)
+        if self.collector is not None and self._build_snapshot is None:
+            from dashboard.viewcache import save_view
+
+            save_view(Path(self.store.path), self.config, snap)  # the next start paints it
         if self.text_filter or self.actor_filter:
             filtered = self.store.statements(limit=self.config.display.statements,
                                              actor=self.actor_filter or None,
@@ -366,8 +377,17 @@ class FlashpointApp(App[None]):
         return snap
 
     def _poll_store(self) -> None:
-        if self.store.reload_if_changed():
-            self.load_snapshot()
+        # reloading reads every day segment: in a thread, one poll at a time
+        if not self._polling:
+            self._polling = True
+            self.run_worker(self._reload_store, name="poll-store", group="poll", thread=True)
+
+    def _reload_store(self) -> None:
+        try:
+            if self.store.reload_if_changed():
+                self.call_from_thread(self.load_snapshot)
+        finally:
+            self._polling = False
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         """Set every widget's attributes from `snap` and announce what changed."""
@@ -663,8 +683,10 @@ def create_app(
     viewer: bool = False,
     scheduler: bool = True,
     snapshot_builder: SnapshotBuilder | None = None,
+    last_view: Snapshot | None = None,
 ) -> FlashpointApp:
     """The dashboard app, as the CLI and the snapshot tests build it."""
     limit_malloc_arenas()  # before the App starts its worker threads
     return FlashpointApp(config, store=store, collector=collector, clock=clock, demo=demo,
-                         viewer=viewer, scheduler=scheduler, snapshot_builder=snapshot_builder)
+                         viewer=viewer, scheduler=scheduler, snapshot_builder=snapshot_builder,
+                         last_view=last_view)

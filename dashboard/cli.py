@@ -44,12 +44,13 @@ def load(args: argparse.Namespace) -> Config:
     return config
 
 
-def open_for(config: Config, *, readonly: bool) -> Store:
-    """Open the configured store as a writer or a reader."""
+def open_for(config: Config, *, readonly: bool, background: bool = False) -> Store:
+    """Open the configured store as a writer or a reader (see open_store for background)."""
     return open_store(
         config.storage.resolved_path(),
         readonly=readonly,
         retention_days=config.storage.retention_days,
+        background=background,
     )
 
 
@@ -143,7 +144,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     async def serve() -> None:
         stop = stops.attach(asyncio.get_running_loop())
         collector = Collector(config, store)
-        runner = RoundRunner(config, collector)
+        runner = RoundRunner(config, collector, keep_view=True)
         scheduler = None
         first = None
 
@@ -317,17 +318,21 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """The TUI: a writer with its own scheduler, or a viewer when `collect` holds the store."""
     from dashboard.app import create_app
+    from dashboard.viewcache import load_view
 
     config = load(args)
     path = config.storage.resolved_path()
     viewer = args.viewer or writer_holder(path) is not None
-    store = open_for(config, readonly=viewer)
+    # the last view paints at once while the store loads in the background
+    last_view = load_view(path, config)
+    store = open_for(config, readonly=viewer, background=True)
     collector = None
     if not viewer:
         from dashboard.pipeline import Collector
 
         collector = Collector(config, store)
-    app = create_app(config, store=store, collector=collector, viewer=viewer)
+    app = create_app(config, store=store, collector=collector, viewer=viewer,
+                     last_view=last_view)
     try:
         app.run()
     finally:

@@ -102,8 +102,9 @@ class Position:
     topic: str
     stance: Stance
     confidence: float  # 0..1, the winning stance's share of the weighted evidence
-    evidence: tuple[StanceEvidence, ...]  # newest first
+    evidence: tuple[StanceEvidence, ...]  # newest first; at most positions.EVIDENCE_KEPT
     changed: bool = False  # the stance differs from the one before the newest evidence
+    weighed: int = 0  # how many pieces of evidence were weighed (all, not only those kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,7 @@ def position_json(p: Position) -> dict[str, Any]:
         "stance": p.stance,
         "confidence": round(p.confidence, 3),
         "changed": p.changed,
+        "weighed": p.weighed,  # evidence pieces weighed; "evidence" lists the newest of them
         "evidence": [
             {
                 "stance": e.stance,

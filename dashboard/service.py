@@ -2,7 +2,9 @@
 
 `RoundRunner` asks the collector for a round, then compares the snapshot before and
 after it and lets the alert engine fire what changed. Alerts belong to the process that
-writes the store, so a viewer never builds one.
+writes the store, so a viewer never builds one. With `keep_view`, the snapshot after each
+round is also kept as the store's last view (see `viewcache`), so that a dashboard
+started on the store paints at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dashboard.config import Config
 from dashboard.models import RefreshResult, Snapshot
 from dashboard.pipeline import Collector, utc_now
 from dashboard.snapshot import build_snapshot
+from dashboard.viewcache import save_view
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +34,10 @@ class RoundRunner:
         *,
         clock: Callable[[], datetime] = utc_now,
         on_alerts: Callable[[list[AlertEvent]], object] | None = None,
+        keep_view: bool = False,
     ):
         self.config = config
+        self.keep_view = keep_view
         self.collector = collector
         self.clock = clock
         self.on_alerts = on_alerts
@@ -68,18 +73,26 @@ class RoundRunner:
         return results
 
     async def _after(self, results: list[RefreshResult]) -> None:
-        if self.engine is not None and results:
+        if (self.engine is not None or self.keep_view) and results:
             await self._alerts()
+
+    def _snapshot_kept(self) -> Snapshot:
+        snap = self._snapshot()
+        if self.keep_view:
+            save_view(self.config.storage.resolved_path(), self.config, snap)
+        return snap
 
     async def _alerts(self) -> None:
         # rounds may overlap; alerts compare consecutive snapshots, so one at a time
         async with self._lock:
             try:
-                after = await asyncio.to_thread(self._snapshot)
+                after = await asyncio.to_thread(self._snapshot_kept)
+                if self.engine is None:
+                    return
                 fired = await self.engine.after_round(self._before, after, now=self.clock())
                 self._before = after
             except Exception:  # an alert bug must never stop collecting
-                log.exception("alerts failed after a round")
+                log.exception("the snapshot or the alerts after a round failed")
                 return
         if fired and self.on_alerts is not None:
             self.on_alerts(fired)

@@ -109,18 +109,32 @@ def compute(
     later than it), so the trend does not depend on how often rounds ran. Drivers are the
     hits with the largest contribution now, whichever their sign.
     """
-    # one pass: each hit's contribution now, and (if it was known then) at the past instant
+    # one pass: each hit's contribution now, and (if it was known then) at the past
+    # instant; the decay is worked out once per distinct time (an item's hits share one)
     past = now - timedelta(seconds=cfg.window)
-    parts = [(h, contribution(h, now, cfg.half_life)) for h in hits]
-    now_score = saturate(sum(c for _, c in parts), cfg.scale)
     factor = 0.5 ** (cfg.window / cfg.half_life)  # a contribution `window` ago was larger
-    past_score = saturate(
-        sum(c / factor for h, c in parts if h.time is not None and h.time <= past), cfg.scale
-    )
+    decays: dict[datetime | None, float] = {}
+    parts: list[float] = []
+    now_total = past_total = 0.0
+    for h in hits:
+        decay = decays.get(h.time)
+        if decay is None:
+            age = (now - h.time).total_seconds() if h.time else 0.0
+            decay = decays[h.time] = 0.5 ** (max(0.0, age) / cfg.half_life)
+        c = h.weight * h.credibility * decay  # = contribution(h, now, cfg.half_life)
+        parts.append(c)
+        now_total += c
+        if h.time is not None and h.time <= past:
+            past_total += c / factor
+    now_score = saturate(now_total, cfg.scale)
+    past_score = saturate(past_total, cfg.scale)
+    # the largest contributions by size first; the full tie-break only among those
+    cut = min(heapq.nlargest(DRIVERS, map(abs, parts)), default=0.0)
+    candidates = [(h, c) for h, c in zip(hits, parts, strict=True) if abs(c) >= cut]
     drivers = [
         Driver(h, c)
         for h, c in heapq.nsmallest(
-            DRIVERS, parts, key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence)
+            DRIVERS, candidates, key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence)
         )
     ]
     return Escalation(

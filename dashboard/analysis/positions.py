@@ -12,6 +12,11 @@ from datetime import datetime
 
 from dashboard.models import Position, Stance, StanceEvidence
 
+# A position weighs all its evidence but carries only the newest pieces: the panel's
+# details show ten, and an actor quoted daily for a month must not put thousands of
+# sentences into every snapshot (and every `status --json`).
+EVIDENCE_KEPT = 20
+
 
 def _weight(ev: StanceEvidence, now: datetime, half_life: float) -> float:
     # like escalation cues, evidence without a time (or dated ahead) counts as of `now`
@@ -54,5 +59,6 @@ def current_positions(
         group.sort(key=lambda e: (e.time or now, e.evidence, e.item_id), reverse=True)
         stance, confidence = _decide(group, now, half_life)
         changed = len(group) > 1 and _decide(group[1:], now, half_life)[0] != stance
-        out.append(Position(actor, topic, stance, confidence, tuple(group), changed))
+        out.append(Position(actor, topic, stance, confidence, tuple(group[:EVIDENCE_KEPT]),
+                            changed, weighed=len(group)))
     return out

@@ -12,10 +12,14 @@ __all__ = ["Round", "Store", "StoreError", "StoreLocked", "open_store", "writer_
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False,
-               retention_days: int = 30) -> Store:
+               retention_days: int = 30, background: bool = False) -> Store:
     """Open the store at `path`: a writer (takes the lock) or a reader (never writes).
 
     Raises StoreLocked when another writer holds the store, StoreError when it cannot be
     read or written (the message says why and what to do).
+
+    With `background`, the files load in a thread and every method waits for them (the
+    dashboard paints its last view meanwhile); a load failure is raised by each call.
     """
-    return TinyDBStore(path, readonly=readonly, retention_days=retention_days)
+    return TinyDBStore(path, readonly=readonly, retention_days=retention_days,
+                       background=background)

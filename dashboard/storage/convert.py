@@ -6,6 +6,7 @@ retention and paging code can compare them without parsing.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,8 +32,13 @@ def time_to_str(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def str_to_time(value: str | None) -> datetime | None:
-    """An ISO-8601 string back to an aware UTC datetime."""
+    """An ISO-8601 string back to an aware UTC datetime.
+
+    Cached: an item's derived rows all carry its time, and a shared datetime is one
+    object in memory instead of one per row.
+    """
     if value is None:
         return None
     parsed = datetime.fromisoformat(value)

@@ -371,11 +371,16 @@ def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
     """Run a public store method under the store's lock.
 
     The App reads snapshots in one thread while a round commits in another; iterating a
-    table while another thread inserts into it would fail or see half a round.
+    table while another thread inserts into it would fail or see half a round. A store
+    loading in the background (see TinyDBStore) first waits for the load to finish.
     """
 
     @functools.wraps(method)
     def wrapper(self: TinyDBStore, *args: Any, **kwargs: Any) -> Any:
+        if not self._loaded.is_set() and threading.get_ident() != self._loader:
+            self._loaded.wait()  # the loading thread itself goes on (it may close on failure)
+        if self._failure is not None and method.__name__ != "close":
+            raise StoreError(self._failure)
         with self._mutex:
             return method(self, *args, **kwargs)
 
@@ -386,7 +391,13 @@ class TinyDBStore:
     """A Store kept in a main file, day segment files and an archive directory."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
-                 retention_days: int = 30):
+                 retention_days: int = 30, background: bool = False):
+        """Open (and, for a writer, lock) the store; `background` loads it in a thread.
+
+        In the background, the constructor returns at once (a writer has its lock by then)
+        and every method waits for the load; a load that fails makes every method but
+        `close` raise its StoreError.
+        """
         self._path = Path(path)
         self.path = str(self._path)
         self.readonly = readonly
@@ -409,13 +420,38 @@ class TinyDBStore:
         # a round converts only the days the round touched, not every stored cue hit again
         self._converted: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
         self._db = open_tinydb(empty_tables())
+        self._loaded = threading.Event()
+        self._failure: str | None = None
+        self._loader = threading.get_ident()  # the thread that loads the store
         if not readonly:
             self._prepare_writer()
+        if background:
+            loader = threading.Thread(target=self._load_in_background, name="store-load",
+                                      daemon=True)
+            loader.start()
+            self._loader = loader.ident or 0
+            return
         try:
             self._load()
         except BaseException:
+            self._loaded.set()
             self.close()  # a store that failed to open must not keep the write lock
             raise
+        self._loaded.set()
+
+    def _load_in_background(self) -> None:
+        self._loader = threading.get_ident()  # before start() returns its ident
+        try:
+            with self._mutex:
+                self._load()
+        except StoreError as exc:
+            self._failure = str(exc)
+        except Exception as exc:  # any failure is reported by every later call
+            self._failure = f"cannot read {self._path}: {exc}"
+        finally:
+            self._loaded.set()
+        if self._failure is not None:
+            self.close()
 
     # --- opening and loading --------------------------------------------------------
 

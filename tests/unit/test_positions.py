@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.analysis.positions import current_positions
+from dashboard.analysis.positions import EVIDENCE_KEPT, current_positions
 from dashboard.models import StanceEvidence
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -68,3 +68,15 @@ def test_tie_goes_to_the_newest_and_result_is_order_independent() -> None:
 
 def test_empty_evidence_gives_no_positions() -> None:
     assert current_positions([], NOW, half_life=DAY) == []
+
+
+def test_all_evidence_is_weighed_but_only_the_newest_is_carried() -> None:
+    # 30 old "support" outweighed by nothing newer would win; 25 newer "oppose" win instead
+    items = [ev("support", 40 + n) for n in range(30)] + [ev("oppose", n) for n in range(25)]
+    (pos,) = current_positions(items, NOW, half_life=DAY)
+    assert pos.stance == "oppose"
+    assert pos.weighed == 55
+    assert len(pos.evidence) == EVIDENCE_KEPT
+    assert [e.time for e in pos.evidence] == sorted((e.time for e in items), reverse=True)[
+        :EVIDENCE_KEPT]
+    assert 0.99 < pos.confidence < 1.0  # the old support still counts, a little

@@ -42,8 +42,13 @@ def _adapter() -> Any:
 
 
 def config_key(config: Config) -> str:
-    """A digest of the whole config: a view built under another config is not shown."""
-    return hashlib.blake2b(config.model_dump_json().encode(), digest_size=16).hexdigest()
+    """A digest of the config: a view built under another config is not shown.
+
+    The storage section is left out: the view lies next to its store, and `--db` or a
+    relative path must not make the writer's view foreign to a viewer of the same store.
+    """
+    body = config.model_dump_json(exclude={"storage"}).encode()
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def save_view(store_path: Path, config: Config, snap: Snapshot) -> None:

@@ -31,6 +31,7 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m slow -p no:cacheprovider
+	$(BIN)/python -m bench.soak --rounds 2000 --every 100
 
 screenshot: $(STAMP)
 	$(BIN)/python bench/screenshot.py docs/screenshot.svg

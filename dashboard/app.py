@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from dashboard.config import Config
+from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
@@ -72,23 +73,6 @@ def _start_resource_tracker() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-
-
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas (a no-op elsewhere).
-
-    Snapshots are read in a new worker thread each time and rounds commit in executor
-    threads; glibc gives threads their own arenas (up to 8 per CPU), and what a snapshot
-    frees there is rarely returned, so the resident set climbed with every round (about
-    75 KB per stored item against 20 KB with two arenas, bench/tui.py).
-    """
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt  # by name: find_library runs ldconfig
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
-        return
-    mallopt(-8, arenas)  # M_ARENA_MAX
 
 
 def safe_link(link: str | None) -> str | None:

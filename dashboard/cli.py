@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dashboard import report
 from dashboard.config import Config, ConfigError, find_config, load_config
+from dashboard.memory import limit_malloc_arenas
 from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
 
 log = logging.getLogger("flashpoint")
@@ -136,6 +137,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     stops = _StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
+    limit_malloc_arenas()  # before any thread starts: collect runs for weeks
     config = load(args)
     store = open_for(config, readonly=False)
     log.info("collecting %d sources into %s", sum(s.enabled for s in config.sources),

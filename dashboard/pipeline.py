@@ -39,6 +39,7 @@ from dashboard.fetching import (
     parse_feed,
     retrieve,
 )
+from dashboard.memory import release_free_memory
 from dashboard.models import (
     Analysis,
     CueHit,
@@ -451,9 +452,16 @@ class Collector:
                 health=[o.health for o in outcomes],
                 history=point,
             )
-            new = await asyncio.to_thread(self.store.commit_round, round_)
+            new = await asyncio.to_thread(self._store_round, round_)
             self._commits += 1
         log.info("round stored: %d sources, %d new items", len(outcomes), new)
+
+    def _store_round(self, round_: Round) -> int:
+        """Commit a round (in a worker thread), then return what it freed to the system."""
+        try:
+            return self.store.commit_round(round_)
+        finally:
+            release_free_memory()
 
     def _stored_hits(self, now: datetime) -> tuple[int, list[CueHit]]:
         """The stored cue hits within the escalation horizon, and the commit count before

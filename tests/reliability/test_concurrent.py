@@ -81,6 +81,7 @@ def test_four_readers_always_see_a_complete_store_while_collect_writes(tmp_path)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # ten minutes of rounds, then the readers' last reads
 def test_readers_and_writer_for_ten_minutes(tmp_path):
     seconds = float(os.environ.get("RELIABILITY_CONCURRENT_SECONDS", 600))
     seen = writer_and_readers(tmp_path, seconds=seconds)

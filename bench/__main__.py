@@ -1,6 +1,6 @@
 """Every benchmark in turn: `python -m bench` (each prints its own figures).
 
-The analysis-speed and TUI benches are run when they exist (other work adds them).
+A bench module listed in OPTIONAL is skipped when it is missing (a trimmed checkout).
 """
 
 from __future__ import annotations

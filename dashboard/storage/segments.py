@@ -1,7 +1,7 @@
 """The store's files (format 2): a small main file plus one segment file per day.
 
     <path>                                   main file: meta, health, history
-    <path>.items/YYYY-MM-DD.<round>.json     one day's items, statements, stances,
+    <path>.items/YYYY-MM-DDTHH.<round>.json  one hour's items, statements, stances,
                                              recognition events and cue hits
 
 A commit writes each segment the round changed under a NEW name, then replaces the main
@@ -40,16 +40,33 @@ class Unloadable(Exception):
 
 
 def segment_dir(path: Path) -> Path:
-    """The directory of a store's day segments."""
+    """The directory of a store's hour segments."""
     # The full name, not the stem: store.json and store.db side by side must not share
     # segments (the writer deletes files in there that its main file does not name).
     return path.with_name(path.name + ".items")
 
 
 def day_of(table: str, doc: dict[str, Any]) -> str:
-    """The day a document belongs to: an item's `when`, a derived row's `time`."""
+    """The segment a document belongs to: the hour of an item's `when` or a derived row's
+    `time`, as "YYYY-MM-DDTHH" (stores written before hourly segments also hold whole days,
+    "YYYY-MM-DD": every comparison below takes a key's own length)."""
     stamp = doc.get("when") if table == "items" else doc.get("time")
-    return stamp[:10] if isinstance(stamp, str) and len(stamp) >= 10 else UNDATED
+    return stamp[:13] if isinstance(stamp, str) and len(stamp) >= 10 else UNDATED
+
+
+def may_hold_before(key: str, stamp: str) -> bool:
+    """Whether segment `key` may hold a time earlier than the ISO time `stamp`."""
+    return key != UNDATED and key <= stamp[: len(key)]
+
+
+def wholly_before(key: str, stamp: str) -> bool:
+    """Whether every time in segment `key` is earlier than the ISO time `stamp`."""
+    return key != UNDATED and key < stamp[: len(key)]
+
+
+def holds(key: str, stamp: str) -> bool:
+    """Whether the ISO time `stamp` falls within segment `key`."""
+    return stamp[: len(key)] == key
 
 
 def index_days(tables: Tables) -> DayIndex:
@@ -81,7 +98,7 @@ def segment_names(meta: dict[str, Any]) -> dict[str, str]:
     if not isinstance(names, dict) or not all(
             isinstance(d, str) and isinstance(n, str) and "/" not in n and n.endswith(".json")
             for d, n in names.items()):
-        raise Unloadable("its list of day segments is damaged")
+        raise Unloadable("its list of segments is damaged")
     return names
 
 

@@ -4,8 +4,8 @@ TinyDB keeps the tables; a custom in-memory `Storage` means TinyDB's per-operati
 `write` calls only touch memory, and the store commits once per round (or once per user
 action). On disk (format 2, see `segments`) the documents that grow with the news (items
 and their statements, stances, recognition events, cue hits) live in one segment file per
-day, and a commit rewrites only the days it touched, then the small main file last: the
-cost of a round is bounded by a day's documents, not by the store's size. Items older than
+hour, and a commit rewrites only the hours it touched, then the small main file last: the
+cost of a round is bounded by an hour's documents, not by the store's size. Items older than
 the retention period move into daily archive files next to the store; their ids stay
 known so they never land twice.
 
@@ -55,21 +55,25 @@ from dashboard.storage.segments import (
     DayIndex,
     Unloadable,
     day_of,
+    holds,
     index_days,
     load_json,
     main_document,
+    may_hold_before,
     read_segments,
     remove_unnamed,
     segment_dir,
     segment_document,
     segment_names,
+    wholly_before,
 )
 
 FORMAT = 2
 """The store's format version, kept in the main file's `meta` table.
 
-1: everything in one file. 2: a main file plus day segments (`segments`); the tables are
-the same, so the migration from 1 only rewrites the layout (done by the first writer).
+1: everything in one file. 2: a main file plus hour segments (`segments`; the first
+format-2 stores had day segments, read alike); the tables are the same, so the migration
+from 1 only rewrites the layout (done by the first writer).
 """
 
 TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health", "meta")
@@ -230,7 +234,7 @@ class Loaded:
     """A store as read from disk: its tables and where their documents live."""
 
     tables: Tables
-    days: DayIndex  # which documents belong to which day segment
+    days: DayIndex  # which documents belong to which hour segment
     names: dict[str, str]  # day -> segment file named by the main file
     round: int  # commits so far (names new segment files)
     version: int  # the format it was read in
@@ -291,7 +295,7 @@ def read_store_files(path: Path) -> Loaded | None:
             days = index_days(tables)
         return Loaded(tables, days, names, round_no if isinstance(round_no, int) else 0,
                       version, next_ids if isinstance(next_ids, dict) else {})
-    raise Unloadable(f"a day segment it names is missing from {segment_dir(path)}")
+    raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
 
 
 def backup_name(path: Path, now: datetime) -> Path:
@@ -388,7 +392,7 @@ def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class TinyDBStore:
-    """A Store kept in a main file, day segment files and an archive directory."""
+    """A Store kept in a main file, hour segment files and an archive directory."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
                  retention_days: int = 30, background: bool = False):
@@ -531,7 +535,9 @@ class TinyDBStore:
         if first is None:
             return None
         raw = self._tables["items"]
-        return min(raw[key]["when"] for key in self._days[first]["items"])
+        # the first date's segments: a whole-day one (older stores) and its hours
+        return min(raw[key]["when"] for day, index in self._days.items()
+                   if day[:10] == first[:10] for key in index.get("items", ()))
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
@@ -560,7 +566,7 @@ class TinyDBStore:
 
     @synchronized
     def flush(self) -> None:
-        """Commit: write the touched day segments, then the main file that names them.
+        """Commit: write the touched hour segments, then the main file that names them.
 
         On failure memory goes back to what the files hold.
         """
@@ -606,7 +612,7 @@ class TinyDBStore:
         return table
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
-        """Insert documents and file them under their day segments."""
+        """Insert documents and file them under their hour segments."""
         keys = self._db.table(table).insert_multiple(docs)
         for key, doc in zip(keys, docs, strict=True):
             day = day_of(table, doc)
@@ -686,7 +692,7 @@ class TinyDBStore:
             return
         tables = self._tables
         # Only the days up to the cutoff's can hold rows past it: no scan of the rest.
-        old_days = [day for day in self._days if day <= cutoff[:10]]
+        old_days = [day for day in self._days if may_hold_before(day, cutoff)]
         moving: dict[str, list[tuple[str, str]]] = {}  # table -> (day, key)
         for table in ("items", *ARCHIVED_WITH_ITEMS):
             raw = tables[table]
@@ -809,7 +815,7 @@ class TinyDBStore:
         # A day holds only rows of that date, so once the newest days gave `limit` rows
         # no older day can hold a newer one (undated rows sort oldest, so come last).
         for day in sorted(self._days, key=_day_order, reverse=True):
-            if bound is not None and day != UNDATED and day > bound[:10]:
+            if bound is not None and day != UNDATED and not may_hold_before(day, bound):
                 continue
             for key in self._days[day].get("statements", ()):
                 d = raw[key]
@@ -852,13 +858,13 @@ class TinyDBStore:
         out: list[Any] = []
         for day in sorted(self._days, key=_day_order):
             keys = self._days[day].get(table)
-            if not keys or (since is not None and (day == UNDATED or day < since[:10])):
+            if not keys or (since is not None and (day == UNDATED or wholly_before(day, since))):
                 continue
             rows = self._converted.get((table, day))
             if rows is None:
                 docs = sorted((raw[k] for k in keys), key=lambda d: d["time"] or "")
                 rows = self._converted[(table, day)] = [(d["time"], to_model(d)) for d in docs]
-            if since is not None and day == since[:10]:
+            if since is not None and holds(day, since):
                 out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
             else:
                 out.extend(row for _, row in rows)

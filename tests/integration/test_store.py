@@ -113,11 +113,13 @@ def test_dedupe_across_rounds_and_within_a_round(path):
 
 
 def segments(path: Path) -> dict[str, Path]:
-    """The store's day segment files by day."""
-    return {p.name[:10]: p for p in (path.parent / "store.json.items").iterdir()}
+    """The segment files the main file names, by segment key ("YYYY-MM-DDTHH")."""
+    meta = next(iter(orjson.loads(path.read_bytes())["meta"].values()))
+    return {key: path.parent / "store.json.items" / name
+            for key, name in meta["segments"].items()}
 
 
-def test_a_round_rewrites_only_the_days_it_touched_and_the_main_file_last(path, monkeypatch):
+def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path, monkeypatch):
     store = open_store(path)
     replaced: list[str] = []
     real_replace = os.replace
@@ -130,10 +132,10 @@ def test_a_round_rewrites_only_the_days_it_touched_and_the_main_file_last(path, 
     yesterday = NOW - timedelta(days=1)
     store.commit_round(make_round([make_item(1001, yesterday), make_item(1002)]))
     days = segments(path)
-    assert set(days) == {f"{NOW:%Y-%m-%d}", f"{yesterday:%Y-%m-%d}"}
+    assert set(days) == {f"{NOW:%Y-%m-%dT%H}", f"{yesterday:%Y-%m-%dT%H}"}
     assert sorted(replaced) == sorted([*map(str, days.values()), str(path)])
     assert replaced[-1] == str(path)  # the commit point comes last
-    old_day = days[f"{yesterday:%Y-%m-%d}"]
+    old_day = days[f"{yesterday:%Y-%m-%dT%H}"]
     untouched = (old_day.stat().st_ino, old_day.stat().st_mtime_ns)
     for n in range(3):
         replaced.clear()
@@ -141,11 +143,13 @@ def test_a_round_rewrites_only_the_days_it_touched_and_the_main_file_last(path, 
         items = [make_item(100 * n + k) for k in range(50)]
         store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
                                       history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
-        today = segments(path)[f"{NOW:%Y-%m-%d}"]
+        today = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
         assert replaced == [str(today), str(path)]  # one segment, then the main file
         assert path.stat().st_ino != before  # a new main file replaced the old one
     assert (old_day.stat().st_ino, old_day.stat().st_mtime_ns) == untouched
-    assert len(segments(path)) == 2  # superseded segment files are gone
+    assert len(segments(path)) == 2
+    store.commit_round(make_round([]))  # replaced files outlive their main file by a commit
+    assert len(list((path.parent / "store.json.items").iterdir())) == 2
     main = orjson.loads(path.read_bytes())
     assert set(main) == {"meta", "health", "history"}  # items and analysis live in segments
     assert not [p for p in path.parent.rglob("*.tmp")]
@@ -376,7 +380,7 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
     store = open_store(path)
     store.commit_round(make_round([make_item(1), make_item(2, NOW - timedelta(days=1))]))
     store.close()
-    damaged = segments(path)[f"{NOW:%Y-%m-%d}"]
+    damaged = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
     cut = damaged.read_bytes()[:40]
     damaged.write_bytes(cut)
     with pytest.raises(StoreError, match="Start a writer"):
@@ -422,7 +426,7 @@ def test_a_format_1_store_is_read_as_is_and_migrated_by_the_first_writer(path):
     main = orjson.loads(path.read_bytes())
     assert main["meta"]["1"]["format"] == tinydb_store.FORMAT == 2
     assert "items" not in main and "statements" not in main
-    assert len(segments(path)) == 3  # one per day
+    assert len(segments(path)) == len({f"{i.when:%Y-%m-%dT%H}" for i in items})  # per hour
     assert reader.reload_if_changed()
     for store in (reader, writer):
         assert store.items() == sorted(items, key=lambda i: i.when, reverse=True)
@@ -589,3 +593,39 @@ def test_a_reader_of_the_previous_main_file_still_finds_its_segments(path):
     on_disk = {p.name for p in (path.parent / (path.name + ".items")).iterdir()}
     assert not named_by_first & on_disk  # gone two commits later
     writer.close()
+
+
+def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path, monkeypatch):
+    """Stores written before hourly segments hold "YYYY-MM-DD" segments; new rows go to
+    hours beside them, and every read and retention treats both alike."""
+    def whole_day(table, doc):
+        stamp = doc.get("when") if table == "items" else doc.get("time")
+        return stamp[:10]
+
+    early = [make_item(n, NOW - timedelta(hours=n)) for n in range(1, 6)]  # 07:00-11:00
+    with monkeypatch.context() as m:
+        m.setattr(tinydb_store, "day_of", whole_day)
+        old = open_store(path, retention_days=30)
+        old.commit_round(make_round(early))
+        old.close()
+    assert set(segments(path)) == {f"{NOW:%Y-%m-%d}"}
+
+    store = open_store(path, retention_days=30)
+    late = [make_item(10 + n, NOW + timedelta(minutes=30 * n)) for n in range(4)]  # 12:00-13:30
+    store.commit_round(make_round(late))
+    assert set(segments(path)) == {f"{NOW:%Y-%m-%d}", f"{NOW:%Y-%m-%dT%H}",
+                                   f"{NOW + timedelta(hours=1):%Y-%m-%dT%H}"}
+    every = sorted(early + late, key=lambda i: i.when, reverse=True)
+    assert [s.item_id for s in store.statements(limit=6)] == [i.id for i in every[:6]]
+    page = store.statements(limit=3, before=NOW - timedelta(hours=1, minutes=30))
+    assert [s.item_id for s in page] == [i.id for i in every if i.when < NOW - timedelta(
+        hours=1, minutes=30)][:3]
+    since = NOW - timedelta(hours=2)  # inside the whole-day segment
+    assert [h.item_id for h in store.cue_hits(since=since)] == [
+        i.id for i in reversed(every) if i.when >= since]
+
+    # thirty days on, retention takes the whole-day segment's items and the hours' alike
+    store.commit_round(Round(NOW + timedelta(days=32)))
+    assert store.items() == [] and store.item_count() == 9
+    assert store.statements() == [] and store.cue_hits() == []
+    store.close()

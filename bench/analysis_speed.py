@@ -7,6 +7,7 @@ Prints items analysed per second of CPU time by one `Analyzer` (the bundled conf
 - the loopback farm's items (bench.farm's wire-style templates, parsed by parse_feed),
 - longer farm-style articles of 1-3 KB,
 - the labelled passages of tests/data/analysis,
+- the real 2.2 KB wire article of ../shared/samples (when present),
 
 then milliseconds per 10 KB article and the time of each hostile text (1 MB on one line,
 runs of quote marks, "said said said", 10,000 names, ...), whose worst is the figure to
@@ -54,6 +55,18 @@ def long_articles(count: int = 300, seed: int = 5) -> list[Text]:
         paragraphs = [_paragraph(rng) for _ in range(rng.randint(5, 12))]
         out.append((f"Report {n}: {paragraphs[0].split('.')[0]}", "\n".join(paragraphs)))
     return out
+
+
+SEED_ARTICLE = ROOT.parent / "shared" / "samples" / "kfor-request.txt"
+
+
+def seed_article() -> list[Text]:
+    """The real wire article the theatre was built from (2.2 KB), when the team's shared
+    samples are beside the repository; [] otherwise."""
+    if not SEED_ARTICLE.exists():
+        return []
+    title, _, body = SEED_ARTICLE.read_text(encoding="utf-8").partition("\n")
+    return [(title, body)] * 50
 
 
 def labelled_passages() -> list[Text]:
@@ -106,8 +119,11 @@ def main() -> None:
         "farm items": farm_items(),
         "farm-style 1-3 KB": long_articles(),
         "labelled passages": labelled_passages(),
+        "real article (2.2 KB) x50": seed_article(),
     }
     for name, texts in sets.items():
+        if not texts:
+            continue
         size = sum(len(t) + len(b) for t, b in texts) / len(texts)
         rate = items_per_second(analyzer, texts)
         print(f"{name:>24}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "

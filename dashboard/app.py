@@ -361,7 +361,7 @@ class FlashpointApp(App[None]):
         return snap
 
     def _poll_store(self) -> None:
-        # reloading reads every day segment: in a thread, one poll at a time
+        # reloading reads every segment: in a thread, one poll at a time
         if not self._polling:
             self._polling = True
             self.run_worker(self._reload_store, name="poll-store", group="poll", thread=True)

@@ -1,7 +1,7 @@
 """The last view: the snapshot the writer last built, kept in a small file next to the store.
 
 A dashboard starting on a large store paints this at once and replaces it with a live
-snapshot when the store has loaded (reading every day segment takes seconds at 50k items).
+snapshot when the store has loaded (reading every segment takes seconds at 50k items).
 The file is a cache, never a source of truth: it is written after commits by whoever
 writes the store, and it is ignored when it is missing, damaged, from another config or
 older than the store's last commit by more than `MAX_LAG`.

@@ -10,7 +10,7 @@ from textual.widgets import Sparkline, Static
 
 from dashboard.models import Escalation
 from widgets.header_bar import LEVEL_BADGES
-from widgets.plain_text import clean, truncate
+from widgets.plain_text import clean, set_static, truncate
 
 TREND_ARROWS = {"rising": "↑", "steady": "→", "falling": "↓"}
 TOP_DRIVERS = 5
@@ -55,8 +55,8 @@ class EscalationPanel(VerticalScroll, can_focus=True):
     def watch_escalation(self, esc: Escalation | None) -> None:
         if esc is None:
             return
-        self.query_one("#escalation-headline", Static).update(headline(esc))
+        set_static(self.query_one("#escalation-headline", Static), headline(esc))
         self.query_one(Sparkline).data = [p.score for p in esc.history] or [esc.score]
-        self.query_one("#escalation-drivers", Static).update(drivers_text(esc))
+        set_static(self.query_one("#escalation-drivers", Static), drivers_text(esc))
         for level in LEVEL_BADGES:
             self.set_class(esc.level == level, f"-{level}")

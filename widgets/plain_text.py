@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
+from textual.widgets import Static
 
 # C0 controls (incl. ESC, BEL), DEL, C1 controls, bidi marks, embeddings, overrides and
 # isolates (incl. the Arabic letter mark) that could reorder what an analyst reads, and
@@ -34,7 +35,37 @@ def plain(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style, no_wrap=False)
 
 
+def cell(value: object, width: int | None = None, style: str = "") -> Text:
+    """A table cell of the cleaned value, cut to `width` characters when given.
+
+    Cells are one line and never wrap: a row is one line high, and a Text that may wrap
+    costs about three times as much to render, for every visible cell of every repaint.
+    """
+    text = clean(value) if width is None else truncate(value, width)
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
 def truncate(value: object, width: int) -> str:
     """The cleaned value cut to `width` characters with an ellipsis."""
     text = clean(value)
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def set_static(static: Static, text: Text) -> None:
+    """Show `text` in `static`, asking for a new layout only when its height may change.
+
+    `Static.update` re-lays out the whole screen by default; a panel that refreshes its
+    summary after every round would pay for that each time though its size stays put.
+    The size stays put when the line count is unchanged and no line, old or new, wraps.
+    """
+    old = static.content if isinstance(static.content, Text) else None
+    if old is not None and old == text:
+        return
+    width = static.content_region.width
+
+    def unwrapped_lines(value: Text) -> int | None:
+        lines = value.split("\n", allow_blank=True)
+        return len(lines) if all(line.cell_len <= width for line in lines) else None
+
+    same = width > 0 and old is not None and unwrapped_lines(old) == unwrapped_lines(text)
+    static.update(text, layout=not (same and unwrapped_lines(text) is not None))

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Position
-from widgets.plain_text import plain, truncate
+from widgets.plain_text import cell, plain, truncate
 
 # Symbol first, colour second: the matrix must read on a monochrome terminal.
 STANCE_SYMBOLS: dict[str, tuple[str, str]] = {
@@ -24,12 +24,12 @@ CHANGED_MARK = "!"
 LEGEND = "▲ support  ▼ oppose  ◆ conditional  ● neutral  · none  ! changed"
 
 
-def cell(position: Position | None) -> Text:
+def stance_cell(position: Position | None) -> Text:
     """One matrix cell: stance symbol, word and a change mark."""
     if position is None:
-        return Text(NONE_SYMBOL, style="dim")
+        return Text(NONE_SYMBOL, style="dim", no_wrap=True)
     symbol, colour = STANCE_SYMBOLS.get(position.stance, ("?", ""))
-    text = Text(f"{symbol} {position.stance}", style=colour)
+    text = Text(f"{symbol} {position.stance}", style=colour, no_wrap=True)
     if position.changed:
         text.append(CHANGED_MARK, style="bold")
     return text
@@ -83,8 +83,8 @@ class PositionsPanel(Vertical):
         for topic in self._columns():
             table.add_column(plain(truncate(self.topics.get(topic, topic), 18)), key=topic)
         for actor in self._rows():
-            cells = [cell(by_cell.get((actor, t))) for t in self._columns()]
-            table.add_row(plain(truncate(self.actors.get(actor, actor), 18)), *cells, key=actor)
+            cells = [stance_cell(by_cell.get((actor, t))) for t in self._columns()]
+            table.add_row(cell(self.actors.get(actor, actor), 18), *cells, key=actor)
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
 

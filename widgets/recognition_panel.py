@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import PendingStatus, Recognition, RecognitionEvent
-from widgets.plain_text import clean, plain, truncate
+from widgets.plain_text import cell, clean, set_static, truncate
 
 BAR_WIDTH = 20
 
@@ -107,13 +107,13 @@ class RecognitionPanel(VerticalScroll):
     def watch_recognition(self, rec: Recognition | None) -> None:
         if rec is None:
             return
-        self.query_one("#recognition-summary", Static).update(summary_text(rec))
+        set_static(self.query_one("#recognition-summary", Static), summary_text(rec))
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for event in rec.pending:
             table.add_row(
-                plain(event.country), plain(event.change), plain(truncate(event.evidence, 80))
+                cell(event.country), cell(event.change), cell(event.evidence, 80)
             )
         if rec.pending:
             table.move_cursor(row=min(max(row, 0), len(rec.pending) - 1), animate=False)

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import SourceView
-from widgets.plain_text import plain, truncate
+from widgets.plain_text import cell
 from widgets.table_cells import patch_rows
 
 # A fixed mark rather than an animated spinner keeps snapshots deterministic.
@@ -61,17 +61,17 @@ class SourcesPanel(Vertical):
     def _cells(self, s: SourceView) -> tuple[Text, ...]:
         h = s.health
         symbol = STATE_SYMBOLS.get(h.state, "?")
-        state = Text(f"{symbol} {STATE_WORDS.get(h.state, h.state)}")
+        state = Text(f"{symbol} {STATE_WORDS.get(h.state, h.state)}", no_wrap=True)
         if h.state == "error":
             state.stylize("bold red")
         return (
-            Text(FETCHING_MARK if s.fetching else " "),
-            plain(truncate(s.name or s.id, 24)),
+            Text(FETCHING_MARK if s.fetching else " ", no_wrap=True),
+            cell(s.name or s.id, 24),
             state,
-            plain(truncate(h.last_error or "", 40)),
-            Text(age(h.last_success, self.now)),
-            Text(until(h.next_run, self.now)),
-            Text(str(h.items)),
+            cell(h.last_error or "", 40),
+            Text(age(h.last_success, self.now), no_wrap=True),
+            Text(until(h.next_run, self.now), no_wrap=True),
+            Text(str(h.items), no_wrap=True),
         )
 
     def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
@@ -89,4 +89,3 @@ class SourcesPanel(Vertical):
                 table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
         self._shown, self._keys = rows, keys
         self.set_class(any(s.health.state == "error" for s in sources), "-error")
-        self.set_class(any(s.fetching for s in sources), "-fetching")

@@ -12,12 +12,12 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Statement
-from widgets.plain_text import plain, truncate
+from widgets.plain_text import cell, set_static, truncate
 from widgets.table_cells import patch_rows
 
 
 def _time(when: datetime | None) -> Text:
-    return Text(when.strftime("%m-%d %H:%M") if when else "?")
+    return Text(when.strftime("%m-%d %H:%M") if when else "?", no_wrap=True)
 
 
 class StatementsPanel(Vertical):
@@ -110,16 +110,16 @@ class StatementsPanel(Vertical):
         title = Text("Latest statements", style="bold")
         if label:
             title.append(f"  filter: {truncate(label, 40)}")
-        self.query_one(".panel-title", Static).update(title)
+        set_static(self.query_one(".panel-title", Static), title)
 
     def _cells(self, s: Statement) -> tuple[Text, ...]:
         actor = self.actors.get(s.actor or "", s.actor or "?")
         return (
             _time(s.time),
-            plain(truncate(actor, 16)),
-            plain(truncate(s.speaker, 22)),
-            plain(truncate(s.text, 70)),
-            plain(truncate(s.source_id, 16)),
+            cell(actor, 16),
+            cell(s.speaker, 22),
+            cell(s.text, 70),
+            cell(s.source_id, 16),
         )
 
     def watch_statements(self, statements: tuple[Statement, ...]) -> None:

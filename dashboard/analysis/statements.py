@@ -290,8 +290,12 @@ def _headline(title: str, matcher: ActorMatcher) -> Statement | None:
     content = m.group(2).strip()
     spans = quote_spans(content)
     if spans and spans[0][0] == 0 and _is_speech_quote(content, *spans[0]):
-        return Statement(*_who(who, matcher), "direct", _quote_text(content, spans), title)
-    return Statement(*_who(who, matcher), "reported", content.rstrip("."), title)
+        kind, text = "direct", _quote_text(content, spans)
+    else:
+        kind, text = "reported", content.rstrip(".")
+    if not any(ch.isalnum() for ch in text):
+        return None  # "Vucic said: ." says nothing: no statement without words
+    return Statement(*_who(who, matcher), kind, text, title)
 
 
 def _who(m: Mention, matcher: ActorMatcher) -> tuple[str, str]:

@@ -1,7 +1,8 @@
 """Turn untrusted feed text into plain, terminal-safe text.
 
 `clean_text` strips HTML (with the stdlib HTML parser, never regexes), unescapes
-entities, removes control, escape and bidi-override characters and collapses
+entities, removes terminal escape sequences and control, escape and bidi-override
+characters and collapses
 whitespace; `safe_link` keeps only http(s) links. The fetching layer cleans what it
 stores; the display layer reuses `strip_controls` (and `safe_link`) on text that is
 already plain, since running the HTML step twice would read an unescaped "<b>" as a tag.
@@ -27,6 +28,16 @@ _BREAKS = frozenset({
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff]"
+)
+# Whole terminal escape sequences (ECMA-48): CSI (ESC [ or the 8-bit CSI, parameters,
+# one final byte), OSC and the other string commands when terminated (BEL or ESC \), and
+# two-byte escapes. Dropping only the ESC would leave their letters behind ("[2J"); an
+# unterminated string command keeps its text, losing only the ESC, so nothing readable is
+# swallowed. Each alternative stops at the next ESC/BEL, so the pass stays linear.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]P^_X][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
@@ -69,6 +80,8 @@ def html_to_text(fragment: str) -> str:
 
 def _drop_unsafe(text: str) -> str:
     # one regex pass in C: a per-character Python loop cost more than parsing the feed
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPES.sub("", text)
     return _UNSAFE.sub("", text.replace("\r", "\n"))
 
 

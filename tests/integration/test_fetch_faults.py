@@ -305,7 +305,7 @@ async def test_gdelt_plain_text_error_with_status_200(loopback, client, fetch):
                                                                        "text/html"}))
     with pytest.raises(FetchError) as info:
         await get(url, client, fetch, kind="gdelt")
-    assert str(info.value) == "GDELT: Your search contained a phrase that was too short.[2J"
+    assert str(info.value) == "GDELT: Your search contained a phrase that was too short."
 
 
 async def test_gdelt_articles_are_parsed(loopback, client, fetch, pool):

@@ -161,7 +161,8 @@ def test_csv_guards_formula_injection(start):
 def test_csv_cell_keeps_ordinary_text_and_drops_controls():
     assert csv_cell("plain, text") == "plain, text"
     # a leading control or tab cannot hide a formula: it is stripped before the check
-    assert csv_cell("\x1b=cmd") == "'=cmd"
+    assert csv_cell("\x07=cmd") == "'=cmd"
+    assert csv_cell("\x1b[0m=cmd") == "'=cmd"  # a whole escape sequence goes first
     assert csv_cell("\t @SUM(A1)") == "'@SUM(A1)"
     assert csv_cell(None) == ""
 

@@ -82,7 +82,7 @@ def test_json_feed():
     assert (first.title, first.summary, first.guid, first.author) == (
         "Hi", "Para & more", "7", "Jo")
     assert first.published == datetime(2025, 5, 3, 10, tzinfo=UTC)
-    assert second.summary == "only text[2J"
+    assert second.summary == "only text"
 
 
 def test_json_that_is_not_a_json_feed():
@@ -154,7 +154,7 @@ def test_illegal_characters_keep_recovered_items():
     body = rss("<item><title>ok\x0c one</title></item><item><title>two\x1b]0;pwn\x07</title>"
                "</item>")
     titles = [i.title for i in parse_feed(body, kind="rss", now=NOW)]
-    assert titles == ["ok one", "two]0;pwn"]
+    assert titles == ["ok one", "two"]  # the whole OSC sequence goes, not only its ESC
 
 
 def test_items_without_any_text_or_link_are_dropped():
@@ -216,7 +216,11 @@ def test_unparseable_date_is_none():
     ("<p>Hello <b>world</b></p>", "Hello world"),
     ("a&nbsp;&amp;&#x41;&#66;", "a\xa0&AB".replace("\xa0", " ")),
     ("line\n\n  two\tcols", "line two cols"),
-    ("\x1b[31mred\x1b[0m", "[31mred[0m"),
+    ("\x1b[31mred\x1b[0m", "red"),  # whole escape sequences go, not only the ESC
+    ("too short.\x1b[2J\r\n", "too short."),
+    ("\x1b]0;pwned\x07Mallory \x1b]8;;http://evil/\x1b\\link\x1b]8;;\x1b\\", "Mallory link"),
+    ("\x9b1;31mcsi8 x\x1bcy", "csi8 xy"),
+    ("kept\x1b]0;an unterminated title", "kept0;an unterminated title"),  # text never eaten
     ("bell\x07 nul\x00 del\x7f c1\x85\x9b", "bell nul del c1"),
     ("\u202eevil\u202c \u2066iso\u2069", "evil iso"),
     ("<style>p{}</style><script>x()</script>shown", "shown"),

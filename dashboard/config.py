@@ -229,6 +229,9 @@ class Escalation(_Model):
     """Decayed weight that maps to a score of about 63 (score = 100·(1-exp(-w/scale)))."""
     thresholds: Thresholds = Field(default_factory=Thresholds)
     """Score thresholds of the levels."""
+    hysteresis: float = Field(5.0, ge=0.0, le=50.0)
+    """Points below a level's threshold the score must fall before the level drops, so a
+    score hovering at a threshold does not flap between two levels (0 = no hysteresis)."""
     cues: tuple[Cue, ...] = ()
     """The cues; when empty the bundled defaults are used."""
 

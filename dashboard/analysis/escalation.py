@@ -89,6 +89,28 @@ def level(value: float, thresholds: Thresholds) -> Level:
     return reached
 
 
+def settle(value: float, previous: Level | None, thresholds: Thresholds, margin: float) -> Level:
+    """The level of `value` when the level before it was `previous`.
+
+    A level is reached at its threshold but left only once the score is `margin` points
+    below it: a score hovering at a threshold would otherwise flap between two levels,
+    and each flap is a notification and an alert.
+    """
+    reached = level(value, thresholds)
+    if previous is None or LEVELS.index(reached) >= LEVELS.index(previous):
+        return reached
+    kept = level(value + margin, thresholds)
+    return kept if LEVELS.index(kept) < LEVELS.index(previous) else previous
+
+
+def level_over(scores: Iterable[float], thresholds: Thresholds, margin: float) -> Level:
+    """The level after a series of scores, oldest first (each settles on the one before)."""
+    current: Level | None = None
+    for value in scores:
+        current = settle(value, current, thresholds, margin)
+    return current or "calm"
+
+
 def trend(now_score: float, past_score: float, margin: float) -> Trend:
     """'rising' or 'falling' when the score moved by at least `margin`, else 'steady'."""
     delta = now_score - past_score
@@ -106,9 +128,12 @@ def compute(
     """The indicator at `now`: score, level, trend against `cfg.window` ago, drivers.
 
     The past score is recomputed from the hits known at that instant (those dated no
-    later than it), so the trend does not depend on how often rounds ran. Drivers are the
-    hits with the largest contribution now, whichever their sign.
+    later than it), so the trend does not depend on how often rounds ran. The level
+    settles over the recorded scores up to now and then the score now (`settle`: it drops
+    only `cfg.hysteresis` points below a threshold). Drivers are the hits with the largest
+    contribution now, whichever their sign.
     """
+    history = tuple(history)
     # one pass: each hit's contribution now, and (if it was known then) at the past
     # instant; the decay is worked out once per distinct time (an item's hits share one)
     past = now - timedelta(seconds=cfg.window)
@@ -139,7 +164,11 @@ def compute(
     ]
     return Escalation(
         score=now_score,
-        level=level(now_score, cfg.thresholds),
+        level=level_over(
+            [*(p.score for p in history if p.time <= now), now_score],
+            cfg.thresholds,
+            cfg.hysteresis,
+        ),
         trend=trend(now_score, past_score, cfg.trend_margin),
         drivers=tuple(drivers),
         history=tuple(history),

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.analysis.escalation import compute, find_cues, level, score, trend
+from dashboard.analysis.escalation import (
+    compute,
+    find_cues,
+    level,
+    level_over,
+    score,
+    settle,
+    trend,
+)
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.config import Cue, Escalation, Thresholds
 from dashboard.models import CueHit, HistoryPoint
@@ -95,6 +103,40 @@ def test_level_thresholds(value: float, expected: str) -> None:
     assert level(value, Thresholds()) == expected
 
 
+def test_a_score_hovering_at_a_threshold_does_not_flap() -> None:
+    t = Thresholds()  # elevated from 35
+    hovering = [34.0, 36.0, 34.0, 36.5, 33.0, 35.5, 31.0]
+    plain = [level(v, t) for v in hovering]
+    assert plain.count("elevated") == 3 and plain.count("tense") == 4  # flaps six times
+    settled, current = [], None
+    for v in hovering:
+        current = settle(v, current, t, 5.0)
+        settled.append(current)
+    assert settled == ["tense"] + ["elevated"] * 6  # reached at 36, kept while >= 30
+    assert settle(29.9, "elevated", t, 5.0) == "tense"  # 5 points below: it drops
+    assert settle(14.0, "critical", t, 5.0) == "tense"  # a fall drops as far as it goes
+    assert settle(9.0, "critical", t, 5.0) == "calm"
+    assert settle(80.0, "calm", t, 5.0) == "critical"  # a rise is never held back
+    assert [settle(v, "elevated", t, 0.0) for v in hovering] == plain  # 0 = no hysteresis
+    assert level_over([], t, 5.0) == "calm"
+
+
+def test_compute_settles_the_level_over_the_recorded_scores() -> None:
+    cfg = Escalation(half_life=DAY, window=DAY, scale=12.0)
+    hits = [hit(5.4)]  # 100·(1 − e^(−5.4/12)) ≈ 36.2: elevated on its own
+    now_score = compute(hits, NOW, [], cfg).score
+    assert 35.0 < now_score < 40.0
+    lower = [hit(5.4, age_days=0.2)]  # the same hit decayed below 35 (≈ 32.9)
+    dropped = compute(lower, NOW, [], cfg)
+    assert 30.0 < dropped.score < 35.0 and dropped.level == "tense"
+    was_elevated = [HistoryPoint(NOW - timedelta(hours=1), now_score)]
+    assert compute(lower, NOW, was_elevated, cfg).level == "elevated"  # held: ≥ 30
+    later = [HistoryPoint(NOW + timedelta(hours=1), now_score)]  # not yet: ignored
+    assert compute(lower, NOW, later, cfg).level == "tense"
+    no_hysteresis = cfg.model_copy(update={"hysteresis": 0.0})
+    assert compute(lower, NOW, was_elevated, no_hysteresis).level == "tense"
+
+
 @pytest.mark.parametrize(
     ("now", "past", "expected"),
     [(50.0, 40.0, "rising"), (40.0, 50.0, "falling"), (44.0, 40.0, "steady"),
@@ -112,7 +154,7 @@ def test_compute_recomputes_the_past_score_from_hits_known_then() -> None:
     old = [hit(9.0, age_days=1.5), hit(9.0, age_days=2.0)]
     falling = compute(old, NOW, [], cfg)
     assert falling.trend == "falling"  # the same hits, decayed by a day more
-    # history does not change the result: it is only passed through
+    # history does not change the score or the trend (it settles the level: below)
     points = [HistoryPoint(NOW - timedelta(hours=h), 99.0) for h in range(5)]
     with_history = compute(old, NOW, points, cfg)
     assert with_history.score == falling.score and with_history.trend == falling.trend

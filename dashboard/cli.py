@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import report
-from dashboard.config import Config, ConfigError, find_config, load_config
+from dashboard.config import Config, ConfigError, config_warnings, find_config, load_config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
 
@@ -29,15 +29,20 @@ BUNDLED_CONFIG = Path(__file__).parent / "data" / "config.toml"
 # --- shared helpers --------------------------------------------------------------------
 
 
-def load(args: argparse.Namespace) -> Config:
-    """The config named by --config / $FLASHPOINT_CONFIG / search, with --db applied."""
+def config_path(args: argparse.Namespace) -> Path:
+    """The config file named by --config / $FLASHPOINT_CONFIG / search, else the bundled."""
     path = find_config(args.config)
     if not args.config and not path.exists():
         # nothing configured yet: the bundled default theatre, so a first run works
         print(f"flashpoint: no config found; using the bundled default ({BUNDLED_CONFIG})",
               file=sys.stderr)
         path = BUNDLED_CONFIG
-    config = load_config(path)
+    return path
+
+
+def load(args: argparse.Namespace, path: Path | None = None) -> Config:
+    """The config at `path` (default: `config_path(args)`), with --db applied."""
+    config = load_config(path or config_path(args))
     if args.db:
         config = config.model_copy(
             update={"storage": config.storage.model_copy(update={"path": args.db})}
@@ -76,6 +81,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     enabled = sum(s.enabled for s in config.sources)
     print(f"{path}: ok ({len(config.sources)} sources, {enabled} enabled; "
           f"{len(config.actors)} actors, {len(config.topics)} topics)")
+    for warning in config_warnings(config, path):
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -138,7 +145,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
     stops = _StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
     limit_malloc_arenas()  # before any thread starts: collect runs for weeks
-    config = load(args)
+    path = config_path(args)
+    config = load(args, path)
+    for warning in config_warnings(config, path):
+        log.warning("%s", warning)
     store = open_for(config, readonly=False)
     log.info("collecting %d sources into %s", sum(s.enabled for s in config.sources),
              config.storage.resolved_path())

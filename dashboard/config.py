@@ -7,6 +7,7 @@ passed to whoever needs it; there is no global.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -218,6 +219,11 @@ class Thresholds(_Model):
         return self
 
 
+# Cue hits count for this many half-lives; after that a hit weighs under 0.1 % of its
+# weight. Readers fetch hits only within this horizon.
+HORIZON_HALF_LIVES = 10
+
+
 class Escalation(_Model):
     half_life: Duration = 3 * 86400.0
     """A cue's weight halves after this long."""
@@ -234,6 +240,11 @@ class Escalation(_Model):
     score hovering at a threshold does not flap between two levels (0 = no hysteresis)."""
     cues: tuple[Cue, ...] = ()
     """The cues; when empty the bundled defaults are used."""
+
+    @property
+    def horizon(self) -> float:
+        """Seconds for which a cue hit still counts (HORIZON_HALF_LIVES half-lives)."""
+        return self.half_life * HORIZON_HALF_LIVES
 
 
 class Alert(_Model):
@@ -454,6 +465,33 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError([Problem(name, line, "(file)", "not UTF-8 text")]) from None
     return parse_config(text, name)
+
+
+def config_warnings(config: Config, path: str | os.PathLike[str]) -> list[Problem]:
+    """What is valid but probably not meant, as Problems (`path` is read for line numbers).
+
+    Today one: a retention shorter than the escalation horizon. Retention archives an
+    item with its cue hits, so hits that should still count leave the score early and the
+    level drops as items age out, not as the situation calms.
+    """
+    horizon_days = config.escalation.horizon / 86400
+    retention = config.storage.retention_days
+    if retention >= horizon_days:
+        return []
+    try:
+        lines = _key_lines(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        lines = {}
+    loc = ("storage", "retention_days")
+    if loc not in lines and ("escalation", "half_life") in lines:
+        loc = ("escalation", "half_life")
+    return [Problem(
+        str(path), _line_for(loc, lines) if lines else 0, "storage.retention_days",
+        f"warning: {retention} days is shorter than the escalation horizon "
+        f"({HORIZON_HALF_LIVES} half-lives = {horizon_days:g} days): cue hits would leave "
+        f"the score when their items are archived, lowering it; use at least "
+        f"{math.ceil(horizon_days)} or a shorter escalation.half_life",
+    )]
 
 
 def find_config(explicit: str | None = None) -> Path:

@@ -467,7 +467,7 @@ class Collector:
         """The stored cue hits within the escalation horizon, and the commit count before
         reading them (which tells the round whether a commit may have come in between)."""
         seen = self._commits
-        horizon = now - timedelta(seconds=self.config.escalation.half_life * 10)
+        horizon = now - timedelta(seconds=self.config.escalation.horizon)
         return seen, self.store.cue_hits(since=horizon)
 
     def _history_point(

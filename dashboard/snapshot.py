@@ -52,7 +52,7 @@ def build_snapshot(
 ) -> Snapshot:
     """Everything the four panels and the sources panel show, read from the store."""
     esc = config.escalation
-    horizon = now - timedelta(seconds=esc.half_life * 10)
+    horizon = now - timedelta(seconds=esc.horizon)
     health = store.health()
     sources = tuple(
         SourceView(

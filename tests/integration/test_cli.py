@@ -83,6 +83,17 @@ def test_check_config_lists_every_problem_with_exit_2(tmp_path: Path) -> None:
     assert out.stderr.count(str(bad) + ":") == 4
     ok = flashpoint("check-config", str(REPO / "config.toml"))
     assert ok.returncode == 0, ok.stderr
+    assert "warning" not in ok.stderr
+
+
+def test_check_config_warns_of_a_retention_shorter_than_the_escalation_horizon(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[storage]\nretention_days = 7\n\n[[sources]]\nid = "a"\n'
+                   'url = "http://x/feed"\n')
+    out = flashpoint("check-config", str(cfg))
+    assert out.returncode == 0  # valid: a warning, not an error
+    assert f"{cfg}:2: storage.retention_days: warning: 7 days is shorter than" in out.stderr
+    assert "use at least 30" in out.stderr
 
 
 @pytest.mark.parametrize("command", ["status", "fetch --once", "collect", "run", "extract"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.config import ConfigError, load_config, parse_duration
+from dashboard.config import ConfigError, config_warnings, load_config, parse_duration
 
 DATA = Path(__file__).parent.parent / "data" / "config"
 BAD = sorted((DATA / "bad").glob("*.toml"))
@@ -77,3 +77,18 @@ def test_durations(text, seconds) -> None:
 def test_bad_durations(text) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_config_warnings_name_the_line_of_the_key_that_makes_retention_too_short(tmp_path):
+    source = '[[sources]]\nid = "a"\nurl = "http://x/feed"\n'
+    fine = tmp_path / "fine.toml"
+    fine.write_text(source)  # defaults: 30 days kept, 3-day half-life = 30-day horizon
+    assert config_warnings(load_config(fine), fine) == []
+    short = tmp_path / "short.toml"
+    short.write_text("[storage]\nretention_days = 20\n" + source)
+    [warning] = config_warnings(load_config(short), short)
+    assert (warning.line, warning.key) == (2, "storage.retention_days")
+    long_half_life = tmp_path / "half.toml"  # retention not set: the half-life is the cause
+    long_half_life.write_text(source + '\n[escalation]\nhalf_life = "5d"\n')
+    [warning] = config_warnings(load_config(long_half_life), long_half_life)
+    assert warning.line == 6 and "50 days" in warning.message

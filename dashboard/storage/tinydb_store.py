@@ -65,6 +65,7 @@ from dashboard.storage.segments import (
     segment_dir,
     segment_document,
     segment_names,
+    share_strings,
     wholly_before,
 )
 
@@ -629,14 +630,16 @@ class TinyDBStore:
             if item.id not in self._hot_ids and item.id not in self._archived:
                 new.setdefault(item.id, item)
         if new:
+            pool: dict[str, str] = {}  # one copy of each string the round's rows repeat
             docs = [convert.item_to_doc(item) for item in new.values()]
+            share_strings(docs, pool)
             self._insert("items", docs)
             self._hot_ids.update(new)
             oldest = min(doc["when"] for doc in docs)
             if self._oldest is None or oldest < self._oldest:
                 self._oldest = oldest
             fresh = {k: a for k, a in round.analyses.items() if k in new}
-            self._insert_analyses(fresh, self._decisions())
+            self._insert_analyses(fresh, self._decisions(), pool)
         health = self._db.table("health")
         for h in round.health:
             health.upsert(convert.health_to_doc(h), Query().source_id == h.source_id)
@@ -652,7 +655,9 @@ class TinyDBStore:
             d["key"]: d["status"] for d in self._docs("recognition") if d["status"] != "pending"
         }
 
-    def _insert_analyses(self, analyses: dict[str, Analysis], decided: dict[str, str]) -> None:
+    def _insert_analyses(
+        self, analyses: dict[str, Analysis], decided: dict[str, str], pool: dict[str, str]
+    ) -> None:
         """Insert the derived rows of these analyses, one TinyDB insert per table."""
         rows: dict[str, list[dict[str, Any]]] = {
             "statements": [], "stances": [], "recognition": [], "cues": []
@@ -668,6 +673,7 @@ class TinyDBStore:
                 rows["recognition"].append(doc)
         for table, docs in rows.items():
             if docs:
+                share_strings(docs, pool)
                 self._insert(table, docs)
 
     def _append_history(self, point: HistoryPoint) -> None:
@@ -743,7 +749,7 @@ class TinyDBStore:
             if any(index.get(table) for table in DAY_TABLES[1:]):
                 self._dirty.add(day)
             self._days[day] = {"items": index["items"]} if "items" in index else {}
-        self._insert_analyses(analyses, decided)
+        self._insert_analyses(analyses, decided, {})
         self.flush()
 
     @synchronized

@@ -95,6 +95,38 @@ def test_every_value_survives_a_reopen(path):
     assert again.item_count() == 3
 
 
+def _docs(store, table: str) -> list[dict]:
+    return list(store._db.table(table)._read_table().values())
+
+
+def test_repeated_strings_are_held_once_after_a_commit_and_after_a_reopen(path):
+    """The store is held in memory for weeks: each repeated value is one object."""
+    items = [make_item(n) for n in range(3)]  # same time, same source
+    store = open_store(path)
+    store.commit_round(make_round(items))
+
+    def check(store) -> None:
+        rows = [d for t in ("items", "statements", "stances", "cues") for d in _docs(store, t)]
+        assert len(rows) == 12
+        times = [d.get("time") or d.get("when") for d in rows]
+        assert len({id(t) for t in times}) == 1  # one copy of the shared time
+        by_item = {}
+        for d in rows:
+            if "item_id" in d:
+                by_item.setdefault(d["item_id"], set()).add(id(d["item_id"]))
+        assert all(len(ids) == 1 for ids in by_item.values()) and len(by_item) == 3
+        assert len({id(d["evidence"]) for d in _docs(store, "cues")}) == 1  # "sentence"
+        # sharing changes no value
+        assert sorted(st.text for st in store.statements()) == [
+            f"words item-{n}" for n in range(3)]
+
+    check(store)
+    store.close()
+    reopened = open_store(path, readonly=True)
+    check(reopened)
+    assert reopened.item_count() == 3
+
+
 def test_dedupe_across_rounds_and_within_a_round(path):
     store = open_store(path)
     first = [make_item(n) for n in range(5)]

@@ -186,6 +186,10 @@ class FlashpointApp(App[None]):
         if self._last_view is not None:
             self.apply_snapshot(self._last_view)
             self._last_view = None
+            # the store loads once the view is on screen, not in competition with it
+            self.call_after_refresh(self.store.start_loading)
+        else:
+            self.store.start_loading()
         self.load_snapshot()
         if self.viewer:
             self.set_interval(1.0, self._poll_store)

@@ -119,6 +119,10 @@ class Store(Protocol):
         """Readers: re-read the store if another process committed; True if it did."""
         ...
 
+    def start_loading(self) -> None:
+        """A store opened in the background may load now (see open_store); else nothing."""
+        ...
+
     def close(self) -> None:
         """Flush anything pending and release the write lock."""
         ...

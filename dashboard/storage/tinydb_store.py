@@ -372,6 +372,10 @@ class Archive:
         atomic_write_bytes(self.index, orjson.dumps(sorted(self.ids)))
 
 
+# A background load waits at most this long for `start_loading` before it starts anyway.
+LOAD_GATE_TIMEOUT = 2.0
+
+
 def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
     """Run a public store method under the store's lock.
 
@@ -426,6 +430,7 @@ class TinyDBStore:
         self._converted: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
         self._db = open_tinydb(empty_tables())
         self._loaded = threading.Event()
+        self._may_load = threading.Event()  # see start_loading
         self._failure: str | None = None
         self._loader = threading.get_ident()  # the thread that loads the store
         if not readonly:
@@ -446,6 +451,7 @@ class TinyDBStore:
 
     def _load_in_background(self) -> None:
         self._loader = threading.get_ident()  # before start() returns its ident
+        self._may_load.wait(LOAD_GATE_TIMEOUT)
         try:
             with self._mutex:
                 self._load()
@@ -457,6 +463,15 @@ class TinyDBStore:
             self._loaded.set()
         if self._failure is not None:
             self.close()
+
+    def start_loading(self) -> None:
+        """Let a background load begin (it begins by itself after LOAD_GATE_TIMEOUT).
+
+        Loading holds the GIL for most of its work; a dashboard painting its last view
+        would share the interpreter with it and paint later. The App calls this once that
+        view is on screen. Not synchronized: the synchronized methods wait for the load.
+        """
+        self._may_load.set()
 
     # --- opening and loading --------------------------------------------------------
 

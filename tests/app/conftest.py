@@ -133,6 +133,9 @@ class FakeStore:
     def set_recognition_status(self, key, status):
         self.decisions.append((key, status))
 
+    def start_loading(self):
+        pass
+
     def reload_if_changed(self):
         changed, self.changed = self.changed, False
         return changed

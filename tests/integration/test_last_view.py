@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,6 +108,7 @@ def test_a_background_load_makes_calls_wait_and_holds_the_lock_at_once(tmp_path,
     monkeypatch.setattr(tinydb_store, "read_store",
                         lambda p: (release.wait(30), real_read(p))[1])
     store = open_store(path, background=True)
+    store.start_loading()
     with pytest.raises(StoreLocked):  # the writer lock is taken before the load
         open_store(path)
     answer: list[int] = []
@@ -125,6 +127,7 @@ def test_a_background_load_that_fails_is_raised_by_every_call_and_frees_the_lock
     commit_one(path)
     path.write_bytes(b'{"meta": ')  # truncated main file
     store = open_store(path, background=True)
+    store.start_loading()
     with pytest.raises(StoreError, match="moved to"):
         store.item_count()
     with pytest.raises(StoreError, match="moved to"):
@@ -133,6 +136,28 @@ def test_a_background_load_that_fails_is_raised_by_every_call_and_frees_the_lock
     again = open_store(path)  # the failed writer released the lock; a clean start
     assert again.item_count() == 0
     again.close()
+
+
+def test_a_background_load_begins_when_asked_or_after_the_gate_timeout(tmp_path, monkeypatch):
+    """The dashboard paints its last view before the load competes with it for the GIL."""
+    path = tmp_path / "store.json"
+    commit_one(path)
+    reads: list[float] = []
+    real_read = tinydb_store.read_store
+    monkeypatch.setattr(tinydb_store, "read_store",
+                        lambda p: (reads.append(time.monotonic()), real_read(p))[1])
+    store = open_store(path, readonly=True, background=True)
+    time.sleep(0.3)
+    assert reads == []  # waiting for start_loading
+    store.start_loading()
+    assert store.item_count() == 1 and len(reads) == 1
+    store.close()
+    monkeypatch.setattr(tinydb_store, "LOAD_GATE_TIMEOUT", 0.2)
+    started = time.monotonic()
+    unattended = open_store(path, readonly=True, background=True)  # nobody asks
+    assert unattended.item_count() == 1  # it loads anyway, after the timeout
+    assert reads[-1] - started >= 0.15
+    unattended.close()
 
 
 def test_a_view_keeps_statements_as_inert_text(farm_config):

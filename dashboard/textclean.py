@@ -32,8 +32,9 @@ _UNSAFE = re.compile(
 # Whole terminal escape sequences (ECMA-48): CSI (ESC [ or the 8-bit CSI, parameters,
 # one final byte), OSC and the other string commands when terminated (BEL or ESC \), and
 # two-byte escapes. Dropping only the ESC would leave their letters behind ("[2J"); an
-# unterminated string command keeps its text, losing only the ESC, so nothing readable is
-# swallowed. Each alternative stops at the next ESC/BEL, so the pass stays linear.
+# unterminated string command keeps its text, losing only its introducer (ESC ]), so
+# nothing readable is swallowed. Each alternative stops at the next ESC/BEL, so the pass
+# stays linear.
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|\x1b[\]P^_X][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"

@@ -4,9 +4,11 @@ Run: .venv/bin/python -m bench.analysis_accuracy
 
 Prints statement precision, recall and F1 over tests/data/analysis (a found statement
 matches an expected one when speaker and actor agree and the found text contains the
-expected words), speaker-actor accuracy (of the expected statements whose text was
-found, how many have the right speaker and actor), and milliseconds per 10 KB article,
-with a 1x/4x input comparison to show the extractor stays linear.
+expected words) and speaker-actor accuracy (of the expected statements whose text was
+found, how many have the right speaker and actor), side by side with the same figures on
+the real-passage dev set (../shared/eval, scored by its score_dev.py in-process, see
+tests/accuracy/devset.py); then milliseconds per 10 KB article, with a 1x/4x input
+comparison to show the extractor stays linear.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dashboard.analysis.statements import extract_statements
 from dashboard.analysis.text import fold
 from dashboard.config import parse_config
 from dashboard.models import Statement
+from tests.accuracy import devset
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data" / "analysis"
@@ -110,12 +113,30 @@ def hostile_ms(matcher: ActorMatcher, size: int) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+_DEV_KEYS = {"precision": "P", "recall": "R", "f1": "F1",
+             "speaker_actor_accuracy": "speaker-actor"}
+
+
+def _dev_figure(dev: dict[str, float], key: str) -> str:
+    """The dev-set figure matching one of ours ("-" for counts it does not print)."""
+    return f"{dev[_DEV_KEYS[key]]:.2f}" if key in _DEV_KEYS else "-"
+
+
 def main() -> None:
     """Print the figures."""
     matcher = ActorMatcher(parse_config(ACTORS.read_text(encoding="utf-8")).actors)
     figures = accuracy(matcher)
+    dev = devset.run()[0] if devset.available() else None
+    print(f"{'':>24}  {'own cases':>9}  {'dev set':>9}")
     for key, value in figures.items():
-        print(f"{key:>24}: {value:.3f}" if isinstance(value, float) else f"{key:>24}: {value}")
+        own = f"{value:.3f}" if isinstance(value, float) else str(value)
+        other = "-" if dev is None else _dev_figure(dev, key)
+        print(f"{key:>24}  {own:>9}  {other:>9}")
+    if dev is None:
+        print(f"({devset.MISSING})")
+    else:
+        extra = ("stance-recall", "stance-precision", "escalation-sign")
+        print("dev set: " + " ".join(f"{k}={dev[k]:.2f}" for k in extra if k in dev))
     print(f"{'ms per 10 KB article':>24}: {ms_per_article(matcher, 10_000):.2f}")
     one, four = ms_per_article(matcher, 40_000, 5), ms_per_article(matcher, 160_000, 2)
     print(f"{'40 KB -> 160 KB (x4)':>24}: {one:.1f} ms -> {four:.1f} ms ({four / one:.1f}x)")

@@ -1,8 +1,9 @@
 """Flashpoint's command line: the only place that parses argv.
 
-Every command takes `--config PATH` and `--db PATH`. Exit codes: 0 ok, 1 the command
-ran but failed (nothing could be fetched, the store cannot be used), 2 a usage or
-config error. Errors are one clear message on stderr, never a traceback.
+Every command takes `--config PATH` and `--db PATH`, before or after the command name.
+Exit codes: 0 ok, 1 the command ran but failed (nothing could be fetched, the store
+cannot be used), 2 a usage or config error. Errors are one clear message on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -399,17 +400,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH",
-                        help="config file (default: $FLASHPOINT_CONFIG, ./config.toml, "
-                             "then the user config dir)")
-    common.add_argument("--db", metavar="PATH", help="store file (overrides [storage] path)")
+    """The argument parser with every subcommand.
 
+    The global options are accepted before and after the command name. The subcommands'
+    copies default to SUPPRESS: argparse applies a subparser's defaults over the values the
+    main parser already parsed, so a plain default there would undo `--config X status`.
+    """
     parser = argparse.ArgumentParser(
-        prog="flashpoint", parents=[common],
+        prog="flashpoint",
         description="A terminal dashboard for watching a political tension.",
     )
+    _global_options(parser, default=None)
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {_package_version()}")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, handler, help: str) -> argparse.ArgumentParser:
@@ -444,6 +449,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.set_defaults(handler=cmd_run, viewer=False)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """--config and --db, the options every command takes."""
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="config file (default: $FLASHPOINT_CONFIG, ./config.toml, "
+                             "then the user config dir)")
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="store file (overrides [storage] path)")
+
+
+def _package_version() -> str:
+    """The installed distribution's version (the source tree's when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("flashpoint")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,6 +30,7 @@ from pydantic import (
 
 APP_NAME = "flashpoint"
 ENV_CONFIG = "FLASHPOINT_CONFIG"
+MAX_RETENTION_DAYS = 36_500  # storage.retention_days: a hundred years
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
@@ -87,8 +88,9 @@ class Theatre(_Model):
 class Storage(_Model):
     path: str = ""
     """The store file. Empty means `store.json` in the user data directory."""
-    retention_days: int = Field(30, ge=1)
-    """Items older than this move from the hot file to dated archive files."""
+    retention_days: int = Field(30, ge=1, le=MAX_RETENTION_DAYS)
+    """Items older than this move from the hot file to dated archive files (at most 100
+    years: the cutoff is a date, and a longer period would reach before year 1)."""
 
     def resolved_path(self) -> Path:
         """The store file's path, with `~` expanded and the default applied."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import pyexpat
 import re
-import time
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from dashboard.fetching.dates import gdelt_date, iso_date, strict_fastfeedparser, struct_to_utc
 from dashboard.models import ParsedItem
 from dashboard.textclean import clean_text, safe_link, strip_controls
 
@@ -33,10 +33,11 @@ from dashboard.textclean import clean_text, safe_link, strip_controls
 MAX_TITLE = 1_000
 MAX_SUMMARY = 20_000
 MAX_SHORT = 300  # authors and GUIDs
-# An item dated further ahead than this is mis-dated; it gets no date (the fetch time
+# An item dated further ahead than this, or before EARLIEST (no news feed is older than
+# the Unix epoch; year 1 is a placeholder), is mis-dated; it gets no date (the fetch time
 # then stands in for it, see `Item.when`).
 FUTURE_SLACK = timedelta(days=1)
-GDELT_SEENDATE = "%Y%m%dT%H%M%SZ"
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 JSONFEED_PREFIX = "https://jsonfeed.org/"
 _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+): (.+)$")
 # Routing only (the parsers do the parsing): documents that go straight to feedparser.
@@ -67,7 +68,7 @@ def parse_feed(
     `kind` is the source kind ("rss" covers RSS, Atom and JSON Feed; "gdelt" a DOC 2.0
     `artlist` JSON answer). A feed with stray illegal characters keeps the items the
     parser recovered; only a body with no items that is not recognisably a feed fails.
-    Items dated more than a day after `now` lose their date.
+    Items dated more than a day after `now`, or before 1970, lose their date.
     """
     now = now or datetime.now(UTC)
     if not body.strip():
@@ -78,11 +79,11 @@ def parse_feed(
         items = _parse_json_feed(body)
     else:
         items = _parse_xml_feed(body, content_type)
-    return [_unfuture(item, now) for item in items]
+    return [_undate_implausible(item, now) for item in items]
 
 
-def _unfuture(item: ParsedItem, now: datetime) -> ParsedItem:
-    if item.published and item.published > now + FUTURE_SLACK:
+def _undate_implausible(item: ParsedItem, now: datetime) -> ParsedItem:
+    if item.published and not EARLIEST <= item.published <= now + FUTURE_SLACK:
         return ParsedItem(item.title, item.summary, item.link, item.guid, None, item.author)
     return item
 
@@ -123,6 +124,8 @@ def _fast_items(body: bytes, content_type: str) -> list[ParsedItem] | None:
     if not _fast_path_suits(body, content_type):
         return None
     import fastfeedparser  # here, not at the top: the fetching process never parses
+
+    strict_fastfeedparser()  # its date fallback would invent what a date leaves out
 
     try:
         # without content, `description` is the item's own (with it, a missing one is
@@ -211,7 +214,7 @@ def _from_fast_entry(
         summary=summary,
         link=entry.get("link"),
         guid=guid,
-        published=_iso_date(entry.get("published")) if has_date else None,
+        published=iso_date(entry.get("published")) if has_date else None,
         author=entry.get("author"),
     )
 
@@ -274,19 +277,10 @@ def _content_text(entry: Mapping[str, Any]) -> str:
     return ""
 
 
-def _struct_to_utc(value: object) -> datetime | None:
-    if not isinstance(value, time.struct_time):
-        return None
-    try:
-        return datetime(*value[:6], tzinfo=UTC)  # feedparser's *_parsed are already UTC
-    except (ValueError, OverflowError):
-        return None
-
-
 def _from_entry(entry: Mapping[str, Any]) -> ParsedItem | None:
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        published = _struct_to_utc(entry.get(key))
+        published = struct_to_utc(entry.get(key))
         if published:
             break
     return _item(
@@ -307,16 +301,6 @@ def _load_json(body: bytes, what: str) -> Any:
         return orjson.loads(body.removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError:
         raise ParseError(f"not a feed: invalid {what} JSON") from None
-
-
-def _iso_date(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _json_author(entry: Mapping[str, Any]) -> object:
@@ -347,7 +331,7 @@ def _json_feed_items(entries: Iterable[object]) -> Iterable[ParsedItem]:
                 strip_controls(text) if isinstance(text, str) else ""),
             link=entry.get("url") or entry.get("external_url"),
             guid=str(entry["id"]) if entry.get("id") is not None else None,
-            published=_iso_date(entry.get("date_published") or entry.get("date_modified")),
+            published=iso_date(entry.get("date_published") or entry.get("date_modified")),
             author=_json_author(entry),
         )
         if item is not None:
@@ -385,18 +369,9 @@ def _parse_gdelt(body: bytes) -> list[ParsedItem]:
             summary="",
             link=url,
             guid=None,  # GDELT has no ids; the canonical URL identifies the article
-            published=_gdelt_date(article.get("seendate")),
+            published=gdelt_date(article.get("seendate")),
             author=domain,  # the publishing site: the nearest thing GDELT has to a byline
         )
         if item is not None:
             items.append(item)
     return items
-
-
-def _gdelt_date(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.strptime(value.strip(), GDELT_SEENDATE).replace(tzinfo=UTC)
-    except ValueError:
-        return None

@@ -1,0 +1,87 @@
+"""Item dates from what the parsers give: UTC, or None when the feed's date names no moment.
+
+A date is dropped, never invented: one out of datetime's range (year 1 or 9999 with an
+offset) becomes "no date" for that item only, and so does a string that does not say
+its year, month and day. fastfeedparser falls back to dateutil for strings its strict
+parsers do not read, and dateutil fills what a string lacks from today ("-5" becomes the
+5th of this month); `strict_fastfeedparser` replaces that fallback with one that accepts a
+string only when dateutil reads the same moment whatever the default it fills from.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+# Two defaults that differ in year, month and day (times both 00:00): a string read
+# alike from both says all three itself.
+_DEFAULTS = (datetime(2001, 2, 3), datetime(2012, 11, 24))
+GDELT_SEENDATE = "%Y%m%dT%H%M%SZ"
+
+
+def to_utc(stamp: datetime) -> datetime | None:
+    """An aware datetime in UTC (naive is taken as UTC); None when UTC is out of range."""
+    try:
+        return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00+05:00 is before year 1 in UTC
+        return None
+
+
+def iso_date(value: object) -> datetime | None:
+    """An ISO 8601 string as UTC, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return to_utc(stamp)
+
+
+def struct_to_utc(value: object) -> datetime | None:
+    """feedparser's `*_parsed` (already UTC) as a datetime, or None."""
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def gdelt_date(value: object) -> datetime | None:
+    """GDELT's `seendate` (20250610T040000Z) as UTC, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value.strip(), GDELT_SEENDATE).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def complete_date(value: str, tzinfos: Any = None) -> datetime | None:
+    """dateutil's reading of `value`, or None when it had to fill in the year, month or day."""
+    from dateutil import parser  # fastfeedparser's own dependency
+
+    try:
+        first, second = (parser.parse(value, default=d, tzinfos=tzinfos) for d in _DEFAULTS)
+    except (ValueError, TypeError, ArithmeticError):  # OverflowError included
+        return None
+    return first if first == second else None
+
+
+@functools.cache
+def strict_fastfeedparser() -> None:
+    """Make fastfeedparser's loose date fallbacks (dateutil, dateparser) drop partial dates.
+
+    Once per process. Its own RFC 822 and ISO 8601 readers still run first; only what
+    they cannot read reaches `complete_date`. `tests/unit/test_dates.py` fails if the
+    hook disappears in a new fastfeedparser.
+    """
+    from fastfeedparser import main
+
+    tzinfos = getattr(main, "_custom_tzinfos", None)
+    main._slow_dateutil_parse = lambda value: complete_date(value, tzinfos)
+    main._slow_dateparser = lambda value: None
+    main._parse_date.cache_clear()

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import orjson
 from tinydb import Query, TinyDB
@@ -84,6 +84,7 @@ ARCHIVED_WITH_ITEMS = ("statements", "stances", "cues")
 # Retention runs once the oldest hot item is this far past the cutoff, so archive files
 # are rewritten about once a day rather than every round.
 RETENTION_SLACK = timedelta(days=1)
+T = TypeVar("T")
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 
@@ -832,7 +833,7 @@ class TinyDBStore:
         bound = convert.time_to_str(before) if before is not None else None
         needle = text.casefold() if text else None
         raw = self._tables.get("statements", {})
-        chosen: list[dict[str, Any]] = []
+        chosen: list[tuple[str, dict[str, Any]]] = []
         # A day holds only rows of that date, so once the newest days gave `limit` rows
         # no older day can hold a newer one (undated rows sort oldest, so come last).
         for day in sorted(self._days, key=_day_order, reverse=True):
@@ -847,11 +848,13 @@ class TinyDBStore:
                 if needle and needle not in (
                         f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold()):
                     continue
-                chosen.append(d)
+                chosen.append((key, d))
             if len(chosen) >= limit:
                 break
-        docs = newest(chosen, limit, key=lambda d: d["time"] or "")
-        return [convert.doc_to_statement(d) for d in docs]
+        # Equal times keep the order they were stored in (an article's sentence order):
+        # a day's keys are a set, whose order changes from one process to the next.
+        rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
+        return [convert.doc_to_statement(d) for _, d in rows]
 
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
@@ -883,7 +886,8 @@ class TinyDBStore:
                 continue
             rows = self._converted.get((table, day))
             if rows is None:
-                docs = sorted((raw[k] for k in keys), key=lambda d: d["time"] or "")
+                ordered = sorted(keys, key=lambda k: (raw[k]["time"] or "", int(k)))
+                docs = [raw[k] for k in ordered]
                 rows = self._converted[(table, day)] = [(d["time"], to_model(d)) for d in docs]
             if since is not None and holds(day, since):
                 out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
@@ -913,8 +917,7 @@ def make_directory(directory: Path) -> None:
         raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from exc
 
 
-def newest(docs: Iterable[dict[str, Any]], limit: int | None,
-           key: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+def newest(docs: Iterable[T], limit: int | None, key: Callable[[T], Any]) -> list[T]:
     """Documents by `key` descending, at most `limit` (a heap, not a full sort)."""
     if limit is None:
         return sorted(docs, key=key, reverse=True)

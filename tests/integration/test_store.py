@@ -661,3 +661,28 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
     assert store.items() == [] and store.item_count() == 9
     assert store.statements() == [] and store.cue_hits() == []
     store.close()
+
+
+def test_statements_with_equal_times_keep_their_stored_order_across_processes(path):
+    """A day's keys are a set, whose order changes with the process's string hashing: rows
+    with the same time must still come back in the order they were stored (sentence order),
+    in this process and in another."""
+    store = open_store(path)
+    item = make_item(1)
+    said = tuple(Statement(f"Speaker {n}", "serbia", "direct", f"words {n}", f"sentence {n}",
+                           item.id, item.source_id, item.when) for n in range(24))
+    store.commit_round(Round(NOW, items=[item], analyses={item.id: Analysis(statements=said)}))
+    expected = [s.text for s in said]
+    assert [s.text for s in store.statements()] == expected
+    assert [s.text for s in store.statements(limit=5)] == expected[:5]
+    store.close()
+    for seed in ("1", "2"):
+        code = f"""
+            from dashboard.storage import open_store
+            store = open_store({str(path)!r}, readonly=True)
+            print("|".join(s.text for s in store.statements()))
+            """
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.stdout.strip().split("|") == expected, done.stderr

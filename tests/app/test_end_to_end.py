@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
+from dashboard import demo
 from tests.app.test_snapshots import snapshot_config
-
-demo = pytest.importorskip("dashboard.demo")
 
 
 async def test_first_round_fills_the_panels(tmp_path):

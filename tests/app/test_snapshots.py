@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import storage
 from dashboard.models import (
     Analysis,
     CueHit,
@@ -22,9 +23,6 @@ from dashboard.models import (
     Statement,
 )
 from tests.app.conftest import NOW, fixed_clock, make_config
-
-snapshot = pytest.importorskip("dashboard.snapshot")  # lands with the analysis modules
-storage = pytest.importorskip("dashboard.storage")
 
 DATA = Path(__file__).resolve().parents[2] / "dashboard" / "data"
 HOSTILE_TITLE = "[bold red]x[/] \x1b]0;pwned\x07 \x1b[31mred \u202eevil"

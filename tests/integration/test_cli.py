@@ -14,9 +14,9 @@ import pytest
 
 from bench.farm import Farm
 from dashboard.storage import writer_holder
+from tests.conftest import shared_path
 
 REPO = Path(__file__).parents[2]
-SEED = REPO.parent / "shared" / "samples" / "kfor-request.txt"
 
 
 def flashpoint(*args: str, input: str | None = None, timeout: float = 120):
@@ -107,9 +107,8 @@ def test_a_broken_config_is_exit_2_without_traceback_for_every_command(command, 
 
 
 def test_extract_the_seed_article() -> None:
-    if not SEED.exists():
-        pytest.skip("../shared/samples/kfor-request.txt is not beside the repo")
-    out = flashpoint("extract", "--config", str(REPO / "config.toml"), str(SEED))
+    seed = shared_path("samples", "kfor-request.txt")
+    out = flashpoint("extract", "--config", str(REPO / "config.toml"), str(seed))
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     speakers = {(s["speaker"], s["actor"]) for s in data["statements"]}

@@ -30,9 +30,10 @@ from dashboard.fetching import (
     retrieve,
 )
 from dashboard.textclean import clean_text
+from tests.conftest import SHARED
 from tests.integration.loopback import LoopbackServer, Reply, serve_files
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "feedparser-tests"
+CORPUS = SHARED / "corpora" / "feedparser-tests"
 # The documents' own comment may name response headers feedparser's harness sent; the
 # content type matters for encoding detection. Status/Location point at that harness's
 # own port, so they are not replayed.

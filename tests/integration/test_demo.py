@@ -95,6 +95,7 @@ def test_each_item_is_out_exactly_from_its_offset(server, clock, client):
         after = count(fetch_all(server, client))
         assert before == sum(o < elapsed for o in offsets)
         assert after == sum(o <= elapsed for o in offsets)
+        assert after > before, f"nothing released at {elapsed} s"
 
 
 def test_speed_releases_everything_sooner(clock, client):
@@ -110,12 +111,15 @@ def test_pub_dates_are_start_plus_offset_and_never_ahead(server, clock, client):
     epoch = datetime.fromtimestamp(int(START), UTC)
     slug_offsets = {item["slug"]: item["offset"] for item in raw_items()}
     now = datetime.fromtimestamp(clock.now, UTC)
+    checked = 0
     for source_id, items in fetch_all(server, client).items():
         for item in items:
             assert item.published is not None, (source_id, item.title)
             slug = item.link.rsplit("/", 1)[-1]
             assert item.published == epoch + timedelta(seconds=slug_offsets[slug])
             assert item.published <= now
+            checked += 1
+    assert checked == len(slug_offsets) > 0  # every item was out and dated
 
 
 def test_rss_and_atom_parse_without_bozo(server, clock, client):
@@ -135,10 +139,13 @@ def test_rss_and_atom_parse_without_bozo(server, clock, client):
 
 def test_json_feed_and_gdelt_documents_are_well_formed(server, clock, client):
     clock.at(200)
+    entries = {"jsonfeed": 0, "gdelt": 0}
     for source in load_demo_sources():
         if source.format == "jsonfeed":
             doc = client.get(server.feed_url(source.id)).json()
             assert doc["version"] == "https://jsonfeed.org/version/1.1"
+            assert len(doc["items"]) == len(source.items)
+            entries["jsonfeed"] += len(doc["items"])
             for entry in doc["items"]:
                 assert entry["id"] and entry["url"] and entry["content_text"]
                 datetime.fromisoformat(entry["date_published"])
@@ -149,6 +156,8 @@ def test_json_feed_and_gdelt_documents_are_well_formed(server, clock, client):
                 assert {"url", "title", "seendate", "domain", "language",
                         "sourcecountry"} <= article.keys()
                 datetime.strptime(article["seendate"], "%Y%m%dT%H%M%SZ")
+            entries["gdelt"] += len(doc["articles"])
+    assert all(entries.values()), f"the demo lacks a JSON Feed or GDELT source: {entries}"
 
 
 def test_empty_feeds_before_release_still_parse(server, clock, client):
@@ -182,6 +191,7 @@ async def test_product_fetcher_reads_every_source_then_gets_304(server, clock):
     """The path the demo really takes: the product's client and retrieve()."""
     clock.at(200)
     config = demo_config(Config(), server, "unused.json")
+    assert len(config.sources) == len(server.sources()) >= 4
     async with make_client(config.fetch) as http:
         for source in config.sources:
             first = await retrieve(source, client=http, fetch=config.fetch)

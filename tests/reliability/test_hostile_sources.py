@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_path
 from tests.integration.loopback import LoopbackServer, Reply
 from tests.reliability.conftest import CLI, REPO, flashpoint, no_traceback
 
@@ -186,9 +187,7 @@ def test_one_round_over_hostile_sources_ends_in_time_small_and_says_why(hostile_
 
 @pytest.mark.slow
 def test_the_feedparser_corpus_as_2000_sources_in_one_round(tmp_path: Path):
-    corpus = REPO.parent / "shared" / "corpora" / "feedparser-tests"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is not beside the repo")
+    corpus = shared_path("corpora", "feedparser-tests")
     files = sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix != ".md"
                    and p.name != "LICENSE")
     with LoopbackServer() as server:

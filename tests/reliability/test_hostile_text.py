@@ -92,19 +92,28 @@ def one_line(size: int) -> str:
     return ("Serbia said \x1b[31m“troops [bold]must\u202e go” " * (size // 40 + 1))[:size]
 
 
+def assert_found_serbia(analysis) -> None:
+    """The long line's repeated "Serbia said “troops ... go”" is still read as Serbia's."""
+    assert analysis.statements, "a line full of 'Serbia said' gave no statement"
+    assert {s.actor for s in analysis.statements} == {"serbia"}
+    assert all("troops" in s.text for s in analysis.statements)
+
+
 def test_a_one_megabyte_single_line_is_cleaned_and_shown_inert(analyzer):
     line = one_line(1_000_000)
     cleaned = clean_text(line)
     assert "\x1b" not in cleaned and "\u202e" not in cleaned
     assert_inert(rendered(line))
-    analyzer.analyse(line[:200], line[:100_000])  # must finish (pytest-timeout bounds it)
+    analysis = analyzer.analyse(line[:200], line[:100_000])  # pytest-timeout bounds it
+    assert_found_serbia(analysis)
 
 
 @pytest.mark.slow
 def test_a_one_megabyte_single_line_is_analysed(analyzer):
     started = time.perf_counter()
-    analyzer.analyse(one_line(200), one_line(1_000_000))
+    analysis = analyzer.analyse(one_line(200), one_line(1_000_000))
     print(f"1 MB single line analysed in {time.perf_counter() - started:.1f} s")
+    assert_found_serbia(analysis)
 
 
 def test_display_strip_leaves_only_encodable_text():

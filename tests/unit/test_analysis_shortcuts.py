@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dashboard.analysis.escalation import find_cues
@@ -43,6 +43,7 @@ def test_fold_is_the_fold_of_each_character_in_turn(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(sentences)
+@example(f"He spoke of the {PHRASES[0]} today.")  # the property's branch is taken at least once
 def test_a_phrase_set_rules_out_only_sentences_it_cannot_match(sentence: str) -> None:
     folded = Folded.of(sentence)
     for phrases in (TOPICS, CUES):
@@ -57,6 +58,7 @@ def test_the_word_piece_check_does_rule_sentences_out() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(sentences, st.integers(min_value=0, max_value=80))
+@example("Serbia recognized Kosovo.", 7)  # the property's branch is taken at least once
 def test_negation_is_only_skipped_where_there_is_none(sentence: str, at: int) -> None:
     folded = fold_with_offsets(sentence)[0]
     start = min(at, len(folded))

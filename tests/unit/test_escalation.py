@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,8 @@ from dashboard.analysis.escalation import (
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.config import Cue, Escalation, Thresholds
 from dashboard.models import CueHit, HistoryPoint
+from tests.conftest import shared_path
 
-SEED = Path("/work/shared/samples/kfor-request.txt")
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 DAY = 86400.0
 
@@ -174,10 +173,9 @@ def test_compute_is_deterministic_and_orders_drivers() -> None:
 
 
 def _seed_hits() -> list[CueHit]:
-    if not SEED.exists():
-        pytest.skip("the seed article is not available")
+    seed = shared_path("samples", "kfor-request.txt")
     hits = []
-    for paragraph in split_paragraphs(SEED.read_text(encoding="utf-8")):
+    for paragraph in split_paragraphs(seed.read_text(encoding="utf-8")):
         for sentence in split_sentences(paragraph):
             hits.extend(replace(h, time=NOW) for h in find_cues(sentence, CUES))
     return hits

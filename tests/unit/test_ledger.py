@@ -14,9 +14,9 @@ from dashboard.analysis.ledger import (
     load_series,
     parse_ledger,
 )
+from tests.conftest import shared_path
 
 DATA = Path(__file__).parents[2] / "dashboard" / "data"
-SHARED = Path("/work/shared/data/kosovo-recognition.csv")
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +25,8 @@ def rows():
 
 
 def test_bundled_ledger_is_the_reference_copy_unchanged() -> None:
-    if not SHARED.exists():
-        pytest.skip("the reference data is not beside the repo")
-    assert (DATA / "kosovo-recognition.csv").read_bytes() == SHARED.read_bytes()
+    reference = shared_path("data", "kosovo-recognition.csv")
+    assert (DATA / "kosovo-recognition.csv").read_bytes() == reference.read_bytes()
 
 
 def test_ledger_counts_match_its_readme(rows) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from dashboard.analysis.ledger import country_index, load_blocs, load_ledger, lo
 from dashboard.analysis.recognition import detect_recognition, ledger_date, summarize
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.models import RecognitionEvent
+from tests.conftest import shared_path
 
-SEED = Path("/work/shared/samples/kfor-request.txt")
 SUBJECT = ("Kosovo", "Republic of Kosovo")
 T0 = datetime(2026, 2, 1, tzinfo=UTC)
 
@@ -60,10 +59,9 @@ def test_detect_recognition(sentence: str, expected: set, countries) -> None:
 
 
 def test_seed_article_reports_two_non_recognizers(countries) -> None:
-    if not SEED.exists():
-        pytest.skip("the seed article is not available")
+    seed = shared_path("samples", "kfor-request.txt")
     found = set()
-    for paragraph in split_paragraphs(SEED.read_text(encoding="utf-8")):
+    for paragraph in split_paragraphs(seed.read_text(encoding="utf-8")):
         for sentence in split_sentences(paragraph):
             found |= {(e.country, e.change)
                       for e in detect_recognition(sentence, SUBJECT, countries)}

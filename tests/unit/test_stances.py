@@ -12,8 +12,8 @@ from dashboard.analysis.stances import find_stances, subject_actors
 from dashboard.analysis.statements import extract_statements
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.config import Actor, Topic
+from tests.conftest import shared_path
 
-SEED = Path("/work/shared/samples/kfor-request.txt")
 ACTORS_TOML = Path(__file__).parents[1] / "data" / "actors.toml"
 
 TOPICS = (
@@ -85,8 +85,6 @@ def test_no_topics_configured_means_no_stances() -> None:
 
 @pytest.fixture(scope="module")
 def matcher() -> ActorMatcher:
-    if not ACTORS_TOML.exists():
-        pytest.skip("tests/data/actors.toml is missing")
     data = tomllib.loads(ACTORS_TOML.read_text(encoding="utf-8"))
     return ActorMatcher([Actor.model_validate(a) for a in data["actors"]])
 
@@ -107,9 +105,8 @@ def test_subject_actors(matcher: ActorMatcher, sentence: str, expected: list[str
 
 
 def test_seed_article_serbia_supports_and_usa_opposes_forces_return(matcher) -> None:
-    if not SEED.exists():
-        pytest.skip("the seed article is not available")
-    text = SEED.read_text(encoding="utf-8")
+    seed = shared_path("samples", "kfor-request.txt")
+    text = seed.read_text(encoding="utf-8")
     found = set()
     for st in extract_statements("", text, matcher):
         if st.actor:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from dashboard.config import Config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
+from dashboard.textclean import safe_link
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
@@ -73,13 +74,6 @@ def _start_resource_tracker() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-
-
-def safe_link(link: str | None) -> str | None:
-    """The link when it is http(s) and free of control characters, else None."""
-    if not link or clean(link) != link.strip():
-        return None
-    return link.strip() if link.strip().lower().startswith(("http://", "https://")) else None
 
 
 class FlashpointApp(App[None]):
@@ -592,11 +586,12 @@ class FlashpointApp(App[None]):
         if not link:
             self.notify("Nothing to copy: select a statement with a link.", markup=False)
             return
-        if safe_link(link) is None:
+        checked = safe_link(link)
+        if checked is None:
             self.notify("Refused to copy a link that is not http(s).", severity="warning",
                         markup=False)
             return
-        self.copy_to_clipboard(safe_link(link) or "")
+        self.copy_to_clipboard(checked)
         self.notify("Link copied to the clipboard.", markup=False)
 
     def action_refresh(self) -> None:

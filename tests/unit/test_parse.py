@@ -248,6 +248,8 @@ def test_strip_controls_leaves_markup_alone_and_is_idempotent():
     ("data:text/html,hi", False),
     ("/relative/path", False),
     ("http://", False),
+    ("http:///etc/passwd", False),  # no host
+    ("https:?q=1", False),
     ("https://example.org/\x1b[2J", False),
     ("https://exa mple.org/", False),
     (None, False),

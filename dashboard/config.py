@@ -175,9 +175,27 @@ class Topic(_Model):
     """A short unique id."""
     label: str
     """Display label."""
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
     """Phrases that put a sentence on this topic (case- and accent-insensitive, whole
     words; "word*" matches any ending, a lone "*" skips up to 8 words)."""
+    concepts: tuple[str, ...] = ()
+    """Word groups that put a sentence on this topic when a word of each group stands
+    within `window` words, compared by lemma: "Serbian + army|troops + return|deploy"."""
+    counter_concepts: tuple[str, ...] = ()
+    """Concepts of the opposite claim: support for one is opposition to the topic."""
+    window: int = Field(10, ge=1, le=40)
+    """The most words a concept's match may span."""
+
+    @model_validator(mode="after")
+    def _named_somehow(self) -> Topic:
+        if not (self.phrases or self.concepts or self.counter_concepts):
+            raise ValueError("a topic needs phrases, concepts or counter_concepts")
+        for concept in (*self.concepts, *self.counter_concepts):
+            groups = [g for g in concept.split("+") if g.strip()]
+            if not groups or any(not [a for a in g.split("|") if a.strip()] for g in groups):
+                raise ValueError(f"concept {concept!r}: write word groups joined by '+', "
+                                 "alternatives joined by '|'")
+        return self
 
 
 class Recognition(_Model):

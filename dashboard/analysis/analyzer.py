@@ -15,7 +15,8 @@ from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.escalation import CueFinder
 from dashboard.analysis.ledger import bundled_cues, country_index, load_ledger
 from dashboard.analysis.recognition import RecognitionDetector
-from dashboard.analysis.stances import StanceFinder, subject_actors
+from dashboard.analysis.holders import holders
+from dashboard.analysis.stances import StanceFinder
 from dashboard.analysis.statements import statements_in
 from dashboard.analysis.text import (
     Folded,
@@ -68,34 +69,30 @@ class Analyzer:
         self, article: _Article, statements: list[Statement], sentences: list[Folded],
         credibility: float,
     ) -> list[StanceEvidence]:
-        """Stances of speakers and of the actors sentences are about, first seen first."""
-        topics = self.stance_finder.topics
-        # who holds a stance: the speaker's actor, else the actors a sentence is about
-        # ("Serbia notes that ...", "Ukraine and Russia did not recognize ..."); only
-        # sentences that may name a topic can show a stance
-        holders = [
-            (folded, st.actor) for st in statements
-            if st.actor and topics.may_match(folded := article.folded(st.sentence))
-        ]
-        for sentence in sentences:
-            if topics.may_match(sentence):
-                subjects = subject_actors(sentence.text, article.mentions(sentence))
-                holders.extend((sentence, actor) for actor in subjects)
-        found: dict[str, list[StanceEvidence]] = {}  # per sentence; the actor is filled below
+        """Each stance read in the article, credited to the actor that holds it (see
+        holders.py), first seen first; each keeps its sentence as evidence."""
+        said: dict[str, list[Statement]] = {}
+        for st in statements:
+            said.setdefault(st.sentence, []).append(st)
+        texts = [s.text for s in sentences]
+        known = set(texts)
+        texts.extend(t for t in said if t not in known)  # a statement's wider sentence
         stances = []
         seen: set[tuple[str, str, str]] = set()
-        for sentence, actor in holders:
-            evidence = found.get(sentence.text)
-            if evidence is None:
-                evidence = found[sentence.text] = self.stance_finder.find(sentence, "")
-            for ev in evidence:
-                key = (actor, ev.topic, ev.evidence)
-                if key not in seen:
-                    seen.add(key)
-                    stances.append(
-                        StanceEvidence(actor, ev.topic, ev.stance, ev.evidence,
-                                       credibility=credibility)
-                    )
+        for text in dict.fromkeys(texts):
+            sentence = article.folded(text)
+            readings = self.stance_finder.read(sentence)
+            if not readings:
+                continue
+            mentions = article.mentions(sentence)
+            for found in readings:
+                actors, reading = holders(sentence, found, mentions, said.get(text, ()))
+                for actor in actors:
+                    key = (actor, reading.topic, text)
+                    if key not in seen:
+                        seen.add(key)
+                        stances.append(StanceEvidence(actor, reading.topic, reading.stance,
+                                                      text, credibility=credibility))
         return stances
 
 

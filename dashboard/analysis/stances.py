@@ -1,93 +1,201 @@
-"""Stances: what an actor's sentence says for or against a configured topic.
+"""Stances: what a sentence says for or against a configured topic, and where.
 
-The topic phrases come from the config; the stance cues below are generic English
-("supports", "is against", "will not allow", "submitted a request for", "only if").
-A topic takes its stance from the nearest cue before it (or inside it) in the same
-clause, else from a cue just after it ("... is unacceptable"); a negated cue flips
-support to oppose ("will not allow", "did not recognize"). A request or demand for
-something is support for it. A condition ("only if", "provided that") makes any stance
-conditional. Everything is matched on folded text with one regex per phrase set.
+Topics are found by phrase or concept (topics.TopicMatcher). The stance comes from the
+predicate that governs the topic: generic English cues compared by lemma (support:
+demand, request, call for, welcome, back, insist on, ...; oppose: reject, refuse,
+oppose, condemn, rule out, ...). A topic takes its stance from the nearest cue before
+it in the same clause, else from a cue just after it ("... is unacceptable"). A negated
+cue turns support into opposition ("will not allow") and a reversible opposition into
+support ("will not block"); a hypothetical one ("could back", "might accept") shows no
+stance. A request for something is support for it; receiving or studying one is
+neutral. A condition ("only if", "provided that") makes the stance conditional. A
+counter-concept (the opposite claim) turns the stance round.
+
+`StanceFinder.read` gives each reading with the places of its cue and topic, so the
+analyzer can credit the actor that holds it (see holders.py).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import NamedTuple
 
 from dashboard.analysis.actors import Mention
-from dashboard.analysis.phrases import CompiledCache, PhraseMatch, PhraseSet, negated
+from dashboard.analysis.lemmas import LemmaIndex, Tokens, tokens_of
+from dashboard.analysis.phrases import CompiledCache
 from dashboard.analysis.text import Folded, fold, words
+from dashboard.analysis.topics import TopicMatcher, TopicSpan
 from dashboard.config import Topic
 from dashboard.models import Stance, StanceEvidence
 
-# Generic English cues. A request, demand or plan for a thing is support for the thing;
-# receiving or studying a request is no stance of one's own.
+# Generic English predicates, written as lemmas (every form matches). A request, demand
+# or plan for a thing is support for it; receiving or studying a request is no stance.
 STANCE_CUES: dict[str, tuple[str, ...]] = {
     "support": (
-        "support", "supports", "supported", "supporting", "back", "backs", "backed",
-        "backing", "endorse*", "welcome*", "in favour of", "in favor of", "call* for",
-        "demand*", "request*", "submitted a request", "ask* for", "urge", "urges", "urged",
-        "insist* on", "push* for", "seek*", "sought", "want*", "need to", "needs to",
-        "needed to", "plan to", "plans to", "planned to", "intend* to", "will send",
-        "ready to", "prepared to", "committed to", "commitment to", "agree to", "agrees to",
-        "agreed to", "accept", "accepts", "accepted", "approve*", "allow", "allows",
-        "allowed", "permit", "permits", "advocat*", "initiated", "propose*", "proposal for",
-        "recognise*", "recognize*", "recognised", "recognized", "in support of",
+        "support", "back", "endorse", "welcome", "in favour of", "in favor of", "favour",
+        "favor", "call for", "demand", "request", "submit a request", "ask for", "urge",
+        "insist on", "push for", "seek", "want", "need to", "plan to", "intend to",
+        "will send", "ready to", "prepared to", "committed", "commit", "commitment",
+        "agree to", "accept", "approve", "allow", "permit", "advocate", "initiate",
+        "propose", "proposal for", "recognise", "recognize", "acknowledge", "in support of", "praise",
+        "encourage", "appeal for", "stress the need", "importance of", "engage in",
+        "engage with", "engaging in", "recommit to", "return to", "resume", "continue",
+        "respect", "uphold", "defend", "only path", "only way", "only solution",
+        "only lasting", "way forward", "milestone", "priority",
+        "implement", "implementation of", "establish", "establishment of", "form",
+        "formation of", "strengthen", "reinforce", "obligation to", "obliged to",
+        "depend on", "hail", "applaud", "victory", "thank", "delighted", "happy",
     ),
     "oppose": (
-        "against", "oppose*", "opposing", "opposition to", "reject*", "condemn*",
-        "denounc*", "unacceptable", "not acceptable", "out of the question", "refus*",
-        "object to", "objects to", "objected to", "veto*", "block", "blocks", "blocked",
-        "blocking", "warn* against", "criticis*", "criticiz*", "protest* against",
-        "deplor*", "withdraw*", "revok*", "suspend*", "halt*", "stop", "stops", "stopped",
-        "end to", "prevent*", "resist*", "never", "not an option", "no option",
+        "against", "oppose", "opposition to", "reject", "condemn", "denounce", "unacceptable",
+        "not acceptable", "out of the question", "refuse", "object to", "veto", "block",
+        "warn against", "criticise", "criticize", "protest against", "deplore", "withdraw",
+        "withdrawal of", "revoke", "suspend", "halt", "stop", "end to", "prevent", "resist",
+        "never", "not an option", "no option", "disagree", "rule out", "provocation",
+        "provocative", "provoke", "violate", "violation of", "undermine", "intrusion",
+        "occupier", "terrorize", "terrorise", "intimidate", "intimidation",
+        "not coordinated", "disappointment", "disappointed",
+        "express concern", "concerned", "unfair", "penalise", "penalize", "illegal",
+        "illegitimate", "brutally", "brutal", "escalate tension", "lift", "lifting of",
+        "scrap", "abolish",
     ),
     "neutral": (
-        "received a request", "received the request", "received a letter", "analyz*",
-        "analys*", "consider*", "review*", "studying", "examin*", "assess*", "monitor*",
-        "takes note", "took note", "noted", "neutral", "no position", "declined to comment",
+        "receive a request", "receive the request", "receive a letter", "analyze", "analyse",
+        "consider", "review", "study", "examine", "assess", "monitor", "take note",
+        "neutral", "no position", "decline to comment",
     ),
 }
-# A condition on the stance ("only if", "provided that", "on condition").
+# Negated, these oppositions are support ("will not block", "did not rule out").
+_REVERSIBLE = frozenset({
+    "against", "oppose", "opposition to", "reject", "refuse", "object to", "veto", "block",
+    "withdraw", "withdrawal of", "revoke", "suspend", "halt", "stop", "prevent", "resist",
+    "rule out",
+})
+# Nouns of action that name the topic's fate ("the establishment of X"): a verb cue
+# before them in the clause governs instead ("refused to accept ... the establishment").
+_WEAK = frozenset({"establishment of", "formation of", "implementation of", "importance of",
+                   "withdrawal of", "lifting of", "commitment", "priority"})
+# "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
+# noun ("attacks against KFOR troops").
+_AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
+_NEGATORS = words("not no never cannot without nor neither nobody none")
+# Verbs that negate the verb after them ("refuses to recognise", "failed to implement").
+_NEGATING_VERBS = words("refuse reject deny fail decline")
+_HYPOTHETICAL = words("could might may")
 _CONDITION = re.compile(
     r"(?<!\w)(?:only if|provided that|providing that|on (?:the )?condition|as long as"
     r"|unless|subject to|conditional on|conditioned on|in exchange for)(?!\w)"
 )
-# A word of each condition above: a sentence without any of them has no condition.
 _CONDITION_PIECES = frozenset(
     b"only provided providing condition long unless subject conditional conditioned "
     b"exchange".split()
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
+# a cue's object is something else: "condemned the attacks against KFOR troops"
+_BLOCKED = re.compile(_CLAUSE_BREAK.pattern + r"|\sagainst\s")
 _BEFORE_REACH = 100  # folded chars a cue may stand before its topic
 _AFTER_REACH = 60  # folded chars a cue may stand after its topic ("... is unacceptable")
 _CONDITION_REACH = 120
-_FLIP: dict[str, Stance] = {"support": "oppose", "oppose": "neutral", "neutral": "neutral"}
+_FLIP_SUPPORT: dict[Stance, Stance] = {"support": "oppose", "oppose": "support"}
 
-_CUES = PhraseSet(STANCE_CUES.items())
-def _governing_cue(
-    folded: str, topic: PhraseMatch, cues: list[PhraseMatch], ends: list[int], lo: int, hi: int
-) -> PhraseMatch | None:
-    """The cue that governs a topic: nearest before (or inside) it, else just after it.
 
-    `lo`/`hi` are the ends of the neighbouring topics: a cue beyond them governs those.
-    `ends` are the cues' ends (cues never overlap, so they are sorted like the starts).
+class Cue(NamedTuple):
+    """A stance cue found in a sentence: its stance, lemma phrase and folded span."""
+
+    stance: Stance
+    phrase: str
+    start: int
+    end: int
+    first: int  # token index
+
+
+class Reading(NamedTuple):
+    """One stance on one topic in a sentence, with where its cue and topic stand."""
+
+    topic: str
+    stance: Stance
+    topic_start: int
+    topic_end: int
+    cue_start: int  # == topic_start when the topic has no cue (a negated mention)
+    cue_end: int
+    negated: bool = False  # the cue (or the mention) is negated
+
+
+_CUE_INDEX = LemmaIndex(
+    (f"{stance}:{phrase}", (phrase,)) for stance, phrases in STANCE_CUES.items()
+    for phrase in phrases
+)
+
+
+def _cues(tokens: Tokens, folded: str) -> list[Cue]:
+    """The stance cues of a sentence, left to right, the longest at each place, no overlap."""
+    out: list[Cue] = []
+    taken = -1
+    for m in _CUE_INDEX.find(tokens):
+        if m.first <= taken:
+            continue  # inside a longer cue already taken ("receive a request")
+        start = tokens.starts[m.first]
+        if start and folded[start - 1] == "-":
+            continue  # a compound modifier ("EU-supported dialogue"), not a predicate
+        stance, _, phrase = m.key.partition(":")
+        if phrase == "against" and not any(
+                tokens.lemmas[i] in _AGAINST_AFTER for i in range(max(0, m.first - 3), m.first)):
+            continue
+        out.append(Cue(stance, phrase, tokens.starts[m.first], tokens.ends[m.last],  # type: ignore[arg-type]
+                       m.first))
+        taken = m.last
+    return out
+
+
+def _negated(tokens: Tokens, first: int, folded: str, reach: int = 3) -> bool:
+    """A negator within `reach` words before token `first`, in the same clause."""
+    for i in range(first - 1, max(-1, first - 1 - reach), -1):
+        if _CLAUSE_BREAK.search(folded, tokens.ends[i], tokens.starts[i + 1]):
+            return False
+        word = tokens.words[i]
+        if (word in _NEGATORS or word.endswith(("n't", "n’t"))
+                or tokens.lemmas[i] in _NEGATING_VERBS):
+            return True
+    return False
+
+
+def _hypothetical(tokens: Tokens, first: int) -> bool:
+    """A hypothetical modal in the two words before token `first` ("could support")."""
+    return any(tokens.words[i] in _HYPOTHETICAL for i in range(max(0, first - 2), first))
+
+
+def _governing(folded: str, topic: TopicSpan, cues: list[Cue], lo: int, hi: int) -> Cue | None:
+    """The cue governing a topic: the nearest before (or inside) it, else just after.
+
+    `lo`/`hi` bound the neighbouring topics: a cue beyond them governs those.
     """
-    i = bisect_right(ends, topic.end) - 1  # the last cue ending inside or before the topic
-    if i >= 0 and cues[i].start >= lo:
-        gap = folded[cues[i].end:topic.start]
-        if len(gap) <= _BEFORE_REACH and not _CLAUSE_BREAK.search(gap):
-            return cues[i]
-    if i + 1 < len(cues) and cues[i + 1].start >= topic.end and cues[i + 1].end <= hi:
-        gap = folded[topic.end:cues[i + 1].start]
+    # a cue inside the topic governs it only when it heads it ("recognize Kosovo"), not
+    # when it is part of its name ("measures against Kosovo")
+    before = [c for c in cues if lo <= c.start and (
+        c.end <= topic.start or c.start == topic.start or c.end == topic.end)]
+    if before:
+        cue = before[-1]
+        if cue.phrase in _WEAK and len(before) > 1 and before[-2].start >= lo:
+            verb = before[-2]
+            if not _BLOCKED.search(folded[verb.end:cue.start]) and (
+                    topic.start - verb.end <= _BEFORE_REACH):
+                cue = verb
+        gap = folded[cue.end:topic.start] if cue.end <= topic.start else ""
+        if len(gap) <= _BEFORE_REACH and not _BLOCKED.search(gap):
+            return cue
+    after = [c for c in cues if c.start >= topic.end and c.end <= hi]
+    if after:
+        cue = after[0]
+        gap = folded[topic.end:cue.start]
         if len(gap) <= _AFTER_REACH and not _CLAUSE_BREAK.search(gap):
-            return cues[i + 1]
+            return cue
     return None
 
 
-def _conditional(folded: str, topic: PhraseMatch, conditions: list[int]) -> bool:
+def _conditional(folded: str, topic: TopicSpan, conditions: list[int]) -> bool:
     """Whether a condition stands near the topic in the same clause."""
     first = bisect_left(conditions, topic.start - _CONDITION_REACH)
     for at in conditions[first:]:
@@ -100,46 +208,74 @@ def _conditional(folded: str, topic: PhraseMatch, conditions: list[int]) -> bool
 
 
 class StanceFinder:
-    """The topics of a config compiled once; `find` reads a sentence."""
+    """The topics of a config compiled once; `read`/`find` read a sentence."""
 
     def __init__(self, topics: Sequence[Topic]):
-        self.topics = PhraseSet((t.id, t.phrases) for t in topics)
+        self.topics = TopicMatcher(topics)
 
-    def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
-        """The stances `actor` takes on the topics in one sentence (see find_stances)."""
+    def read(self, sentence: Folded) -> list[Reading]:
+        """The stance readings of one sentence: at most one per topic, the first mention
+        of the topic that shows a stance."""
         if not self.topics.may_match(sentence):
             return []
-        folded = sentence.folded
-        found = list(self.topics.finditer(folded))
+        found = self.topics.find(sentence)
         if not found:
             return []
-        cues = list(_CUES.finditer(folded))
-        ends = [c.end for c in cues]
+        folded = sentence.folded
+        tokens = tokens_of(sentence)
+        cues = _cues(tokens, folded)
         conditions = (
             [] if _CONDITION_PIECES.isdisjoint(sentence.pieces)
             else [m.start() for m in _CONDITION.finditer(folded)]
         )
-        out: dict[str, StanceEvidence] = {}
+        out: dict[str, Reading] = {}
         for i, topic in enumerate(found):
-            if topic.key in out:
+            if topic.topic in out:
                 continue
-            lo = found[i - 1].end if i else 0
-            hi = found[i + 1].start if i + 1 < len(found) else len(folded)
-            cue = _governing_cue(folded, topic, cues, ends, lo, hi)
-            stance: Stance | None
-            if cue is not None:
-                stance = cue.key  # type: ignore[assignment]
-                if negated(folded, cue.start, cue.end):
-                    stance = _FLIP[cue.key]
-            elif negated(folded, topic.start, topic.end):
-                stance = "oppose"
-            else:
-                stance = None
-            if _conditional(folded, topic, conditions):
-                stance = "conditional"
-            if stance is not None:
-                out[topic.key] = StanceEvidence(actor, topic.key, stance, sentence.text)
+            others = [t for t in found if t.topic != topic.topic]
+            lo = max((t.end for t in others if t.end <= topic.start), default=0)
+            hi = min((t.start for t in others if t.start >= topic.end), default=len(folded))
+            reading = self._reading(folded, tokens, topic, cues, lo, hi, conditions)
+            if reading is not None:
+                out[topic.topic] = reading
         return list(out.values())
+
+    def _reading(
+        self, folded: str, tokens: Tokens, topic: TopicSpan, cues: list[Cue], lo: int,
+        hi: int, conditions: list[int],
+    ) -> Reading | None:
+        cue = _governing(folded, topic, cues, lo, hi)
+        if _conditional(folded, topic, conditions):
+            at = (cue.start, cue.end) if cue else (topic.start, topic.start)
+            return Reading(topic.topic, "conditional", topic.start, topic.end, *at)
+        stance: Stance | None
+        if cue is not None:
+            if _hypothetical(tokens, cue.first):
+                return None
+            stance = cue.stance
+            negated = _negated(tokens, cue.first, folded)
+            if negated:
+                stance = (
+                    "oppose" if stance == "support"
+                    else "support" if stance == "oppose" and cue.phrase in _REVERSIBLE
+                    else "neutral"
+                )
+            at = (cue.start, cue.end)
+        else:
+            first = bisect_left(tokens.starts, topic.start)
+            negated = first < len(tokens.starts) and _negated(tokens, first, folded)
+            stance = "oppose" if negated else None
+            at = (topic.start, topic.start)
+        if stance is not None and topic.polarity < 0:
+            stance = _FLIP_SUPPORT.get(stance, stance)
+        if stance is None:
+            return None
+        return Reading(topic.topic, stance, topic.start, topic.end, *at, negated)
+
+    def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
+        """The stances `actor` takes on the topics in one sentence (see find_stances)."""
+        return [StanceEvidence(actor, r.topic, r.stance, sentence.text)
+                for r in self.read(sentence)]
 
 
 _FINDERS: CompiledCache[StanceFinder] = CompiledCache(StanceFinder)  # type: ignore[arg-type]
@@ -182,3 +318,4 @@ def subject_actors(sentence: str, mentions: Sequence[Mention]) -> list[str]:
         if cur.actor not in out:
             out.append(cur.actor)
     return out
+

@@ -270,13 +270,14 @@ class Folded:
     """A text with its fold and the fold's offsets, computed once and shared by every
     matcher that reads it (see `fold_with_offsets`)."""
 
-    __slots__ = ("_pieces", "folded", "offsets", "text")
+    __slots__ = ("_pieces", "folded", "offsets", "text", "tokens")
 
     def __init__(self, text: str, folded: str, offsets: list[int] | None):
         self.text = text
         self.folded = folded
         self.offsets = offsets
         self._pieces: frozenset[bytes] | None = None
+        self.tokens: object = None  # the words and lemmas, filled by lemmas.tokens_of
 
     @classmethod
     def of(cls, text: str) -> Folded:

@@ -1,0 +1,162 @@
+"""Who holds a stance read in a sentence: the clause's own subject, else the speaker.
+
+"Escobar said Washington categorically rejects the return of Serbian forces": the
+predicate is "rejects" and the actor standing before it in its clause is Washington, so
+the stance is the United States', whoever reports it. The rules, in order:
+
+1. a passive agent after the cue ("is not recognised ... by Belgrade");
+2. the nearest actor named before the cue in the same clause, skipping the objects of a
+   preposition ("from Serbia") and the addressees of a directive ("urged Kosovo to ..."),
+   with the actors listed alongside it ("the US, the EU and the OSCE");
+3. the speaker of a statement made in that sentence (the one whose words hold the cue);
+4. the actors the sentence is about (stances.subject_actors).
+
+A stance nobody can be credited with is dropped: a wrong actor is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from dashboard.analysis.actors import Mention
+from dashboard.analysis.stances import Reading
+from dashboard.analysis.text import Folded, fold, words
+from dashboard.models import Statement
+
+_PREPOSITIONS = words(
+    "of from by with to for against between about in on at among than over under towards "
+    "toward into like including within across via despite after before"
+)
+# Verbs whose object is an addressee, not the one who speaks ("urged Kosovo to engage").
+_DIRECTIVES = words(
+    "urge urged urges urging call called calls calling ask asked asks asking expect expected "
+    "expects encourage encouraged encourages invite invited invites press pressed presses "
+    "tell told tells appeal appealed appeals warn warned warns"
+)
+# Between a subject and its verb no clause boundary may stand: punctuation, a relative
+# or subordinate clause, a reporting verb ("Kurti said that ...": the clause after it
+# has its own subject).
+_CLAUSE_BREAK = re.compile(
+    r"[,;:“”\"()]|\s(?:but|however|while|whereas|which|who|whose|that|because|since|as"
+    r"|said|says|told|added|stated|noted)\s", re.IGNORECASE)
+# A deontic modal between subject and predicate makes it the speaker's prescription
+# ("Kosovo and Serbia should recommit to the dialogue", "Pristina is obliged to form").
+_DEONTIC = re.compile(
+    r"\b(?:should|must|ought|obliged|required|needs? to|have to|has to)\b", re.IGNORECASE)
+# A subordinate clause of condition or time: the speaker demands what it names ("will
+# leave ... if Pristina does not establish X", "until Serbia recognizes X").
+_CONDITIONS = words("if until unless once")
+# "Belgrade, which has never acknowledged ...": the relative clause's subject.
+_RELATIVE = re.compile(r"^\s*,\s*(?:which|who)\s", re.IGNORECASE)
+_SUBJECT_REACH = 140  # characters from the end of a subject to its predicate
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?",
+                        re.IGNORECASE)
+_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+class Holding(NamedTuple):
+    """Who holds a reading: "subject" (the actors given), "speaker" (whoever speaks the
+    sentence), or "speaker-demand" (the speaker wants what a condition names)."""
+
+    how: str
+    actors: list[str]
+
+
+def _original(sentence: Folded, pos: int) -> int:
+    """A folded position as a position in the sentence's own text."""
+    offsets = sentence.offsets
+    if offsets is None:
+        return pos
+    return offsets[min(pos, len(offsets) - 1)]
+
+
+def _is_object(text: str, mention: Mention) -> bool:
+    """Whether a mention is a preposition's object or a directive's addressee."""
+    before = fold(text[max(0, mention.start - 40):mention.start]).split()[-2:]
+    if not before:
+        return False
+    if before[-1] in _PREPOSITIONS or before[-1] in _DIRECTIVES:
+        return True
+    # "called on Kosovo", "urged both Serbia": the verb one word further back
+    return len(before) == 2 and before[0] in _DIRECTIVES and before[1] in ("on", "upon", "both")
+
+
+def _listed(text: str, mentions: Sequence[Mention], index: int) -> int:
+    """The index of the first mention listed with mentions[index] ("the US, the EU and")."""
+    i = index
+    while i > 0 and _LIST_GLUE.fullmatch(text[mentions[i - 1].end:mentions[i].start]):
+        i -= 1
+    return i
+
+
+def _word_before(text: str, at: int) -> str:
+    before = fold(text[max(0, at - 20):at]).split()
+    return before[-1] if before else ""
+
+
+def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mention]) -> Holding:
+    """Rules 1 and 2: the actors the clause itself names as holding the stance."""
+    text = sentence.text
+    cue_start = _original(sentence, reading.cue_start)
+    cue_end = _original(sentence, reading.cue_end)
+    topic = (_original(sentence, reading.topic_start), _original(sentence, reading.topic_end))
+    for m in mentions:  # a passive agent: "... recognised as a country by Belgrade"
+        if m.start >= cue_end and m.start - cue_end <= 80 and _BY.search(
+                text[max(cue_end, m.start - 40):m.start]) and not _CLAUSE_BREAK.search(
+                text[cue_end:m.start]):
+            return Holding("subject", [m.actor])
+    if cue_start >= topic[1]:
+        return Holding("speaker", [])  # the topic is the subject: "X is unacceptable"
+    for index in range(len(mentions) - 1, -1, -1):
+        m = mentions[index]
+        if m.end > cue_start or text[m.end:m.end + 1] == "-":
+            continue  # after the cue, or a modifier ("EU-led")
+        if topic[0] <= m.start < topic[1] and cue_start <= topic[0]:
+            continue  # named in the topic ("the return of Serbian troops")
+        gap = _RELATIVE.sub("", text[m.end:cue_start], count=1)
+        if len(gap) > _SUBJECT_REACH or _CLAUSE_BREAK.search(gap):
+            return Holding("speaker", [])
+        first = _listed(text, mentions, index)
+        if _is_object(text, mentions[first]):
+            continue
+        if _DEONTIC.search(gap):
+            return Holding("speaker", [])
+        if _word_before(text, mentions[first].start) in _CONDITIONS:
+            return Holding("speaker-demand", [])
+        return Holding("subject", list(dict.fromkeys(x.actor for x in mentions[first:index + 1])))
+    return Holding("speaker", [])
+
+
+def speaker_of(sentence: Folded, reading: Reading, statements: Sequence[Statement]) -> list[str]:
+    """Rule 3: the actor of the statement in this sentence whose words hold the cue."""
+    cue = _original(sentence, reading.cue_start)
+    fallback: list[str] = []
+    for st in statements:
+        if not st.actor:
+            continue
+        at = sentence.text.find(st.text) if st.text else -1
+        if at >= 0 and at <= cue <= at + len(st.text):
+            return [st.actor]
+        if st.actor not in fallback:
+            fallback.append(st.actor)
+    return fallback[:1]
+
+
+def holders(
+    sentence: Folded, reading: Reading, mentions: Sequence[Mention],
+    statements: Sequence[Statement],
+) -> tuple[list[str], Reading]:
+    """The actors credited with a stance reading (see the module docstring), and the
+    reading they hold (a demand's condition holds the thing demanded, not negated)."""
+    holding = clause_subject(sentence, reading, mentions)
+    if holding.how == "subject":
+        return holding.actors, reading
+    speakers = speaker_of(sentence, reading, statements)
+    if holding.how == "speaker-demand":
+        if reading.negated and reading.stance in ("support", "oppose"):
+            flipped = "oppose" if reading.stance == "support" else "support"
+            reading = reading._replace(stance=flipped, negated=False)
+        return speakers, reading
+    return speakers, reading

@@ -1,0 +1,115 @@
+"""Where a sentence speaks of a configured topic: by phrase, or by concept.
+
+A topic's `phrases` are matched as written (see phrases.PhraseSet). Its `concepts` are
+matched by meaning: a concept is word groups joined by "+", each group alternatives
+joined by "|" ("Serbian + army|troops|police|security force + return|deploy|send"), and
+it is found when a word of every group stands within the topic's `window` of words,
+in any order, compared by lemma ("Serbian military returning to Kosovo" and "the return
+of Serbian troops" both hold serbian + military|troop + return). A topic's
+`counter_concepts` are the opposite claim ("Serbia's territorial integrity" against
+Kosovo's independence): supporting one opposes the topic.
+
+All groups of all concepts go into one lemma index, so a sentence's words are looked up
+once whatever the number of concepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from dashboard.analysis.lemmas import LemmaIndex, tokens_of
+from dashboard.analysis.phrases import PhraseSet
+from dashboard.analysis.text import Folded
+from dashboard.config import Topic
+
+
+class TopicSpan(NamedTuple):
+    """A topic named in folded text: the topic, where, and +1 (the topic) or -1 (its
+    opposite claim)."""
+
+    topic: str
+    start: int
+    end: int
+    polarity: int
+
+
+class _Concept(NamedTuple):
+    topic: str
+    polarity: int
+    groups: int
+    window: int
+
+
+def parse_concept(text: str) -> list[list[str]]:
+    """A concept's groups of alternatives: "a + b|c d" -> [["a"], ["b", "c d"]]."""
+    return [
+        [alt.strip() for alt in group.split("|") if alt.strip()]
+        for group in text.split("+")
+        if group.strip()
+    ]
+
+
+class TopicMatcher:
+    """The topics of a config compiled once; `find` reads a sentence."""
+
+    def __init__(self, topics: Sequence[Topic]):
+        self.phrases = PhraseSet((t.id, t.phrases) for t in topics)
+        self._concepts: list[_Concept] = []
+        entries: list[tuple[str, list[str]]] = []
+        for topic in topics:
+            for polarity, concepts in ((1, topic.concepts), (-1, topic.counter_concepts)):
+                for concept in concepts:
+                    groups = parse_concept(concept)
+                    index = len(self._concepts)
+                    self._concepts.append(_Concept(topic.id, polarity, len(groups), topic.window))
+                    entries.extend((f"{index}:{g}", alts) for g, alts in enumerate(groups))
+        self._index = LemmaIndex(entries)
+
+    def may_match(self, sentence: Folded) -> bool:
+        """Whether any topic may be in the sentence (a phrase, or a concept's words)."""
+        return bool(self._index) or self.phrases.may_match(sentence)
+
+    def find(self, sentence: Folded) -> list[TopicSpan]:
+        """Every topic named in the sentence, by phrase or concept, sorted by start."""
+        out: list[TopicSpan] = []
+        if self.phrases.may_match(sentence):
+            out.extend(TopicSpan(m.key, m.start, m.end, 1)
+                       for m in self.phrases.finditer(sentence.folded))
+        if self._index:
+            out.extend(self._concept_spans(sentence))
+        out.sort(key=lambda s: (s.start, -s.end))
+        return out
+
+    def _concept_spans(self, sentence: Folded) -> list[TopicSpan]:
+        tokens = tokens_of(sentence)
+        # concept -> group -> token positions of its words
+        seen: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        for m in self._index.find(tokens):
+            concept, _, group = m.key.partition(":")
+            seen.setdefault(int(concept), {}).setdefault(int(group), []).append(
+                (m.first, m.last))
+        out = []
+        for index, groups in seen.items():
+            concept = self._concepts[index]
+            if len(groups) < concept.groups:
+                continue
+            span = _within(list(groups.values()), concept.window)
+            if span is not None:
+                first, last = span
+                out.append(TopicSpan(concept.topic, tokens.starts[first], tokens.ends[last],
+                                     concept.polarity))
+        return out
+
+
+def _within(groups: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
+    """The first token range holding a word of every group within `window` words."""
+    anchors, others = groups[0], groups[1:]
+    for first, last in anchors:
+        lo, hi = first, last
+        for occurrences in others:
+            a, b = min(occurrences, key=lambda o: abs(o[0] - first))
+            lo, hi = min(lo, a), max(hi, b)
+        if hi - lo < window:
+            return lo, hi
+    return None

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.escalation import CueFinder
+from dashboard.analysis.holders import holders
 from dashboard.analysis.ledger import bundled_cues, country_index, load_ledger
 from dashboard.analysis.recognition import RecognitionDetector
-from dashboard.analysis.holders import holders
 from dashboard.analysis.stances import StanceFinder
 from dashboard.analysis.statements import statements_in
 from dashboard.analysis.text import (

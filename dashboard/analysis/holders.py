@@ -41,6 +41,7 @@ _DIRECTIVES = words(
 _CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()]|\s(?:but|however|while|whereas|which|who|whose|that|because|since|as"
     r"|said|says|told|added|stated|noted)\s", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;:“”\"()]")
 # A deontic modal between subject and predicate makes it the speaker's prescription
 # ("Kosovo and Serbia should recommit to the dialogue", "Pristina is obliged to form").
 _DEONTIC = re.compile(
@@ -104,7 +105,7 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
     topic = (_original(sentence, reading.topic_start), _original(sentence, reading.topic_end))
     for m in mentions:  # a passive agent: "... recognised as a country by Belgrade"
         if m.start >= cue_end and m.start - cue_end <= 80 and _BY.search(
-                text[max(cue_end, m.start - 40):m.start]) and not _CLAUSE_BREAK.search(
+                text[max(cue_end, m.start - 40):m.start]) and not _PUNCTUATION.search(
                 text[cue_end:m.start]):
             return Holding("subject", [m.actor])
     if cue_start >= topic[1]:

@@ -40,7 +40,8 @@ STANCE_CUES: dict[str, tuple[str, ...]] = {
         "insist on", "push for", "seek", "want", "need to", "plan to", "intend to",
         "will send", "ready to", "prepared to", "committed", "commit", "commitment",
         "agree to", "accept", "approve", "allow", "permit", "advocate", "initiate",
-        "propose", "proposal for", "recognise", "recognize", "acknowledge", "in support of", "praise",
+        "propose", "proposal for", "recognise", "recognize", "acknowledge", "in support of",
+        "praise",
         "encourage", "appeal for", "stress the need", "importance of", "engage in",
         "engage with", "engaging in", "recommit to", "return to", "resume", "continue",
         "respect", "uphold", "defend", "only path", "only way", "only solution",
@@ -77,7 +78,8 @@ _REVERSIBLE = frozenset({
 # Nouns of action that name the topic's fate ("the establishment of X"): a verb cue
 # before them in the clause governs instead ("refused to accept ... the establishment").
 _WEAK = frozenset({"establishment of", "formation of", "implementation of", "importance of",
-                   "withdrawal of", "lifting of", "commitment", "priority"})
+                   "withdrawal of", "lifting of", "commitment", "priority", "plan to",
+                   "proposal for"})
 # "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
 # noun ("attacks against KFOR troops").
 _AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
@@ -229,7 +231,7 @@ class StanceFinder:
             else [m.start() for m in _CONDITION.finditer(folded)]
         )
         out: dict[str, Reading] = {}
-        for i, topic in enumerate(found):
+        for topic in found:
             if topic.topic in out:
                 continue
             others = [t for t in found if t.topic != topic.topic]

@@ -48,6 +48,7 @@ from dashboard.models import (
     ParsedItem,
     RefreshResult,
     SourceHealth,
+    Statement,
 )
 from dashboard.storage import Round, Store
 
@@ -322,6 +323,9 @@ class Collector:
         self._rounds: set[asyncio.Task] = set()
         self._batch: asyncio.Future[list[RefreshResult]] | None = None
         self._commits = 0  # rounds committed by this collector
+        # when a list (the alert runner sets one), each commit adds the statements of
+        # its new items; whoever set it takes them out
+        self.stored_statements: list[Statement] | None = None
 
     @property
     def fetching(self) -> frozenset[str]:
@@ -454,6 +458,9 @@ class Collector:
             )
             new = await asyncio.to_thread(self._store_round, round_)
             self._commits += 1
+            if self.stored_statements is not None:
+                self.stored_statements.extend(
+                    s for a in analyses.values() for s in a.statements)
         log.info("round stored: %d sources, %d new items", len(outcomes), new)
 
     def _store_round(self, round_: Round) -> int:

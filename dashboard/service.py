@@ -49,6 +49,10 @@ class RoundRunner:
         )
         self._before: Snapshot | None = None
         self._lock = asyncio.Lock()
+        if self.engine is not None:
+            # statement alerts check every statement a round stored, not only the ones
+            # a snapshot shows (the newest `display.statements`)
+            collector.stored_statements = []
 
     def _snapshot(self) -> Snapshot:
         return build_snapshot(self.config, self.collector.store, now=self.clock())
@@ -89,7 +93,11 @@ class RoundRunner:
                 after = await asyncio.to_thread(self._snapshot_kept)
                 if self.engine is None:
                     return
-                fired = await self.engine.after_round(self._before, after, now=self.clock())
+                stored = self.collector.stored_statements or []
+                self.collector.stored_statements = []
+                # delivery runs on: a slow webhook must not hold up the next round
+                fired = await self.engine.after_round(self._before, after, stored,
+                                                      now=self.clock(), background=True)
                 self._before = after
             except Exception:  # an alert bug must never stop collecting
                 log.exception("the snapshot or the alerts after a round failed")
@@ -98,6 +106,8 @@ class RoundRunner:
             self.on_alerts(fired)
 
     async def aclose(self) -> None:
-        """Close the alert client."""
+        """Let running alert deliveries finish (each has a deadline), then close the client."""
+        if self.engine is not None:
+            await self.engine.settle()
         if self._client is not None:
             await self._client.aclose()

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import orjson
 from filelock import FileLock
 
+from dashboard.storage.paths import alert_state_path
+
 if TYPE_CHECKING:
     from dashboard.alerts import AlertEvent
 
@@ -29,9 +31,8 @@ MAX_KEYS = 1000
 
 def state_path_for(db_path: str | os.PathLike[str]) -> Path:
     """Where the alert state lives: next to the store (`flashpoint.json` ->
-    `flashpoint.alerts.json`)."""
-    db = Path(db_path)
-    return db.with_name(f"{db.stem}.alerts.json")
+    `flashpoint.json.alerts.json`, keyed by the full name, see `dashboard.storage.paths`)."""
+    return alert_state_path(Path(db_path))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -21,6 +21,7 @@ from dashboard import report
 from dashboard.config import Config, ConfigError, config_warnings, find_config, load_config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
+from dashboard.storage.paths import resolve_store_path
 
 log = logging.getLogger("flashpoint")
 
@@ -44,11 +45,11 @@ def config_path(args: argparse.Namespace) -> Path:
 def load(args: argparse.Namespace, path: Path | None = None) -> Config:
     """The config at `path` (default: `config_path(args)`), with --db applied."""
     config = load_config(path or config_path(args))
-    if args.db:
-        config = config.model_copy(
-            update={"storage": config.storage.model_copy(update={"path": args.db})}
-        )
-    return config
+    # the store path is resolved once (a symlink to its target) and then used by all
+    store = str(resolve_store_path(args.db or config.storage.resolved_path()))
+    return config.model_copy(
+        update={"storage": config.storage.model_copy(update={"path": store})}
+    )
 
 
 def open_for(config: Config, *, readonly: bool, background: bool = False) -> Store:

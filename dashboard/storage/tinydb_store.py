@@ -48,6 +48,7 @@ from dashboard.storage import convert
 from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
 from dashboard.storage.lock import WriterLock
+from dashboard.storage.paths import adopt_legacy, archive_dir, resolve_store_path
 from dashboard.storage.segments import (
     DAY_TABLES,
     READ_ATTEMPTS,
@@ -318,7 +319,7 @@ class Archive:
     """
 
     def __init__(self, store_path: Path):
-        self.directory = store_path.with_name(store_path.stem + ".archive")
+        self.directory = archive_dir(store_path)
         self.index = self.directory / "ids.json"
         self.ids: set[str] = set()
 
@@ -408,7 +409,7 @@ class TinyDBStore:
         and every method waits for the load; a load that fails makes every method but
         `close` raise its StoreError.
         """
-        self._path = Path(path)
+        self._path = resolve_store_path(path)  # once: a symlink's target, for the whole run
         self.path = str(self._path)
         self.readonly = readonly
         self.retention = timedelta(days=retention_days)
@@ -485,6 +486,7 @@ class TinyDBStore:
             ) from exc
         self._lock = WriterLock(self._path)
         self._lock.acquire()
+        adopt_legacy(self._path)  # archive and alert state named after the stem, before 2026-11
 
     def _load(self) -> None:
         """Read the store (and the archive index) into memory; a writer finishes migrations."""

@@ -212,7 +212,7 @@ def test_retention_moves_old_items_to_daily_archives_and_keeps_them_deduped(path
     assert store.item_count() == 5
     store.close()
 
-    archive = path.parent / "store.archive"
+    archive = path.parent / "store.json.archive"
     days = {p.name for p in archive.glob("20*.json")}
     assert days == {f"{i.when:%Y-%m-%d}.json" for i in old}
     archived = {}

@@ -87,11 +87,11 @@ def test_sigkill_at_random_instants_never_loses_a_reported_round(tmp_path):
         missing = expected - store.known_ids(expected)
         assert not missing, f"seed {seed}: lost {sorted(missing)[:5]} after kill {run}"
         statements = {s.item_id for s in store.statements(limit=100_000)}
-        statements |= archived_statements(tmp_path / "store.archive")
+        statements |= archived_statements(tmp_path / "store.json.archive")
         assert expected <= statements, f"seed {seed}: analysis lost after kill {run}"
     print(f"{len(reported)} rounds reported over {KILLS} kills")
     assert reported, "no round finished before any kill; the test proved nothing"
-    assert list((tmp_path / "store.archive").glob("*.json")), "no kill could hit the archive"
+    assert list((tmp_path / "store.json.archive").glob("*.json")), "no kill could hit the archive"
 
 
 # Round "a" commits; then a kill hook is armed and round "b" (items on two days) is killed

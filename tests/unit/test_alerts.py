@@ -255,7 +255,7 @@ def test_state_file_is_json_and_a_corrupt_one_starts_empty(tmp_path):
 
 
 def test_state_path_sits_next_to_the_store(tmp_path):
-    assert state_path_for(tmp_path / "flashpoint.json") == tmp_path / "flashpoint.alerts.json"
+    assert state_path_for(tmp_path / "flashpoint.json") == tmp_path / "flashpoint.json.alerts.json"
 
 
 def test_event_json_is_plain_data():

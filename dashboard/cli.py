@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import report
+from dashboard.clock import utc_now
 from dashboard.config import Config, ConfigError, config_warnings, find_config, load_config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
@@ -236,7 +237,6 @@ class _StopSignals:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """The current snapshot of all four panels, as text or JSON."""
-    from dashboard.pipeline import utc_now
     from dashboard.snapshot import build_snapshot
 
     config = load(args)
@@ -256,7 +256,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """Analyse one plain-text article and print the JSON of DESIGN.md."""
     from dashboard.analysis.analyzer import Analyzer
     from dashboard.analysis.escalation import compute
-    from dashboard.pipeline import utc_now
 
     config = load(args)
     if args.file in (None, "-"):
@@ -280,7 +279,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """A briefing of all four panels: Markdown, JSON, or CSV of statements."""
     from dashboard.export import export, parse_since
-    from dashboard.pipeline import utc_now
     from dashboard.snapshot import build_snapshot
 
     config = load(args)

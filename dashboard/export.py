@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from dashboard.clock import utc_now
 from dashboard.config import parse_duration
 from dashboard.models import Snapshot, Statement
 from dashboard.report import dumps, snapshot_json, statement_json
@@ -39,7 +40,7 @@ _EVIDENCE_PER_POSITION = 3
 
 def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     """The time `text` ago ("24h", "7d", "1h30m"); ValueError for anything else."""
-    return (now or datetime.now(UTC)) - timedelta(seconds=parse_duration(text))
+    return (now or utc_now()) - timedelta(seconds=parse_duration(text))
 
 
 def select_statements(

@@ -21,12 +21,13 @@ import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
 from dashboard.analysis.escalation import score as escalation_score
 from dashboard.analysis.text import fold
+from dashboard.clock import utc_now
 from dashboard.config import Config, Source
 from dashboard.fetching import (
     FetchError,
@@ -53,11 +54,6 @@ from dashboard.models import (
 from dashboard.storage import Round, Store
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware UTC (the default clock)."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -491,4 +487,4 @@ class Collector:
         self.pool.close()
 
 
-__all__ = ["AnalysisSetup", "Collector", "SourceOutcome", "refresh", "utc_now"]
+__all__ = ["AnalysisSetup", "Collector", "SourceOutcome", "refresh"]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from dashboard.clock import utc_now
 from dashboard.config import Config
 
 RunSources = Callable[[list[str]], Awaitable[object]]
@@ -48,7 +49,7 @@ def make_scheduler(
         if not source.enabled:
             continue
         opts = job_options(source.every)
-        start = first_run or (datetime.now().astimezone() + timedelta(seconds=source.every))
+        start = first_run or (utc_now() + timedelta(seconds=source.every))
         scheduler.add_job(
             _tick,
             IntervalTrigger(

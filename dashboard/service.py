@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from dashboard.alerts import AlertEngine, AlertEvent, make_alert_client, state_path_for
+from dashboard.clock import utc_now
 from dashboard.config import Config
 from dashboard.models import RefreshResult, Snapshot
-from dashboard.pipeline import Collector, utc_now
+from dashboard.pipeline import Collector
 from dashboard.snapshot import build_snapshot
 from dashboard.viewcache import save_view
 

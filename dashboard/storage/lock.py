@@ -11,12 +11,12 @@ import contextlib
 import os
 import socket
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 from filelock import FileLock, Timeout
 
+from dashboard.clock import utc_now
 from dashboard.storage.atomic import atomic_write_bytes
 from dashboard.storage.base import StoreError, StoreLocked
 
@@ -73,7 +73,7 @@ class WriterLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) or "python",
-            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+            "since": utc_now().isoformat(timespec="seconds"),
         }
         try:
             atomic_write_bytes(self.note, orjson.dumps(info))

@@ -51,8 +51,8 @@ def in_process_extract(config_path: Path = CONFIG) -> Callable[[str, str], dict]
     from dashboard import report
     from dashboard.analysis.analyzer import Analyzer
     from dashboard.analysis.escalation import compute
+    from dashboard.clock import utc_now
     from dashboard.config import load_config
-    from dashboard.pipeline import utc_now
 
     config = load_config(config_path)
     analyzer = Analyzer(config)

@@ -220,6 +220,28 @@ class Cue(_Model):
     """Phrases that signal the cue (as in topics: whole words, "word*", lone "*")."""
     weight: float = Field(ge=-10.0, le=10.0)
     """Escalatory > 0, de-escalatory < 0 (about Goldstein scale / 10 * 10)."""
+    code: str = Field("", pattern=r"^(?:[0-9]{2,4})?$")
+    """The CAMEO event code the cue stands for ("190"), shown with its label."""
+
+
+class Events(_Model):
+    lexicon: str = "cameo-verbs.tsv"
+    """CAMEO verb patterns (bundled name or path, TSV as in dashboard/data/lexicons);
+    empty turns event cues off, leaving only `[[escalation.cues]]`."""
+    verbal_cooperation: float = Field(0.2, ge=0.0, le=2.0)
+    """Weight per Goldstein point (sign flipped) of appeals, consultations, praise: mostly
+    procedure, so they weigh little."""
+    material_cooperation: float = Field(1.0, ge=0.0, le=2.0)
+    """Weight per Goldstein point of aid, yielding, releases, de-escalation."""
+    verbal_conflict: float = Field(0.6, ge=0.0, le=2.0)
+    """Weight per Goldstein point of accusations, demands, threats, rejections."""
+    material_conflict: float = Field(1.0, ge=0.0, le=2.0)
+    """Weight per Goldstein point of protests, force posture, coercion, assaults, fights."""
+
+    def scale(self, quad_class: int) -> float:
+        """The weight per Goldstein point of an event of this CAMEO quad class (1-4)."""
+        return (self.verbal_cooperation, self.material_cooperation, self.verbal_conflict,
+                self.material_conflict)[quad_class - 1]
 
 
 class Thresholds(_Model):
@@ -260,6 +282,8 @@ class Escalation(_Model):
     score hovering at a threshold does not flap between two levels (0 = no hysteresis)."""
     cues: tuple[Cue, ...] = ()
     """The cues; when empty the bundled defaults are used."""
+    events: Events = Field(default_factory=Events)
+    """The CAMEO event lexicon under the cues, and how much its events weigh."""
 
     @property
     def horizon(self) -> float:

@@ -197,6 +197,8 @@ class CueHit:
     source_id: str = ""
     time: datetime | None = None
     credibility: float = 1.0
+    code: str = ""  # the CAMEO event code ("190"), "" when the cue has none
+    label: str = ""  # the code's CAMEO label ("Use conventional military force")
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,8 @@ def escalation_json(e: Escalation, *, history: bool = True) -> dict[str, Any]:
         "drivers": [
             {
                 "cue": d.hit.cue,
+                "code": d.hit.code,
+                "label": d.hit.label,
                 "weight": d.hit.weight,
                 "contribution": round(d.contribution, 3),
                 "evidence": d.hit.evidence,
@@ -157,7 +159,9 @@ def analysis_json(a: Analysis, escalation: Escalation) -> dict[str, Any]:
             "score": round(escalation.score, 1),
             "level": escalation.level,
             "cues": [
-                {"cue": c.cue, "weight": c.weight, "evidence": c.evidence} for c in a.cues
+                {"cue": c.cue, "code": c.code, "label": c.label, "weight": c.weight,
+                 "evidence": c.evidence}
+                for c in a.cues
             ],
         },
     }

@@ -32,7 +32,10 @@ def drivers_text(esc: Escalation) -> Text:
         return out
     out.append("Top drivers\n", style="bold")
     for d in esc.drivers[:TOP_DRIVERS]:
-        out.append(f"{d.contribution:+5.1f} {clean(d.hit.cue)}\n")
+        out.append(f"{d.contribution:+5.1f} {clean(d.hit.cue)}")
+        if d.hit.code:  # the CAMEO event the cue stands for
+            out.append(f"  CAMEO {clean(d.hit.code)} {clean(d.hit.label)}", style="dim")
+        out.append("\n")
         out.append(f"      {truncate(d.hit.evidence, 150)}\n", style="dim")
     return out
 

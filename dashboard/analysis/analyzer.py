@@ -44,7 +44,7 @@ class Analyzer:
             country_index(load_ledger(recognition.ledger)) if recognition.ledger else {}
         )
         self.stance_finder = StanceFinder(self.topics)
-        self.cue_finder = CueFinder(self.cues)
+        self.cue_finder = CueFinder(self.cues, config.escalation.events)
         self.detector = (
             RecognitionDetector(self.subject_names, self.countries) if self.subject_names
             else None

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from dashboard.analysis.cameo import code_labels, load_lexicon
+from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import CompiledCache, PhraseSet, negated
-from dashboard.analysis.text import Folded
-from dashboard.config import Cue, Thresholds
+from dashboard.analysis.text import Folded, words
+from dashboard.config import Cue, Events, Thresholds
 from dashboard.config import Escalation as EscalationConfig
 from dashboard.models import LEVELS, CueHit, Driver, Escalation, HistoryPoint, Level, Trend
 
@@ -29,27 +31,137 @@ _NEGATED_AFTER = re.compile(
     r"|(?:is|are|was|were|isn't|aren't|wasn't|weren't)\s+(?:not\s+)?(?:an option|reported))"
 )
 
-class CueFinder:
-    """The cues of a config compiled once into one phrase set; `find` reads a sentence."""
+# Words that make an event unreal in its clause: negated ("did not attack"), hypothetical
+# ("could attack", "warned that they would close"), conditional ("if police enter") or
+# reported as denied ("denied that troops had crossed").
+_NEGATORS = words("not no never cannot without nor neither nobody none")
+_MODALS = words("could would might may ready prepared")
+_CONDITIONS = words("if unless whether")
+_DENIALS = words("deny dismiss refute")
+_UNREAL_REACH = 8  # words back to a condition or denial
+_CLAUSE_END = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 
-    def __init__(self, cues: Sequence[Cue]):
+
+def unreal(tokens: Tokens, first: int, folded: str) -> bool:
+    """Whether the event at token `first` is negated, hypothetical, conditional or denied
+    in its clause (each look-back stops at a clause break)."""
+    lemmas, w = tokens.lemmas, tokens.words
+    if w and w[0] in _CONDITIONS:
+        return True  # "If KFOR does not act, our forces will ..."
+    for back, i in enumerate(range(first - 1, max(-1, first - 1 - _UNREAL_REACH), -1)):
+        if _CLAUSE_END.search(folded, tokens.ends[i], tokens.starts[i + 1]):
+            return False
+        word = w[i]
+        if back < 4 and (word in _NEGATORS or word.endswith(("n't", "n’t"))
+                         or word in _MODALS):
+            return True
+        if word in _CONDITIONS or lemmas[i] in _DENIALS:
+            return True
+    return False
+
+
+_DETERMINERS = words("the a an its his her their our this that these those of")
+
+
+def _reported_verb(
+    sentence: Folded, tokens: Tokens, i: int, start: int, forms: frozenset[str]
+) -> bool:
+    """Whether a verb alone (no pattern words) reads as a reported event: one of its past
+    or -ing `forms` ("clashed", "fought", "are blocking", not after a determiner), not
+    capitalised mid-text (a name: "United States"). Base and -s forms are too often nouns
+    ("forces", "talks") or infinitives of intent ("to attack") to count alone."""
+    at = sentence.offsets[start] if sentence.offsets is not None else start
+    if at and sentence.text[at:at + 1].isupper():
+        return False
+    word = tokens.words[i]
+    if word not in forms:
+        return False
+    if word.endswith("ing"):
+        return not (i and tokens.words[i - 1] in _DETERMINERS)
+    return True
+
+
+def _drop_objects(folded: str, hits: dict[str, CueHit], matched: dict[str, str]) -> None:
+    """Drop an escalatory hit whose words are the object of a de-escalatory one in the same
+    sentence: "after the removal of the barricades, the barricades ..." is a removal."""
+    calming = {lemma(w) for key, text in matched.items() if hits[key].weight < 0
+               for w in text.split()}
+    if not calming:
+        return
+    for key in [k for k, h in hits.items() if h.weight > 0]:
+        if any(lemma(w) in calming for w in matched[key].split()):
+            del hits[key]
+
+
+class CueFinder:
+    """The cues of a config compiled once, over the CAMEO event lexicon; `find` reads a
+    sentence.
+
+    The config's cues come first and override: an event whose words overlap a cue's is
+    not counted again. An event counts its Goldstein weight, sign flipped (conflict > 0),
+    times the config's weight for its quad class; events with no weight (plain
+    statements) do not count, nor do negated, hypothetical, conditional or denied ones.
+    """
+
+    def __init__(self, cues: Sequence[Cue], events: Events | None = None):
         self.phrases = PhraseSet((c.id, c.phrases) for c in cues)
         self._weights = {c.id: c.weight for c in cues}
+        labels = code_labels() if any(c.code for c in cues) else {}
+        self._codes = {c.id: (c.code, labels.get(c.code, "")) for c in cues}
+        self.events = events
+        # the config's cue words override the lexicon's bare verbs ("arrested" is counted
+        # once, by the config's cue, and "removed * barricades" decides what "remove" means)
+        self._override_lemmas = frozenset(
+            lemma for c in cues for p in c.phrases for lemma in phrase_lemmas(p.replace("*", " ")))
+        self._lexicon = load_lexicon(events.lexicon) if events and events.lexicon else None
 
     def find(self, sentence: Folded, credibility: float = 1.0) -> list[CueHit]:
-        """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
-        if not self.phrases.may_match(sentence):
-            return []
-        folded = sentence.folded
+        """The cues in one sentence, at most one hit per cue or event code."""
         hits: dict[str, CueHit] = {}
-        for m in self.phrases.finditer(folded):
-            if m.key in hits or negated(folded, m.start, m.end):
-                continue
-            if _NEGATED_AFTER.match(folded, m.end):
-                continue
-            hits[m.key] = CueHit(m.key, self._weights[m.key], sentence.text,
-                                 credibility=credibility)
+        spans: list[tuple[int, int]] = []
+        matched: dict[str, str] = {}  # cue id -> the words it matched
+        folded = sentence.folded
+        if self.phrases.may_match(sentence):
+            for m in self.phrases.finditer(folded):
+                if m.key in hits or negated(folded, m.start, m.end):
+                    continue
+                if _NEGATED_AFTER.match(folded, m.end):
+                    continue
+                code, label = self._codes[m.key]
+                hits[m.key] = CueHit(m.key, self._weights[m.key], sentence.text,
+                                     credibility=credibility, code=code, label=label)
+                spans.append((m.start, m.end))
+                matched[m.key] = folded[m.start:m.end]
+        if len(hits) > 1:
+            _drop_objects(folded, hits, matched)
+        if self._lexicon is not None:
+            self._events(sentence, credibility, hits, spans)
         return list(hits.values())
+
+    def _events(self, sentence: Folded, credibility: float, hits: dict[str, CueHit],
+                spans: list[tuple[int, int]]) -> None:
+        assert self._lexicon is not None and self.events is not None
+        tokens = tokens_of(sentence)
+        folded = sentence.folded
+        for m in self._lexicon.find(tokens):
+            event = m.event
+            if not event.goldstein or event.code in hits:
+                continue
+            start, end = tokens.starts[m.first], tokens.ends[m.last]
+            if m.bare and (tokens.lemmas[m.first] in self._override_lemmas
+                           or not _reported_verb(sentence, tokens, m.first, start, m.bare)):
+                continue
+            if any(a < end and start < b for a, b in spans):
+                continue  # the config's own cue already counts these words
+            if unreal(tokens, m.first, folded):
+                continue
+            if not 1 <= event.quad_class <= 4:
+                continue
+            weight = round(-event.goldstein * self.events.scale(event.quad_class), 2)
+            if weight:
+                hits[event.code] = CueHit(m.phrase, weight, sentence.text,
+                                          credibility=credibility, code=event.code,
+                                          label=event.label)
 
 
 _FINDERS: CompiledCache[CueFinder] = CompiledCache(CueFinder)  # type: ignore[arg-type]

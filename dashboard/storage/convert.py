@@ -173,6 +173,8 @@ def cue_to_doc(hit: CueHit) -> Doc:
         "source_id": hit.source_id,
         "time": time_to_str(hit.time),
         "credibility": hit.credibility,
+        "code": hit.code,
+        "label": hit.label,
     }
 
 
@@ -186,6 +188,8 @@ def doc_to_cue(doc: Doc) -> CueHit:
         source_id=doc.get("source_id", ""),
         time=str_to_time(doc.get("time")),
         credibility=doc.get("credibility", 1.0),
+        code=doc.get("code", ""),
+        label=doc.get("label", ""),
     )
 
 

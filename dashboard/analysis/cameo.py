@@ -1,0 +1,211 @@
+"""CAMEO events in a sentence, from the PETRARCH2 verb dictionary (bundled, MIT).
+
+Each dictionary row is a verb lemma with the words that may follow it ("impose
+sanction", "deploy <military>") and sometimes words before it (a subject head), coded
+with a CAMEO event code, its label and Goldstein weight (-10 conflict .. +10
+cooperation). Rows are indexed by the verb's first lemma; at each word of a sentence
+only the rows of that verb are tried, the most specific first, each later word allowed
+up to `GAP` words after the one before (an approximation of PETRARCH's parse-tree
+match). A verb with no matching pattern takes its bare code, if it has one.
+
+What happens to an event found (counted, dropped as negated, hypothetical or denied)
+is decided by escalation.py; this module only reads the lexicon and finds matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas
+
+# Roots whose bare verbs are everyday English ("add", "issue", "lead", "meet", "say",
+# "include", "submit"): statements, consultations, generic cooperation and yielding;
+# only their patterns count.
+_GENERIC_ROOTS = frozenset({"01", "04", "05", "06", "07", "08"})
+GAP = 3  # words that may stand between two words of a pattern
+BUNDLED = "cameo-verbs.tsv"
+
+# A pattern element: the alternatives it accepts, each a lemma sequence.
+_Element = tuple[tuple[str, ...], ...]
+
+
+class EventCode(NamedTuple):
+    """A CAMEO code with what the panels show and what the score uses."""
+
+    code: str
+    label: str
+    goldstein: float
+    quad_class: int  # 1 verbal cooperation, 2 material cooperation, 3 verbal, 4 material conflict
+
+
+class _Pattern(NamedTuple):
+    bare: frozenset[str]  # a verb alone: its reported forms (past, -ing); else empty
+    rest: tuple[str, ...]  # the verb's further words ("call off": ("off",))
+    post: tuple[_Element, ...]
+    pre: tuple[_Element, ...]
+    phrase: str
+    event: EventCode
+
+
+class EventMatch(NamedTuple):
+    """A CAMEO event found in a sentence: the row's phrase, its code, and token range."""
+
+    phrase: str
+    event: EventCode
+    first: int  # the verb's token
+    last: int
+    bare: frozenset[str]  # the verb alone matched: its reported forms; else empty
+
+
+def _reported_forms(forms: str, base: str) -> list[str]:
+    """A verb's forms that report an event: all but the base and the -s form ("attacked",
+    "attacking", "fought"; not "attack", "attacks", which are as often nouns)."""
+    return [f for f in forms.split("|") if f and f != base and not f.endswith("s")]
+
+
+def _read(name_or_path: str, bundled: str) -> str:
+    path = Path(name_or_path).expanduser()
+    if path.is_file() or len(path.parts) > 1:
+        return path.read_text(encoding="utf-8")
+    lexicons = resources.files("dashboard").joinpath("data", "lexicons")
+    return lexicons.joinpath(bundled if name_or_path == BUNDLED else name_or_path).read_text(
+        encoding="utf-8")
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+
+
+class EventLexicon:
+    """The verb dictionary compiled once (per process, see `load_lexicon`)."""
+
+    def __init__(self, verbs: list[dict[str, str]], synsets: dict[str, list[str]]):
+        self._synsets = {
+            name: tuple(seq for m in members if (seq := phrase_lemmas(m)))
+            for name, members in synsets.items()
+        }
+        self._by_verb: dict[str, list[_Pattern]] = {}
+        self.size = 0
+        for row in verbs:
+            # the dictionary's verb is a lemma already: lemmatising it again can move it
+            # ("best" -> "good"), so it is kept as written
+            verb = tuple(row["verb_lemma"].lower().split())
+            try:
+                goldstein = float(row["goldstein"])
+                quad = int(row["quad_class"])
+            except ValueError:
+                continue
+            if not verb:
+                continue
+            words = row["phrase"].split()
+            post_words = words[len(row["verb_lemma"].split()):]
+            event = EventCode(row["cameo_code"], row["cameo_label"], goldstein, quad)
+            if not post_words and not row["pre_verb"] and event.code[:2] in _GENERIC_ROOTS:
+                continue  # "add", "head", "issue": too common to mean cooperation alone
+            bare = not post_words and not row["pre_verb"] and len(verb) == 1
+            pattern = _Pattern(
+                frozenset(_reported_forms(row["verb_forms"], verb[0])) if bare else frozenset(),
+                verb[1:], self._elements(post_words), self._elements(row["pre_verb"].split()),
+                row["phrase"], event,
+            )
+            self._by_verb.setdefault(verb[0], []).append(pattern)
+            self.size += 1
+        for patterns in self._by_verb.values():
+            # the most specific first: more words after and before, then the bare verb
+            patterns.sort(key=lambda p: -(len(p.rest) + len(p.post) + len(p.pre)))
+
+    def _elements(self, words: list[str]) -> tuple[_Element, ...]:
+        out = []
+        for word in words:
+            if word.startswith("<") and word.endswith(">"):
+                members = self._synsets.get(word[1:-1])
+                if members:
+                    out.append(members)
+            else:
+                seq = (lemma(word.lower()),)
+                out.append((seq,))
+        return tuple(out)
+
+    def find(self, tokens: Tokens) -> Iterator[EventMatch]:
+        """The events of a sentence: at each verb, the most specific row that matches."""
+        lemmas, words, by_verb = tokens.lemmas, tokens.words, self._by_verb
+        for i, lem in enumerate(lemmas):
+            patterns = by_verb.get(lem)
+            if patterns is None:
+                patterns = by_verb.get(words[i])
+                if patterns is None:
+                    continue
+            for p in patterns:
+                last = _match(tokens, i, p)
+                if last is not None:
+                    yield EventMatch(p.phrase, p.event, i, last, p.bare)
+                    break
+
+
+def _at(tokens: Tokens, i: int, seq: tuple[str, ...]) -> int | None:
+    """The last token of `seq` when it stands at token i, else None."""
+    end = i + len(seq)
+    if end > len(tokens.lemmas):
+        return None
+    for k, want in enumerate(seq):
+        if tokens.lemmas[i + k] != want and tokens.words[i + k] != want:
+            return None
+    return end - 1
+
+
+def _match(tokens: Tokens, i: int, p: _Pattern) -> int | None:
+    """The last token of pattern p with its verb at token i, else None."""
+    last = i
+    if p.rest:
+        found = _at(tokens, i + 1, p.rest)
+        if found is None:
+            return None
+        last = found
+    for element in p.post:
+        hit = None
+        for j in range(last + 1, min(len(tokens.lemmas), last + 2 + GAP)):
+            for seq in element:
+                hit = _at(tokens, j, seq)
+                if hit is not None:
+                    break
+            if hit is not None:
+                break
+        if hit is None:
+            return None
+        last = hit
+    if p.pre:
+        start = i
+        for element in reversed(p.pre):
+            hit = None
+            for j in range(start - 1, max(-1, start - 2 - GAP), -1):
+                if any(_at(tokens, j, seq) is not None for seq in element):
+                    hit = j
+                    break
+            if hit is None:
+                return None
+            start = hit
+    return last
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(name_or_path: str = BUNDLED) -> EventLexicon:
+    """The verb dictionary at a path, or bundled by name, with the bundled synsets."""
+    verbs = _rows(_read(name_or_path, BUNDLED))
+    synsets = {
+        row["synset"]: row["members"].split("|")
+        for row in _rows(_read("cameo-synsets.tsv", "cameo-synsets.tsv"))
+    }
+    return EventLexicon(verbs, synsets)
+
+
+@lru_cache(maxsize=1)
+def code_labels() -> dict[str, str]:
+    """CAMEO code -> label, for the codes of the config's own cues."""
+    return {row["cameo_code"]: row["label"]
+            for row in _rows(_read("cameo-codes.tsv", "cameo-codes.tsv"))}

@@ -1,0 +1,105 @@
+"""Escalation from CAMEO events (the bundled PETRARCH2 lexicon) under the config's own cues.
+Sentences written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from dashboard.analysis.cameo import code_labels, load_lexicon
+from dashboard.analysis.escalation import CueFinder
+from dashboard.analysis.lemmas import tokens_of
+from dashboard.analysis.text import Folded
+from dashboard.config import Cue, Events, load_config
+from dashboard.models import CueHit, Driver, Escalation
+from widgets.escalation_panel import drivers_text
+
+CONFIG = load_config(Path(__file__).resolve().parents[2] / "config.toml")
+EVENTS_ONLY = CueFinder((), Events())
+SHIPPED = CueFinder(CONFIG.escalation.cues, CONFIG.escalation.events)
+
+
+def events(sentence: str, finder: CueFinder = EVENTS_ONLY) -> list[CueHit]:
+    return finder.find(Folded.of(sentence))
+
+
+def total(sentence: str, finder: CueFinder = SHIPPED) -> float:
+    return sum(h.weight for h in events(sentence, finder))
+
+
+def test_the_bundled_lexicon_is_the_petrarch_dictionary() -> None:
+    assert load_lexicon().size > 5000
+    assert code_labels()["190"].startswith("Use conventional military force")
+
+
+def test_an_event_carries_its_cameo_code_label_and_goldstein_sign() -> None:
+    (hit,) = events("Gunmen attacked a police patrol near the border.")
+    assert (hit.code, hit.label) == ("190", code_labels()["190"])
+    assert hit.weight == 10.0  # Goldstein -10, sign flipped: escalatory
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen did not attack the patrol.",  # negation
+    "Officials said the gunmen could attack the patrol.",  # hypothetical
+    "If the gunmen attacked the patrol, the army would respond.",  # condition
+    "The minister warned that rebels would attack the patrol.",  # warning: only the warning
+    "The ministry denied that its troops had attacked the patrol.",  # reported denial
+])
+def test_an_unreal_event_does_not_count(sentence: str) -> None:
+    assert "190" not in {h.code for h in events(sentence)}
+
+
+def test_a_warning_counts_as_a_threat() -> None:
+    codes = {h.code for h in events("The minister warned that rebels would attack the patrol.")}
+    assert codes == {"130"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Both leaders urged restraint after the incident.",
+    "The envoy called on all sides to refrain from provocations.",
+    "Washington called on Belgrade and Pristina to resume the dialogue.",
+])
+def test_appeals_for_restraint_and_talks_are_de_escalatory(sentence: str) -> None:
+    assert total(sentence) < 0
+
+
+def test_a_bare_verb_counts_only_as_a_reported_event() -> None:
+    assert events("The talks were held in a spirit of cooperation.") == []  # no event
+    assert events("Security forces are in the area.") == []  # "forces" is a noun
+    assert {h.code for h in events("Protesters clashed with police.")} == {"190"}
+
+
+def test_the_config_cue_overrides_the_lexicon() -> None:
+    # "arrested" is the config's cue: counted once, with the config's weight and code
+    hits = events("Police arrested two officials.", SHIPPED)
+    assert [(h.cue, h.weight, h.code) for h in hits] == [("arrest", 5.0, "173")]
+
+
+def test_a_removed_blockade_is_not_a_blockade() -> None:
+    hits = events("After the removal of the barricades, the barricades area was quiet.", SHIPPED)
+    assert {h.cue for h in hits} == {"withdrawal"}
+
+
+def test_cues_without_a_lexicon_are_the_config_alone() -> None:
+    finder = CueFinder((Cue(id="x", phrases=["barricade*"], weight=7.0),),
+                       Events(lexicon=""))
+    assert [h.cue for h in finder.find(Folded.of("Gunmen attacked the barricades."))] == ["x"]
+
+
+def test_the_driver_list_shows_code_and_label() -> None:
+    hit = CueHit("attack", 10.0, "Gunmen attacked a patrol.", code="190",
+                 label="Use conventional military force, not specified below")
+    esc = Escalation(score=50.0, level="elevated", trend="rising", drivers=(Driver(hit, 10.0),),
+                     history=())
+    console = Console(width=200, record=True)
+    console.print(drivers_text(esc))
+    shown = console.export_text()
+    assert "CAMEO 190 Use conventional military force" in shown
+    assert "attack" in shown
+
+
+def test_tokens_are_shared_by_stances_and_events() -> None:
+    sentence = Folded.of("Serbian troops returned.")
+    assert tokens_of(sentence) is tokens_of(sentence)

@@ -113,7 +113,8 @@ def build_store(path: Path, config, count: int, *, distinct: int = 1000) -> None
     The analysis runs on `distinct` texts; further items reuse those analyses under new
     ids (re-stamped), written through the real Store API in rounds of 5,000.
     """
-    from dashboard.analysis.analyzer import analyse_items, config_fingerprint, stamp
+    from dashboard.analysis.analyzer import analyse_items, stamp
+    from dashboard.config import config_digest
 
     now = datetime.now(UTC)
     rng = random.Random(7)
@@ -124,7 +125,7 @@ def build_store(path: Path, config, count: int, *, distinct: int = 1000) -> None
         body = " ".join(_paragraph(rng) for _ in range(rng.randint(2, 4)))
         base.append(Item(f"base-{n}", sources[n % len(sources)], title, body,
                          f"https://news.example/{n}", now, now))
-    analyses = analyse_items(config, config_fingerprint(config), base, 1.0)
+    analyses = analyse_items(config, config_digest(config), base, 1.0)
     store = open_store(path)
     try:
         span = timedelta(days=10).total_seconds()  # inside retention: nothing archived

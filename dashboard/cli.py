@@ -304,14 +304,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_reanalyze(args: argparse.Namespace) -> int:
     """Recompute statements, stances, recognition events and cues from stored items."""
-    from dashboard.analysis.analyzer import analyse_items, config_fingerprint
+    from dashboard.analysis.analyzer import analyse_items
+    from dashboard.config import config_digest
 
     config = load(args)
     store = open_for(config, readonly=False)
     try:
         items = store.items()
         credibility = {s.id: s.credibility for s in config.sources}
-        fingerprint = config_fingerprint(config)
+        fingerprint = config_digest(config)
         analyses = {}
         by_source: dict[str, list] = {}
         for item in items:

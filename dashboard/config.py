@@ -7,6 +7,7 @@ passed to whoever needs it; there is no global.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -536,6 +537,18 @@ def config_warnings(config: Config, path: str | os.PathLike[str]) -> list[Proble
         f"the score when their items are archived, lowering it; use at least "
         f"{math.ceil(horizon_days)} or a shorter escalation.half_life",
     )]
+
+
+def config_digest(config: Config) -> str:
+    """The one name for a config's content: the last view's key, the analyzers' cache key
+    and the name workers keep the config under. Equal settings give the same digest.
+
+    The storage section is left out: the view lies next to its store, and `--db` or a
+    relative path must not make the writer's view foreign to a viewer of the same store
+    (nothing else digested depends on where the store is).
+    """
+    body = config.model_dump_json(exclude={"storage"}).encode()
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def find_config(explicit: str | None = None) -> Path:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import pickle
 import time
@@ -28,7 +27,7 @@ import httpx
 from dashboard.analysis.escalation import score as escalation_score
 from dashboard.analysis.text import fold
 from dashboard.clock import utc_now
-from dashboard.config import Config, Source
+from dashboard.config import Config, Source, config_digest
 from dashboard.fetching import (
     FetchError,
     NotModified,
@@ -102,7 +101,7 @@ def _to_items(
 
 @dataclass(frozen=True)
 class AnalysisSetup:
-    """What a worker needs to analyse: the config, pickled once, and a digest naming it."""
+    """What a worker needs to analyse: the config, pickled once, and its digest naming it."""
 
     fingerprint: str
     config_blob: bytes
@@ -110,8 +109,7 @@ class AnalysisSetup:
     @classmethod
     def of(cls, config: Config) -> AnalysisSetup:
         """The setup for `config` (the fetching process never imports the analysis)."""
-        blob = pickle.dumps(config)
-        return cls(hashlib.blake2b(blob, digest_size=12).hexdigest(), blob)
+        return cls(config_digest(config), pickle.dumps(config))
 
 
 _WORKER_CONFIG: dict[str, Config] = {}

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from dashboard.config import Config
+from dashboard.config import Config, config_digest
 from dashboard.models import Snapshot
 from dashboard.storage.atomic import atomic_write_bytes
 from dashboard.storage.base import StoreError
@@ -41,20 +40,10 @@ def _adapter() -> Any:
     return TypeAdapter(Snapshot)
 
 
-def config_key(config: Config) -> str:
-    """A digest of the config: a view built under another config is not shown.
-
-    The storage section is left out: the view lies next to its store, and `--db` or a
-    relative path must not make the writer's view foreign to a viewer of the same store.
-    """
-    body = config.model_dump_json(exclude={"storage"}).encode()
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
 def save_view(store_path: Path, config: Config, snap: Snapshot) -> None:
     """Keep `snap` as the store's last view (atomically; a failure is only logged)."""
     body = _adapter().dump_json(snap)
-    head = orjson.dumps({"version": VERSION, "config": config_key(config)})
+    head = orjson.dumps({"version": VERSION, "config": config_digest(config)})
     try:
         atomic_write_bytes(view_path(store_path), head + b"\n" + body, sync_directory=False)
     except StoreError as exc:
@@ -74,7 +63,7 @@ def load_view(store_path: Path, config: Config) -> Snapshot | None:
         return None
     if not isinstance(meta, dict) or meta.get("version") != VERSION:
         return None
-    if meta.get("config") != config_key(config):
+    if meta.get("config") != config_digest(config):
         return None
     with contextlib.suppress(ValueError):  # pydantic's ValidationError is a ValueError
         return _adapter().validate_json(body)

@@ -7,7 +7,6 @@ pool's worker processes run, so analysis never blocks the event loop.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -24,7 +23,7 @@ from dashboard.analysis.text import (
     split_paragraphs,
     split_sentences,
 )
-from dashboard.config import Config
+from dashboard.config import Config, config_digest
 from dashboard.models import Analysis, Item, StanceEvidence, Statement
 
 
@@ -144,18 +143,12 @@ def stamp(analysis: Analysis, item: Item) -> Analysis:
     )
 
 
-def config_fingerprint(config: Config) -> str:
-    """A short digest of what the analysis depends on, to cache compiled analyzers."""
-    relevant = config.model_dump_json(include={"actors", "topics", "recognition", "escalation"})
-    return hashlib.blake2b(relevant.encode(), digest_size=12).hexdigest()
-
-
 _CACHE: dict[str, Analyzer] = {}
 
 
 def analyzer_for(config: Config, fingerprint: str | None = None) -> Analyzer:
     """A compiled Analyzer for this config, cached per process."""
-    key = fingerprint or config_fingerprint(config)
+    key = fingerprint or config_digest(config)
     if key not in _CACHE:
         _CACHE.clear()  # one config at a time per process
         _CACHE[key] = Analyzer(config)

@@ -262,6 +262,8 @@ class FlashpointApp(App[None]):
         now = self.clock()
         for widget in self.main.query("HeaderBar, SourcesPanel"):  # none while shutting down
             widget.now = now  # type: ignore[attr-defined]
+        for panel in self.main.query(StatementsPanel):
+            panel.today = now.date()  # a new day changes how compact times read
 
     def _start_scheduler(self) -> None:
         from dashboard.scheduling import make_scheduler
@@ -381,7 +383,9 @@ class FlashpointApp(App[None]):
         header.level = snap.escalation.level
         header.now = now
         statements = self.main.query_one(StatementsPanel)
-        statements.actors = snap.actors
+        statements.actors, statements.actor_tags = snap.actors, snap.actor_tags
+        statements.source_names = {s.id: s.name for s in snap.sources}
+        statements.today = now.date()
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
@@ -458,7 +462,8 @@ class FlashpointApp(App[None]):
                        ("changed", "yes" if pos.changed else "no")]
             for ev in pos.evidence[:10]:
                 when = ev.time.isoformat() if ev.time else "undated"
-                fields.append((f"{ev.stance} · {ev.source_id} · {when}", ev.evidence))
+                fields.append((f"{ev.stance} · {self.source_name(ev.source_id)} · {when}",
+                               ev.evidence))
         self.push_screen(DetailsScreen(f"{actor} on {topic}", fields))
 
     @on(RecognitionPanel.PendingSelected)
@@ -468,7 +473,8 @@ class FlashpointApp(App[None]):
         self.push_screen(DetailsScreen(
             f"Pending: {e.country} {e.change}",
             [("country", e.country), ("change", e.change), ("status", e.status),
-             ("source", e.source_id), ("time", when), ("evidence", e.evidence)]))
+             ("source", self.source_name(e.source_id)), ("time", when),
+             ("evidence", e.evidence)]))
 
     @on(RecognitionPanel.Decided)
     def _decided(self, message: RecognitionPanel.Decided) -> None:
@@ -484,13 +490,18 @@ class FlashpointApp(App[None]):
         self.text_filter = message.text
         self._filters_changed()
 
+    def source_name(self, source_id: str) -> str:
+        """`Name (id)` of a configured source, the bare id of one no longer configured."""
+        name = next((s.name for s in self.config.sources if s.id == source_id), None)
+        return f"{name} ({source_id})" if name and name != source_id else source_id
+
     def statement_details(self, s: Statement) -> DetailsScreen:
         """The details screen of one statement."""
         actor = (self.snapshot.actors.get(s.actor or "", s.actor) if self.snapshot else s.actor)
         return DetailsScreen(
             f"{s.speaker} ({actor or 'unknown actor'})",
             [("statement", s.text), ("kind", s.kind), ("sentence", s.sentence),
-             ("source", s.source_id), ("link", s.link or "none"),
+             ("source", self.source_name(s.source_id)), ("link", s.link or "none"),
              ("time", s.time.isoformat() if s.time else "unknown")],
             link=s.link,
         )

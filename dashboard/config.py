@@ -77,6 +77,11 @@ Slug = Annotated[str, AfterValidator(_slug)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
+# Short names in narrow tables: an actor's tag, a topic's column header.
+ACTOR_SHORT_MAX = 8
+TOPIC_SHORT_MAX = 12
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -169,6 +174,19 @@ class Actor(_Model):
     """Other names: capitals used as metonyms, institutions, adjectives."""
     people: tuple[Person, ...] = ()
     """Officials who speak for this actor."""
+    short: str = Field("", max_length=ACTOR_SHORT_MAX)
+    """A short tag for narrow tables ("K-Serbs"); empty derives one from the name."""
+
+    @property
+    def tag(self) -> str:
+        """The short tag: `short`, else the name when short, else a short id, else cut."""
+        if self.short:
+            return self.short
+        if len(self.name) <= ACTOR_SHORT_MAX:
+            return self.name
+        if len(self.id) <= 4:
+            return self.id.upper()  # "usa", "un", "uk": the usual abbreviations
+        return self.name[: ACTOR_SHORT_MAX - 1] + "…"
 
 
 class Topic(_Model):
@@ -186,6 +204,17 @@ class Topic(_Model):
     """Concepts of the opposite claim: support for one is opposition to the topic."""
     window: int = Field(10, ge=1, le=40)
     """The most words a concept's match may span."""
+    short: str = Field("", max_length=TOPIC_SHORT_MAX)
+    """A short name for table headers ("Forces"); empty cuts the label."""
+
+    @property
+    def tag(self) -> str:
+        """The short name: `short`, else the label cut to `TOPIC_SHORT_MAX`."""
+        if self.short:
+            return self.short
+        if len(self.label) <= TOPIC_SHORT_MAX:
+            return self.label
+        return self.label[: TOPIC_SHORT_MAX - 1] + "…"
 
     @model_validator(mode="after")
     def _named_somehow(self) -> Topic:

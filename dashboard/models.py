@@ -299,4 +299,6 @@ class Snapshot:
     sources: tuple[SourceView, ...]
     actors: dict[str, str] = field(default_factory=dict)  # id -> display name
     topics: dict[str, str] = field(default_factory=dict)  # id -> label
+    actor_tags: dict[str, str] = field(default_factory=dict)  # id -> short tag
+    topic_tags: dict[str, str] = field(default_factory=dict)  # id -> short header
     updated: datetime | None = None  # end of the last stored round

@@ -78,5 +78,7 @@ def build_snapshot(
         sources=sources,
         actors={a.id: a.name for a in config.actors},
         topics={t.id: t.label for t in config.topics},
+        actor_tags={a.id: a.tag for a in config.actors},
+        topic_tags={t.id: t.tag for t in config.topics},
         updated=max((h.last_attempt for h in health.values() if h.last_attempt), default=None),
     )

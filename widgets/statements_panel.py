@@ -1,8 +1,12 @@
-"""Latest statements, newest first, in a bounded table that pages older ones on demand."""
+"""Latest statements, newest first, in a bounded table that pages older ones on demand.
+
+Rows are keyed by statement, so the cursor stays on the statement it was on when new
+rows arrive; the selected statement is shown in full in a preview under the table.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,20 +16,19 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Statement
-from widgets.plain_text import cell, set_static, truncate
+from widgets.plain_text import set_static, truncate
+from widgets.statement_cells import Layout, layout_for, preview, row_cells, statement_key
 from widgets.table_cells import patch_rows
 
 
-def _time(when: datetime | None) -> Text:
-    return Text(when.strftime("%m-%d %H:%M") if when else "?", no_wrap=True)
-
-
 class StatementsPanel(Vertical):
-    """A DataTable of statements: time, actor, speaker, statement, source."""
+    """A DataTable of statements (time, actor, speaker, statement, source when wide) and a
+    preview of the selected one."""
 
     DEFAULT_CSS = """
     StatementsPanel > DataTable { height: 1fr; }
     StatementsPanel > .panel-title { height: 1; }
+    StatementsPanel > #statement-preview { height: auto; max-height: 4; }
     """
 
     class Selected(Message):
@@ -46,7 +49,10 @@ class StatementsPanel(Vertical):
 
     statements: reactive[tuple[Statement, ...]] = reactive((), always_update=True)
     actors: reactive[dict[str, str]] = reactive(dict)
+    actor_tags: reactive[dict[str, str]] = reactive(dict)
+    source_names: reactive[dict[str, str]] = reactive(dict)
     filter_label: reactive[str] = reactive("")
+    today: reactive[date | None] = reactive(None)  # compact times show the hour on this day
 
     def __init__(self, *, max_rows: int = 200, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -54,18 +60,19 @@ class StatementsPanel(Vertical):
         self.paged = False
         self._asked_before: datetime | None = None
         self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
+        self._keys: list[str] = []  # the row keys now in the table
         self._memo: dict[tuple, tuple[Text, ...]] = {}
-        self._columns = ("time", "actor", "speaker", "text", "source")
+        self._layout: Layout | None = None  # set from the panel's width on the first resize
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Latest statements", style="bold"), classes="panel-title")
-        table: DataTable = DataTable(id="statements-table", cursor_type="row", zebra_stripes=True)
-        table.add_column("time", key="time")
-        table.add_column("actor", key="actor")
-        table.add_column("speaker", key="speaker")
-        table.add_column("statement", key="text")
-        table.add_column("source", key="source")
-        yield table
+        yield DataTable(id="statements-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="statement-preview")
+
+    @property
+    def column_layout(self) -> Layout | None:
+        """The column widths in use (None before the panel has a size)."""
+        return self._layout
 
     @property
     def selected(self) -> Statement | None:
@@ -84,13 +91,10 @@ class StatementsPanel(Vertical):
         extra = tuple(s for s in older if (s.item_id, s.sentence, s.speaker) not in known)
         if not extra:
             return
-        table = self.query_one(DataTable)
-        row = table.cursor_row
         combined = self.statements + extra
         dropped = max(0, len(combined) - self.max_rows)
-        self.statements = combined[dropped:]
         self.paged = True
-        table.move_cursor(row=max(0, row - dropped), animate=False)
+        self.statements = combined[dropped:]
 
     @property
     def following(self) -> bool:
@@ -112,46 +116,75 @@ class StatementsPanel(Vertical):
             title.append(f"  filter: {truncate(label, 40)}")
         set_static(self.query_one(".panel-title", Static), title)
 
-    def _cells(self, s: Statement) -> tuple[Text, ...]:
+    def watch_today(self) -> None:
+        if self._layout is not None and self._layout.compact:
+            self.statements = self.statements  # compact times read against the day
+
+    def on_resize(self) -> None:
+        layout = layout_for(self.size.width)
+        if layout != self._layout:
+            self._layout = layout
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            for key, header, width in layout.columns:
+                table.add_column(Text(header), width=width, key=key)
+            self._shown, self._keys = [], []
+            self.statements = self.statements  # the rows again, in the new columns
+
+    def _cells(self, s: Statement, layout: Layout) -> tuple[Text, ...]:
         actor = self.actors.get(s.actor or "", s.actor or "?")
-        return (
-            _time(s.time),
-            cell(actor, 16),
-            cell(s.speaker, 22),
-            cell(s.text, 70),
-            cell(s.source_id, 16),
-        )
+        tag = self.actor_tags.get(s.actor or "", actor)
+        return row_cells(s, layout, actor=actor, tag=tag, today=self.today,
+                         source=self.source_names.get(s.source_id, s.source_id))
 
     def watch_statements(self, statements: tuple[Statement, ...]) -> None:
+        if self._layout is None:
+            return  # no columns before the first resize; it shows the rows
+        layout = self._layout
         table = self.query_one(DataTable)
-        # Formatting is memoised per statement (and actor name) across snapshots: a round
+        # Formatting is memoised per statement (and its names) across snapshots: a round
         # adds a few statements, the other rows are the ones already shown.
         memo = self._memo
         fresh: dict[tuple, tuple[Text, ...]] = {}
-        rows = []
+        rows, keys, seen = [], [], set()
         for s in statements:
-            key = (s.item_id, s.sentence, s.speaker, s.text, s.time, s.source_id,
-                   self.actors.get(s.actor or "", s.actor or "?"))
-            cells = memo.get(key) or fresh.get(key) or self._cells(s)
+            key = (s, layout, self.actors.get(s.actor or ""), self.actor_tags.get(s.actor or ""),
+                   self.source_names.get(s.source_id), self.today if layout.compact else None)
+            cells = memo.get(key) or fresh.get(key) or self._cells(s, layout)
             fresh[key] = cells
             rows.append(cells)
+            row_key = statement_key(s)
+            while row_key in seen:  # the same statement twice: still one row each
+                row_key += "\x1f+"
+            seen.add(row_key)
+            keys.append(row_key)
         self._memo = fresh
-        if rows != self._shown:
-            keys = [str(i) for i in range(len(rows))]
-            changed = sum(a != b for a, b in zip(rows, self._shown, strict=False))
-            # A few rows differ in place: update those cells. New statements on top shift
-            # every row, and then a rebuild costs less than updating every cell.
-            if (len(rows) != len(self._shown) or changed > len(rows) // 4
-                    or not patch_rows(table, keys, self._columns, self._shown, rows)):
-                row = table.cursor_row
-                table.clear()
-                for key, cells in zip(keys, rows, strict=True):
-                    table.add_row(*cells, key=key)
-                if statements:
-                    table.move_cursor(row=min(max(row, 0), len(statements) - 1),
-                                      animate=False)
-            self._shown = rows
+        if keys != self._keys or not patch_rows(
+                table, keys, [c[0] for c in layout.columns], self._shown, rows):
+            self._rebuild(table, keys, rows)
+        self._shown, self._keys = rows, keys
         self._asked_before = None
+        self._show_preview()
+
+    def _rebuild(self, table: DataTable, keys: list[str], rows: list[tuple[Text, ...]]) -> None:
+        """Refill the table and put the cursor back on the statement it was on."""
+        row = table.cursor_row
+        chosen = self._keys[row] if 0 <= row < len(self._keys) else None
+        table.clear()
+        for key, cells in zip(keys, rows, strict=True):
+            table.add_row(*cells, key=key)
+        if keys:
+            target = keys.index(chosen) if chosen in keys else min(max(row, 0), len(keys) - 1)
+            table.move_cursor(row=target, animate=False)
+
+    def _show_preview(self) -> None:
+        chosen = self.selected
+        text = Text("")
+        if chosen is not None:
+            actor = self.actors.get(chosen.actor or "", chosen.actor or "")
+            source = self.source_names.get(chosen.source_id, chosen.source_id)
+            text = preview(chosen, actor=actor, source=source, width=max(20, self.size.width))
+        set_static(self.query_one("#statement-preview", Static), text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -161,6 +194,7 @@ class StatementsPanel(Vertical):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        self._show_preview()
         # Bottom reached: ask once per oldest row for older statements.
         # (the table's cursor now, not the event's: a redraw may have moved it since)
         row = self.query_one(DataTable).cursor_row

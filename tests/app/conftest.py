@@ -173,6 +173,8 @@ class FakeBuilder:
             ),
             actors={a.id: a.name for a in config.actors},
             topics={t.id: t.label for t in config.topics},
+            actor_tags={a.id: a.tag for a in config.actors},
+            topic_tags={t.id: t.tag for t in config.topics},
             updated=NOW,
         )
         return dataclasses.replace(snap, **self.overrides)

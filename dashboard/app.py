@@ -25,6 +25,7 @@ from dashboard.clock import utc_now
 from dashboard.config import Config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
+from dashboard.read_only import HIDDEN_SYSTEM_COMMANDS, ReadOnlyMixin
 from dashboard.textclean import safe_link
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
@@ -72,7 +73,7 @@ def _start_resource_tracker() -> None:
     resource_tracker.ensure_running()
 
 
-class FlashpointApp(App[None]):
+class FlashpointApp(ReadOnlyMixin, App[None]):
     """The dashboard. Build it with `create_app`."""
 
     CSS_PATH = "dashboard.tcss"
@@ -109,8 +110,11 @@ class FlashpointApp(App[None]):
         scheduler: bool = True,
         snapshot_builder: SnapshotBuilder | None = None,
         last_view: Snapshot | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
+        self.read_only = read_only  # served to a browser: nothing can be changed
+        viewer = viewer or read_only
         self._last_view = last_view  # painted first, while the store loads
         self.config = config
         self.store = store
@@ -168,7 +172,8 @@ class FlashpointApp(App[None]):
     def on_mount(self) -> None:
         header = self.main.query_one(HeaderBar)
         header.theatre = self.config.theatre.name
-        header.mode = "viewer" if self.viewer else ("demo" if self.demo else "")
+        header.mode = ("read-only" if self.read_only else "viewer" if self.viewer
+                       else "demo" if self.demo else "")
         header.now = self.clock()
         self._apply_layout(self.size.width, self.size.height)
         self.main.query_one("#statements-table").focus()
@@ -478,6 +483,8 @@ class FlashpointApp(App[None]):
 
     @on(RecognitionPanel.Decided)
     def _decided(self, message: RecognitionPanel.Decided) -> None:
+        if self.refused_read_only():
+            return
         if self.viewer:
             self.notify("Viewer: the collector owns the store; decide there.", markup=False)
             return
@@ -590,6 +597,8 @@ class FlashpointApp(App[None]):
 
     def copy_link(self, link: str | None) -> None:
         """Copy `link` with OSC 52 when it is http(s); otherwise say why not."""
+        if self.refused_read_only():
+            return
         if not link:
             self.notify("Nothing to copy: select a statement with a link.", markup=False)
             return
@@ -603,6 +612,8 @@ class FlashpointApp(App[None]):
 
     def action_refresh(self) -> None:
         """Fetch every source now (one round; queued behind a running one)."""
+        if self.refused_read_only():
+            return
         if self.collector is None:
             self.notify("Viewer: the collector owns fetching.", markup=False)
             return
@@ -611,6 +622,8 @@ class FlashpointApp(App[None]):
 
     def action_pause(self) -> None:
         """Pause or resume scheduled fetching."""
+        if self.refused_read_only():
+            return
         if self.collector is None:
             self.notify("Viewer: the collector owns fetching.", markup=False)
             return
@@ -621,28 +634,37 @@ class FlashpointApp(App[None]):
 
     def action_decide(self, status: str) -> None:
         """Confirm or reject the selected pending recognition change."""
+        if self.refused_read_only():
+            return
         self.main.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
 
     def action_mute_alerts(self) -> None:
         """Mute every configured alert, or unmute them all when all are muted.
 
         The mute is kept next to the store, so the collector (this App or `collect`)
-        honours it from its next round on; a viewer can mute too.
+        honours it from its next round on; a viewer can mute too (not a read-only one).
         """
+        if self.refused_read_only():
+            return
         ids = [a.id for a in self.config.alerts]
         if not ids:
             self.notify("No alerts are configured ([[alerts]] in the config).", markup=False)
             return
-        from dashboard.alerts import AlertState, state_path_for
+        from dashboard.alert_state import AlertState, state_path_for
 
         state = AlertState.load(state_path_for(self.config.storage.resolved_path()))
         muting = not all(state.is_muted(i) for i in ids)
-        for alert_id in ids:
-            (state.mute if muting else state.unmute)(alert_id)
+        try:
+            for alert_id in ids:
+                (state.mute if muting else state.unmute)(alert_id)
+        except OSError as exc:  # a viewer in the service's group may only read
+            self.notify(f"Cannot {'mute' if muting else 'unmute'} alerts: {clean(exc)}",
+                        severity="error", markup=False)
+            return
         self.notify(f"{len(ids)} alert(s) {'muted' if muting else 'unmuted'}.", markup=False)
 
     def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
+        commands = [*super().get_system_commands(screen)]
         for title, help_text, action in (
             ("Help", "Show the keys", self.action_help),
             ("Filter by text", "Filter statements by text", self.action_filter_text),
@@ -660,7 +682,13 @@ class FlashpointApp(App[None]):
             ("Reject change", "Reject the selected pending change",
              lambda: self.action_decide("rejected")),
         ):
-            yield SystemCommand(title, help_text, action)
+            commands.append(SystemCommand(title, help_text, action))
+        if self.read_only:  # a browser visitor may look, filter, read details and leave
+            hidden = HIDDEN_SYSTEM_COMMANDS | {
+                "Copy link", "Refresh now", "Pause / resume", "Mute / unmute alerts",
+                "Confirm change", "Reject change"}
+            commands = [c for c in commands if c.title not in hidden]
+        yield from commands
 
 
 def create_app(
@@ -674,9 +702,10 @@ def create_app(
     scheduler: bool = True,
     snapshot_builder: SnapshotBuilder | None = None,
     last_view: Snapshot | None = None,
+    read_only: bool = False,
 ) -> FlashpointApp:
     """The dashboard app, as the CLI and the snapshot tests build it."""
     limit_malloc_arenas()  # before the App starts its worker threads
     return FlashpointApp(config, store=store, collector=collector, clock=clock, demo=demo,
                          viewer=viewer, scheduler=scheduler, snapshot_builder=snapshot_builder,
-                         last_view=last_view)
+                         last_view=last_view, read_only=read_only)

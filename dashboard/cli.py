@@ -335,7 +335,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = load(args)
     path = config.storage.resolved_path()
-    viewer = args.viewer or writer_holder(path) is not None
+    read_only = getattr(args, "read_only", False)
+    viewer = args.viewer or read_only or writer_holder(path) is not None
     # the last view paints at once while the store loads in the background
     last_view = load_view(path, config)
     store = open_for(config, readonly=viewer, background=True)
@@ -345,7 +346,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         collector = Collector(config, store)
     app = create_app(config, store=store, collector=collector, viewer=viewer,
-                     last_view=last_view)
+                     last_view=last_view, read_only=read_only)
     try:
         app.run()
     finally:
@@ -354,21 +355,32 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """The dashboard in a browser (textual-serve), as a viewer of the store."""
+    """The dashboard in a browser (textual-serve): read-only sessions of a viewer."""
     import shlex
 
-    from textual_serve.server import Server
+    from dashboard.serving import DashboardServer, is_loopback
 
     config = load(args)  # fail here, with exit 2, rather than inside every browser session
-    command = [sys.executable, "-m", "dashboard.cli", "run", "--viewer"]
+    store = config.storage.resolved_path().resolve()
+    if not is_loopback(args.host) and not args.expose:
+        print(f"flashpoint: --host {args.host} is not loopback: anyone who can reach it would "
+              "see the dashboard. Add --expose to mean it, or keep the default (127.0.0.1) "
+              "and forward the port over ssh.", file=sys.stderr)
+        return 2
+    command = [sys.executable, "-m", "dashboard.cli", "run", "--read-only"]
     if args.config:
         command += ["--config", str(Path(args.config).resolve())]
-    command += ["--db", str(config.storage.resolved_path().resolve())]
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"flashpoint: serving on {args.host}: anyone who can reach it sees the dashboard",
-              file=sys.stderr)
-    Server(shlex.join(command), host=args.host, port=args.port,
-           title=f"Flashpoint: {config.theatre.name}").serve()
+    command += ["--db", str(store)]
+    if not is_loopback(args.host):
+        where = ("every network interface of this machine" if args.host in ("0.0.0.0", "::")
+                 else args.host)
+        print(f"flashpoint: exposing a read-only dashboard of {store} "
+              f"({config.theatre.name}) on {where}, port {args.port}, to anyone who can "
+              f"reach it, {args.sessions} sessions at most; no login, no TLS: put it behind "
+              "a proxy that has them", file=sys.stderr)
+    DashboardServer(shlex.join(command), host=args.host, port=args.port,
+                    title=f"Flashpoint: {config.theatre.name}", max_sessions=args.sessions,
+                    allowed_origins=tuple(args.allow_origin)).serve()
     return 0
 
 
@@ -399,6 +411,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- argument parsing -------------------------------------------------------------------
 
 
+def _session_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of sessions from 1 to 64")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand.
 
@@ -425,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = add("run", cmd_run, "the dashboard (the default command)")
     run.add_argument("--viewer", action="store_true",
                      help="only read the store (never fetch), even if no collector runs")
+    run.add_argument("--read-only", action="store_true",
+                     help="a viewer that changes nothing: no decisions, mutes, fetches or "
+                          "copies (what serve runs)")
     add("demo", cmd_demo, "the dashboard on bundled sample feeds (no network needed)")
     fetch = add("fetch", cmd_fetch, "one headless fetch round over all sources")
     fetch.add_argument("--once", action="store_true", required=True,
@@ -445,8 +470,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help='only statements newer than this, like "24h" or "7d"')
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     serve = add("serve", cmd_serve, "the dashboard in a web browser, read-only")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; others need --expose)")
+    serve.add_argument("--expose", action="store_true",
+                       help="allow a --host that is not loopback")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--sessions", type=_session_count, default=4, metavar="N",
+                       help="browser sessions at once, each a process (default 4, 1-64)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="a browser origin besides the server itself, e.g. the "
+                            "https://host of a reverse proxy (repeatable)")
     parser.set_defaults(handler=cmd_run, viewer=False)
     return parser
 

@@ -21,7 +21,14 @@ from dashboard import report
 from dashboard.clock import utc_now
 from dashboard.config import Config, ConfigError, config_warnings, find_config, load_config
 from dashboard.memory import limit_malloc_arenas
-from dashboard.storage import Store, StoreError, StoreLocked, open_store, writer_holder
+from dashboard.storage import (
+    Store,
+    StoreError,
+    StoreLocked,
+    StoreLost,
+    open_store,
+    writer_holder,
+)
 from dashboard.storage.paths import resolve_store_path
 
 log = logging.getLogger("flashpoint")
@@ -170,6 +177,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
                 if stop.is_set():  # shutdown cancels ticks waiting for a batch: not an error
                     return []
                 raise
+            except StoreLost as exc:  # another writer may hold the store now: stop
+                lost.append(exc)
+                stop.set()
+                return []
             except StoreError as exc:  # a full disk may free up: say so, keep collecting
                 log.error("round not stored: %s; retrying on the next tick", exc)
                 return []
@@ -190,11 +201,14 @@ def cmd_collect(args: argparse.Namespace) -> int:
             await collector.aclose()
             await runner.aclose()
 
+    lost: list[StoreLost] = []
     try:
         asyncio.run(serve())
     finally:
         store.close()
         stops.detach()
+    if lost:
+        raise lost[0]
     log.info("stopped cleanly")
     return 0
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
-from dashboard.storage.base import Round, Store, StoreError, StoreLocked
+from dashboard.storage.base import Round, Store, StoreError, StoreLocked, StoreLost
 from dashboard.storage.lock import writer_holder
 from dashboard.storage.tinydb_store import TinyDBStore
 
-__all__ = ["Round", "Store", "StoreError", "StoreLocked", "open_store", "writer_holder"]
+__all__ = ["Round", "Store", "StoreError", "StoreLocked", "StoreLost", "open_store",
+           "writer_holder"]
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False,

@@ -39,6 +39,11 @@ class StoreLocked(StoreError):
         )
 
 
+class StoreLost(StoreError):
+    """The writer's lock file (or store) vanished or was replaced under it: another writer
+    may hold the store now, so this one must stop writing."""
+
+
 @dataclass(frozen=True)
 class Round:
     """Everything one fetch round learned, written to the store in one atomic commit."""

@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 
 from dashboard.clock import utc_now
 from dashboard.storage.atomic import atomic_write_bytes
-from dashboard.storage.base import StoreError, StoreLocked
+from dashboard.storage.base import StoreError, StoreLocked, StoreLost
 
 
 def lock_paths(path: Path) -> tuple[Path, Path]:
@@ -60,6 +60,7 @@ class WriterLock:
         self.path = path
         self.lock_file, self.note = lock_paths(path)
         self._lock = FileLock(self.lock_file, timeout=0)
+        self._witness: int | None = None  # our own descriptor on the locked file, see check
 
     def acquire(self) -> None:
         """Take the lock without waiting; StoreLocked naming the holder if it is taken."""
@@ -68,6 +69,11 @@ class WriterLock:
         except Timeout:
             raise StoreLocked(str(self.path), describe_holder(self.note)) from None
         except OSError as exc:
+            raise StoreError(f"cannot lock {self.lock_file}: {exc.strerror or exc}") from exc
+        try:
+            self._witness = os.open(self.lock_file, os.O_RDONLY)
+        except OSError as exc:
+            self._lock.release()
             raise StoreError(f"cannot lock {self.lock_file}: {exc.strerror or exc}") from exc
         info = {
             "pid": os.getpid(),
@@ -78,13 +84,45 @@ class WriterLock:
         try:
             atomic_write_bytes(self.note, orjson.dumps(info))
         except StoreError:
-            self._lock.release()
+            self.release()
             raise
+
+    def check(self) -> None:
+        """StoreLost unless the lock file at its path is still the one this writer locked.
+
+        A deleted store directory takes the lock file with it: a second writer would then
+        create a new one and get the lock, so this writer must not write again. The open
+        witness keeps the old file's inode from being reused, so a new file never looks
+        like ours.
+        """
+        if self._witness is None:
+            return
+        try:
+            held, there = os.fstat(self._witness), os.stat(self.lock_file)
+        except OSError:
+            held = there = None
+        if held is None or there is None or (held.st_dev, held.st_ino) != (
+                there.st_dev, there.st_ino):
+            raise StoreLost(
+                f"{self.lock_file} vanished or was replaced while this process wrote "
+                f"{self.path} (was its directory deleted?); stopping so that no two writers "
+                "share the store. Nothing more is written; start the writer again to begin "
+                "a store there"
+            )
 
     def release(self) -> None:
         """Remove the note, then release the lock (in that order, so a new note is not lost)."""
+        lost = False
+        if self._witness is not None:
+            try:
+                self.check()
+            except StoreLost:
+                lost = True  # the note there now belongs to whoever holds the new lock
+            os.close(self._witness)
+            self._witness = None
         if not self._lock.is_locked:
             return
-        with contextlib.suppress(OSError):
-            self.note.unlink()
+        if not lost:
+            with contextlib.suppress(OSError):
+                self.note.unlink()
         self._lock.release()

@@ -582,6 +582,7 @@ class TinyDBStore:
             raise StoreError(f"{self._path} is open read-only; only the writer changes it")
         if self._lock is None:
             raise StoreError(f"{self._path} is closed")
+        self._lock.check()  # StoreLost: the store's directory went away under this writer
 
     @synchronized
     def flush(self) -> None:

@@ -7,14 +7,16 @@ loopback HTTP servers and real files, as an analyst's server would.
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
 
-from bench.farm import config_toml
+from bench.farm import Farm, config_toml
 from tests.integration.loopback import Reply
-from tests.reliability.conftest import flashpoint, no_traceback
+from tests.reliability.conftest import StderrLines, count_items, flashpoint, no_traceback, start
 
 
 def status(cfg: Path) -> dict:
@@ -41,3 +43,41 @@ def test_a_json_feed_item_dated_year_1_loses_its_date_not_the_feed(tmp_path, loo
     assert state["items"] == 3
     [source] = state["sources"]
     assert source["state"] == "ok", source
+
+
+def test_collect_stops_when_its_store_directory_is_deleted_and_lets_no_second_writer_race(
+        tmp_path):
+    """Point 8: `rm -r` of the store's folder under `collect`; a second writer then starts.
+
+    Before: `collect` recreated the folder without its lock, the second writer was let in,
+    and the two overwrote each other's main file. Now `collect` notices its lock file is
+    gone at its next commit and stops (exit 1, one clear line), writing nothing more.
+    """
+    data = tmp_path / "data"
+    store, cfg = data / "store.json", tmp_path / "config.toml"
+    with Farm(feeds=3, items=5) as farm:
+        cfg.write_text(farm.config_toml(str(store), every="1s"))
+        proc = start("collect", "--config", str(cfg))
+        errors = StderrLines(proc)
+        try:
+            assert errors.wait_for("round stored", count=2), errors.text()
+            for _ in range(10):  # as `rm -r` does, racing the writer's temp files
+                shutil.rmtree(data, ignore_errors=True)
+                if not data.exists():
+                    break
+            second = flashpoint("fetch", "--once", "--config", str(cfg))
+            assert second.returncode == 0, second.stderr
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err = errors.text()
+        print(err)
+        assert proc.returncode == 1, err
+        assert no_traceback(err)
+        assert "vanished or was replaced" in err and "no two writers" in err
+        farm.bump()  # new items that a still-running first writer would have stored
+        time.sleep(2.5)
+        # the second writer's store is whole and holds exactly what it stored
+        assert count_items(store) == 15

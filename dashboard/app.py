@@ -396,6 +396,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         self._filters_dirty = False
         positions = self.main.query_one(PositionsPanel)
         positions.actors, positions.topics = snap.actors, snap.topics
+        positions.topic_tags = snap.topic_tags
         positions.positions = snap.positions
         self.main.query_one(RecognitionPanel).recognition = snap.recognition
         self.main.query_one(EscalationPanel).escalation = snap.escalation

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Position
-from widgets.plain_text import cell, plain, truncate
+from widgets.plain_text import cell, plain, set_static, truncate
 
 # Symbol first, colour second: the matrix must read on a monochrome terminal.
 STANCE_SYMBOLS: dict[str, tuple[str, str]] = {
@@ -35,8 +35,32 @@ def stance_cell(position: Position | None) -> Text:
     return text
 
 
+def shown_range(table: DataTable) -> tuple[int, int, int]:
+    """(first, last, total) of the topic columns wholly in view, 1-based; (0, 0, n) if none.
+
+    The actor column is frozen at the left; the topic columns scroll behind it.
+    """
+    widths = [col.get_render_width(table) for col in table.ordered_columns]
+    if not widths:
+        return 0, 0, 0
+    fixed = sum(widths[: table.fixed_columns])
+    left = table.scroll_x + fixed
+    right = table.scroll_x + table.scrollable_content_region.width
+    shown, x = [], fixed
+    for number, width in enumerate(widths[table.fixed_columns:], start=1):
+        if x >= left and x + width <= right:
+            shown.append(number)
+        x += width
+    total = len(widths) - table.fixed_columns
+    return (shown[0], shown[-1], total) if shown else (0, 0, total)
+
+
 class PositionsPanel(Vertical):
-    """Rows are actors, columns are topics; selecting a cell asks for its evidence."""
+    """Rows are actors, columns are topics; selecting a cell asks for its evidence.
+
+    The actor column stays put while the topics scroll, and the title says which topics
+    are in view when not all of them are.
+    """
 
     DEFAULT_CSS = """
     PositionsPanel > DataTable { height: 1fr; }
@@ -56,12 +80,13 @@ class PositionsPanel(Vertical):
     positions: reactive[tuple[Position, ...]] = reactive((), always_update=True)
     actors: reactive[dict[str, str]] = reactive(dict)
     topics: reactive[dict[str, str]] = reactive(dict)
+    topic_tags: reactive[dict[str, str]] = reactive(dict)  # short column headers
     actor_filter: reactive[str | None] = reactive(None)
     topic_filter: reactive[str | None] = reactive(None)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Actor positions", style="bold"), classes="panel-title")
-        yield DataTable(id="positions-table", cursor_type="cell")
+        yield DataTable(id="positions-table", cursor_type="cell", fixed_columns=1)
         yield Static(Text(LEGEND, style="dim"), classes="legend")
 
     def _rows(self) -> list[str]:
@@ -81,12 +106,25 @@ class PositionsPanel(Vertical):
         by_cell = {(p.actor, p.topic): p for p in self.positions}
         table.add_column(Text("actor"), key="actor")
         for topic in self._columns():
-            table.add_column(plain(truncate(self.topics.get(topic, topic), 18)), key=topic)
+            header = self.topic_tags.get(topic) or truncate(self.topics.get(topic, topic), 12)
+            table.add_column(plain(header), key=topic)
         for actor in self._rows():
             cells = [stance_cell(by_cell.get((actor, t))) for t in self._columns()]
             table.add_row(cell(self.actors.get(actor, actor), 18), *cells, key=actor)
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+        self.call_after_refresh(self._show_range)
+
+    def _show_range(self) -> None:
+        """The title, with the topics in view when some are scrolled out of it."""
+        if not self.is_mounted:
+            return
+        first, last, total = shown_range(self.query_one(DataTable))
+        title = Text("Actor positions", style="bold")
+        if total and first and (first, last) != (1, total):
+            more = ("← " if first > 1 else "") + ("→ " if last < total else "")
+            title.append(f"  topics {first}–{last} of {total} {more}(←/→ scroll)")
+        set_static(self.query_one(".panel-title", Static), title)
 
     def watch_positions(self) -> None:
         self._redraw()
@@ -99,6 +137,13 @@ class PositionsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._redraw()
+        self.watch(self.query_one(DataTable), "scroll_x", self._show_range, init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_range)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self._show_range)  # a tab shown: the table has a width now
 
     @property
     def selected(self) -> tuple[str, str, Position | None] | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 import orjson
 from filelock import FileLock
 
+from dashboard.storage.atomic import atomic_write_bytes
 from dashboard.storage.paths import alert_state_path
 
 if TYPE_CHECKING:
@@ -33,21 +33,6 @@ def state_path_for(db_path: str | os.PathLike[str]) -> Path:
     """Where the alert state lives: next to the store (`flashpoint.json` ->
     `flashpoint.json.alerts.json`, keyed by the full name, see `dashboard.storage.paths`)."""
     return alert_state_path(Path(db_path))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 class AlertState:
@@ -101,14 +86,16 @@ class AlertState:
             self.save()
 
     def save(self) -> None:
-        """Write the state atomically (temp file, fsync, os.replace)."""
+        """Write the state atomically (the store's own atomic write; StoreError on failure,
+        the previous state file intact)."""
         data = {
             "fired": list(self.fired),
             "last_fired": {k: v.isoformat() for k, v in self.last_fired.items()},
             "suppressed": self.suppressed,
             "muted": sorted(self.muted),
         }
-        _write_atomically(self.path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
     def _trim(self) -> None:
         while len(self.fired) > self.max_keys:

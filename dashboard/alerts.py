@@ -27,7 +27,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 import httpx
@@ -37,6 +37,7 @@ from dashboard import config as cfg
 from dashboard.alert_delivery import REPLY_CAP, AlertDispatcher, make_alert_client
 from dashboard.alert_state import MAX_KEYS, AlertState, state_path_for
 from dashboard.analysis.text import fold
+from dashboard.clock import utc_now
 from dashboard.models import LEVELS, RecognitionEvent, Snapshot, SourceView, Statement
 from dashboard.report import escalation_json, source_json, statement_json
 from dashboard.textclean import strip_controls
@@ -261,7 +262,7 @@ class AlertEngine:
             return []
         if new_statements is None:
             new_statements = added_statements(before, after)
-        when = now or datetime.now(UTC)
+        when = now or utc_now()
         events = evaluate(
             list(self.alerts.values()), before, after, new_statements=new_statements, now=when
         )

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from dashboard.clock import utc_now
 from dashboard.config import Fetch, Source
 from dashboard.fetching.parse import gdelt_text_error
 
@@ -231,7 +232,7 @@ async def _answer(
         return NotModified(etag=new_etag or etag, last_modified=new_modified or last_modified)
     reason = response.reason_phrase or ""
     if status in (429, 503):
-        until = retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+        until = retry_after(response.headers.get("retry-after"), utc_now())
         raise Postponed(until, f"HTTP {status} {reason}; retry after {until:%Y-%m-%d %H:%M} UTC")
     if not 200 <= status < 300:
         raise FetchError(f"HTTP {status} {reason}".strip())

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -33,6 +33,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from dashboard.clock import utc_now
 from dashboard.models import (
     Analysis,
     CueHit,
@@ -511,7 +512,7 @@ class TinyDBStore:
                 f"cannot read {self._path}: {reason}. Start a writer (e.g. `flashpoint fetch "
                 "--once`) to move it aside and begin a new store, or restore a backup."
             )
-        now = datetime.now(UTC)
+        now = utc_now()
         backup = backup_name(self._path, now)
         segments = segment_dir(self._path)
         try:

@@ -652,13 +652,14 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
             self.notify("No alerts are configured ([[alerts]] in the config).", markup=False)
             return
         from dashboard.alert_state import AlertState, state_path_for
+        from dashboard.storage.base import StoreError
 
         state = AlertState.load(state_path_for(self.config.storage.resolved_path()))
         muting = not all(state.is_muted(i) for i in ids)
         try:
             for alert_id in ids:
                 (state.mute if muting else state.unmute)(alert_id)
-        except OSError as exc:  # a viewer in the service's group may only read
+        except (OSError, StoreError) as exc:  # a viewer in the service's group may only read
             self.notify(f"Cannot {'mute' if muting else 'unmute'} alerts: {clean(exc)}",
                         severity="error", markup=False)
             return

@@ -49,3 +49,17 @@ async def test_m_mutes_every_alert_then_unmutes_them_persisted_next_to_the_store
         state = AlertState.load(state_file)
         assert not state.is_muted("lvl") and not state.is_muted("src")
     assert any("2 alert(s) muted" in n for n in app.notes)
+
+
+async def test_m_says_why_when_the_mute_cannot_be_kept(tmp_path):
+    from dashboard.alerts import state_path_for
+
+    app = make_app(storage={"path": str(tmp_path / "store.json")},
+                   alerts=[{"id": "lvl", "on": "level"}])
+    state_path_for(tmp_path / "store.json").mkdir()  # the state file cannot be replaced
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.notes[-1].startswith("Cannot mute alerts: cannot write ")
+        assert app.is_running

@@ -26,6 +26,7 @@ from dashboard.config import Config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
 from dashboard.read_only import HIDDEN_SYSTEM_COMMANDS, ReadOnlyMixin
+from dashboard.report import freshness_of
 from dashboard.textclean import safe_link
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
@@ -386,6 +387,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         header = headers.first()
         header.updated = snap.updated
         header.level = snap.escalation.level
+        header.freshness = freshness_of(snap)
         header.now = now
         statements = self.main.query_one(StatementsPanel)
         statements.actors, statements.actor_tags = snap.actors, snap.actor_tags
@@ -399,7 +401,9 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         positions.topic_tags = snap.topic_tags
         positions.positions = snap.positions
         self.main.query_one(RecognitionPanel).recognition = snap.recognition
-        self.main.query_one(EscalationPanel).escalation = snap.escalation
+        escalation = self.main.query_one(EscalationPanel)
+        escalation.no_data = header.freshness.no_data
+        escalation.escalation = snap.escalation
         sources = self.main.query_one(SourcesPanel)
         sources.now = now
         sources.sources = snap.sources

@@ -255,14 +255,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     config = load(args)
     store = open_for(config, readonly=True)
+    now = utc_now()
     try:
-        snap = build_snapshot(config, store, now=utc_now())
+        snap = build_snapshot(config, store, now=now)
     finally:
         store.close()
     if args.json:
-        print(report.dumps(report.snapshot_json(snap)))
+        print(report.dumps(report.snapshot_json(snap, now=now)))
     else:
-        print(report.status_text(snap))
+        print(report.status_text(snap, now=now))
     return 0
 
 
@@ -305,7 +306,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_for(config, readonly=True)
     try:
         snap = build_snapshot(config, store, now=now)
-        text = export(snap, fmt=args.format, since=since, statements=store.statements(limit=5000))
+        text = export(snap, fmt=args.format, since=since, statements=store.statements(limit=5000),
+                      now=now)
     finally:
         store.close()
     if args.output:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from dashboard.clock import utc_now
 from dashboard.config import parse_duration
 from dashboard.models import Snapshot, Statement
-from dashboard.report import dumps, snapshot_json, statement_json
+from dashboard.report import age_text, dumps, freshness_of, snapshot_json, statement_json
 from dashboard.textclean import safe_link, strip_controls
 
 Format = Literal["md", "json", "csv"]
@@ -58,13 +58,18 @@ def export(
     fmt: Format,
     since: datetime | None,
     statements: Sequence[Statement],
+    now: datetime | None = None,
 ) -> str:
-    """The briefing text in `fmt`; `statements` (filtered by `since`) replace the snapshot's."""
+    """The briefing text in `fmt`; `statements` (filtered by `since`) replace the snapshot's.
+
+    `now` judges whether the data is stale (default: the current time).
+    """
+    now = now or datetime.now(UTC)
     chosen = select_statements(statements, since)
     if fmt == "md":
-        return markdown(snapshot, chosen, since)
+        return markdown(snapshot, chosen, since, now=now)
     if fmt == "json":
-        return dumps(briefing_json(snapshot, chosen, since)) + "\n"
+        return dumps(briefing_json(snapshot, chosen, since, now=now)) + "\n"
     if fmt == "csv":
         return statements_csv(chosen)
     raise ValueError(f"unknown format {fmt!r}: md, json or csv")
@@ -74,10 +79,11 @@ def export(
 
 
 def briefing_json(
-    snapshot: Snapshot, statements: Sequence[Statement], since: datetime | None
+    snapshot: Snapshot, statements: Sequence[Statement], since: datetime | None,
+    *, now: datetime | None = None,
 ) -> dict[str, Any]:
     """`status --json`'s snapshot with the chosen statements and the `since` bound."""
-    data = snapshot_json(snapshot)
+    data = snapshot_json(snapshot, now=now)
     data["since"] = since.isoformat() if since else None
     data["statements"] = [statement_json(s) for s in statements]
     return data
@@ -140,14 +146,23 @@ def _provenance(source: str | None, time: datetime | None) -> str:
     return f"{md_text(source or 'unknown source')}, {_when(time)}"
 
 
-def _escalation_lines(snapshot: Snapshot) -> list[str]:
+def _escalation_lines(snapshot: Snapshot, now: datetime) -> list[str]:
     esc = snapshot.escalation
+    fresh = freshness_of(snapshot)
+    if fresh.no_data:
+        return ["## Escalation", "",
+                "**Level:** no data: no source has answered yet, so nothing was scored "
+                "(see Sources).", ""]
     lines = [
         "## Escalation",
         "",
         f"**Level:** {esc.level} · **Score:** {esc.score:.0f}/100 · **Trend:** {esc.trend}",
         "",
     ]
+    stale = fresh.stale_since(now)
+    if stale:
+        lines += [f"**Stale:** the newest data is {age_text(fresh.last_success, now)} old "
+                  f"(stale since {_when(stale)}); see Sources.", ""]
     drivers = sorted(esc.drivers, key=lambda d: abs(d.contribution), reverse=True)
     if drivers:
         lines += ["Top drivers:", ""]
@@ -247,20 +262,44 @@ def _statement_lines(
     return lines
 
 
+def _sources_lines(snapshot: Snapshot, now: datetime) -> list[str]:
+    fresh = freshness_of(snapshot)
+    lines = ["## Sources", "", f"{fresh.sources_ok}/{fresh.sources} sources ok.", ""]
+    if not snapshot.sources:
+        return lines
+    lines += ["| Source | State | Last success | Next run | Items | Error |",
+              "|---|---|---|---|---|---|"]
+    for v in snapshot.sources:
+        h = v.health
+        error = h.last_error if h.state in ("error", "postponed") else ""
+        last = f"{_when(h.last_success)} ({age_text(h.last_success, now)} ago)" \
+            if h.last_success else "never"
+        cells = (md_text(v.name or v.id), h.state.replace("_", " "), last,
+                 _when(h.next_run) if h.next_run else "-", str(h.items), md_text(error or ""))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
 def markdown(
-    snapshot: Snapshot, statements: Sequence[Statement], since: datetime | None
+    snapshot: Snapshot, statements: Sequence[Statement], since: datetime | None,
+    *, now: datetime | None = None,
 ) -> str:
-    """The Markdown briefing: escalation, positions, recognition, statements."""
+    """The Markdown briefing: escalation, positions, recognition, statements, sources."""
+    now = now or datetime.now(UTC)
+    fresh = freshness_of(snapshot)
     lines = [
         f"# Briefing: {md_text(snapshot.theatre)}",
         "",
-        f"As of {_when(snapshot.updated)} · {snapshot.items} items stored",
+        f"As of {_when(snapshot.updated) if snapshot.updated else 'never (no data)'} · "
+        f"{snapshot.items} items stored · {fresh.sources_ok}/{fresh.sources} sources ok",
         "",
     ]
-    lines += _escalation_lines(snapshot)
+    lines += _escalation_lines(snapshot, now)
     lines += _positions_lines(snapshot)
     lines += _recognition_lines(snapshot)
     lines += _statement_lines(snapshot, statements, since)
+    lines += _sources_lines(snapshot, now)
     return "\n".join(lines)
 
 

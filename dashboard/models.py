@@ -287,6 +287,29 @@ class SourceView:
 
 
 @dataclass(frozen=True, slots=True)
+class Freshness:
+    """How current the data behind the panels is, so no data never passes for calm."""
+
+    sources_ok: int = 0  # enabled sources whose last round answered (ok or not modified)
+    sources: int = 0  # enabled sources
+    last_success: datetime | None = None  # the newest success of any source
+    # when the data goes stale if no source answers again: each source's last success
+    # plus twice its interval, the latest of them (None while there is no data)
+    stale_after: datetime | None = None
+
+    @property
+    def no_data(self) -> bool:
+        """True while no source has ever answered."""
+        return self.last_success is None
+
+    def stale_since(self, now: datetime) -> datetime | None:
+        """The moment the data went stale, or None while it is fresh (or absent)."""
+        if self.stale_after is not None and now >= self.stale_after:
+            return self.stale_after
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything the four panels and the sources panel show, read from the store at once."""
 
@@ -301,4 +324,5 @@ class Snapshot:
     topics: dict[str, str] = field(default_factory=dict)  # id -> label
     actor_tags: dict[str, str] = field(default_factory=dict)  # id -> short tag
     topic_tags: dict[str, str] = field(default_factory=dict)  # id -> short header
-    updated: datetime | None = None  # end of the last stored round
+    updated: datetime | None = None  # the newest success of any source
+    freshness: Freshness | None = None  # None: not known (a view saved by an older version)

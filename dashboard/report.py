@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -15,6 +15,7 @@ import orjson
 from dashboard.models import (
     Analysis,
     Escalation,
+    Freshness,
     Position,
     Recognition,
     RefreshResult,
@@ -125,17 +126,53 @@ def source_json(v: SourceView) -> dict[str, Any]:
     }
 
 
-def snapshot_json(s: Snapshot) -> dict[str, Any]:
-    """The whole snapshot: the `status --json` contract of DESIGN.md."""
+def freshness_of(s: Snapshot) -> Freshness:
+    """The snapshot's freshness; one built without it is judged from its sources."""
+    if s.freshness is not None:
+        return s.freshness
+    ok = sum(v.health.state in ("ok", "not_modified") for v in s.sources)
+    last = max((v.health.last_success for v in s.sources if v.health.last_success),
+               default=None)
+    return Freshness(sources_ok=ok, sources=len(s.sources), last_success=last)
+
+
+def shown_level(s: Snapshot) -> str:
+    """The level to report: `no_data` while no source has ever answered."""
+    return "no_data" if freshness_of(s).no_data else s.escalation.level
+
+
+def freshness_json(f: Freshness, now: datetime) -> dict[str, Any]:
+    """How current the data is: sources answering, the newest success, staleness."""
+    return {
+        "sources_ok": f.sources_ok,
+        "sources": f.sources,
+        "last_success": _iso(f.last_success),
+        "stale_since": _iso(f.stale_since(now)),
+    }
+
+
+def snapshot_json(s: Snapshot, *, now: datetime | None = None) -> dict[str, Any]:
+    """The whole snapshot: the `status --json` contract of DESIGN.md.
+
+    `escalation.level` is `no_data` while no source has ever answered, and
+    `escalation.stale_since` is set once the newest success is older than twice the
+    sources' interval (judged at `now`, default the current time).
+    """
+    now = now or datetime.now(UTC)
+    fresh = freshness_of(s)
+    escalation = escalation_json(s.escalation)
+    escalation["level"] = shown_level(s)
+    escalation["stale_since"] = _iso(fresh.stale_since(now))
     return {
         "theatre": s.theatre,
         "updated": _iso(s.updated),
         "items": s.items,
+        "freshness": freshness_json(fresh, now),
         "sources": [source_json(v) for v in s.sources],
         "statements": [statement_json(st) for st in s.statements],
         "positions": [position_json(p) for p in s.positions],
         "recognition": recognition_json(s.recognition),
-        "escalation": escalation_json(s.escalation),
+        "escalation": escalation,
     }
 
 
@@ -190,17 +227,41 @@ def round_lines(results: Iterable[RefreshResult], names: dict[str, str]) -> list
     return lines
 
 
-def status_text(s: Snapshot) -> str:
-    """A compact summary for a tmux status line or a motd."""
-    failing = [v.id for v in s.sources if v.health.state == "error"]
+def age_text(when: datetime | None, now: datetime) -> str:
+    """How long ago `when` was, compactly (`45s`, `3m`, `2h`, `5d`), or `never`."""
+    if when is None:
+        return "never"
+    seconds = max(0, int((now - when).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def level_text(s: Snapshot, now: datetime) -> str:
+    """`ELEVATED 41↑`, `NO DATA`, or `CALM 3→ STALE 5h` (the age of the newest data)."""
+    fresh = freshness_of(s)
+    if fresh.no_data:
+        return "NO DATA"
     esc = s.escalation
     arrow = {"rising": "↑", "falling": "↓"}.get(esc.trend, "→")
+    text = f"{esc.level.upper()} {esc.score:.0f}{arrow}"
+    if fresh.stale_since(now):
+        text += f" STALE {age_text(fresh.last_success, now)}"
+    return text
+
+
+def status_text(s: Snapshot, *, now: datetime | None = None) -> str:
+    """A compact summary for a tmux status line or a motd."""
+    now = now or datetime.now(UTC)
+    fresh = freshness_of(s)
+    failing = [v.id for v in s.sources if v.health.state == "error"]
     parts = [
-        f"{s.theatre}: {esc.level.upper()} {esc.score:.0f}{arrow}",
+        f"{s.theatre}: {level_text(s, now)}",
         f"{s.items} items",
         f"{len(s.statements)} statements",
         f"{len(s.recognition.pending)} pending",
-        f"{len(s.sources) - len(failing)}/{len(s.sources)} sources ok",
+        f"{fresh.sources_ok}/{fresh.sources} sources ok",
     ]
     if failing:
         parts.append("failing: " + ", ".join(failing[:5]) + ("…" if len(failing) > 5 else ""))
@@ -208,12 +269,17 @@ def status_text(s: Snapshot) -> str:
 
 
 __all__ = [
+    "age_text",
     "analysis_json",
     "dumps",
     "escalation_json",
+    "freshness_json",
+    "freshness_of",
+    "level_text",
     "position_json",
     "recognition_json",
     "round_lines",
+    "shown_level",
     "snapshot_json",
     "source_json",
     "statement_json",

@@ -14,7 +14,7 @@ from dashboard.analysis.positions import current_positions
 from dashboard.analysis.recognition import summarize
 from dashboard.config import Config
 from dashboard.config import Recognition as RecognitionConfig
-from dashboard.models import Recognition, Snapshot, SourceHealth, SourceView
+from dashboard.models import Freshness, Recognition, Snapshot, SourceHealth, SourceView
 from dashboard.storage import Store
 
 
@@ -42,6 +42,24 @@ def recognition_view(config: Config, store: Store) -> Recognition:
     )
 
 
+def freshness(config: Config, health: dict[str, SourceHealth]) -> Freshness:
+    """How current the stored data is: sources answering, newest success, when it goes stale.
+
+    Only enabled sources count. The data is stale once every source's last success is
+    older than twice its interval (`every`): one missed round is normal, two are not.
+    """
+    enabled = [(s, health.get(s.id, SourceHealth(source_id=s.id)))
+               for s in config.sources if s.enabled]
+    successes = [(h.last_success, s.every) for s, h in enabled if h.last_success]
+    return Freshness(
+        sources_ok=sum(h.state in ("ok", "not_modified") for _, h in enabled),
+        sources=len(enabled),
+        last_success=max((when for when, _ in successes), default=None),
+        stale_after=max((when + timedelta(seconds=2 * every) for when, every in successes),
+                        default=None),
+    )
+
+
 def build_snapshot(
     config: Config,
     store: Store,
@@ -66,6 +84,7 @@ def build_snapshot(
         for s in config.sources
     )
     history = store.history(limit=500)
+    fresh = freshness(config, health)
     return Snapshot(
         theatre=config.theatre.name,
         items=store.item_count(),
@@ -80,5 +99,6 @@ def build_snapshot(
         topics={t.id: t.label for t in config.topics},
         actor_tags={a.id: a.tag for a in config.actors},
         topic_tags={t.id: t.tag for t in config.topics},
-        updated=max((h.last_attempt for h in health.values() if h.last_attempt), default=None),
+        updated=fresh.last_success,
+        freshness=fresh,
     )

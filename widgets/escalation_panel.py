@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Sparkline, Static
 
 from dashboard.models import Escalation
-from widgets.header_bar import LEVEL_BADGES
+from widgets.header_bar import LEVEL_BADGES, NO_DATA_BADGE
 from widgets.plain_text import clean, set_static, truncate
 
 TREND_ARROWS = {"rising": "↑", "steady": "→", "falling": "↓"}
@@ -22,6 +22,14 @@ def headline(esc: Escalation) -> Text:
     arrow = TREND_ARROWS.get(esc.trend, "?")
     return Text(f"{symbol} {esc.level.upper()}  score {esc.score:.1f}  {arrow} {esc.trend}",
                 style="bold")
+
+
+def no_data_text() -> Text:
+    """What the panel says before any source has answered: no level, no score."""
+    out = Text(f"{NO_DATA_BADGE}\n", style="bold")
+    out.append("No source has answered yet, so there is nothing to score. "
+               "The Sources panel says why.", style="dim")
+    return out
 
 
 def drivers_text(esc: Escalation) -> Text:
@@ -49,6 +57,7 @@ class EscalationPanel(VerticalScroll, can_focus=True):
     """
 
     escalation: reactive[Escalation | None] = reactive(None, always_update=True)
+    no_data = False  # set before `escalation`: no source has ever answered
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Escalation", style="bold"), id="escalation-headline")
@@ -58,8 +67,19 @@ class EscalationPanel(VerticalScroll, can_focus=True):
     def watch_escalation(self, esc: Escalation | None) -> None:
         if esc is None:
             return
-        set_static(self.query_one("#escalation-headline", Static), headline(esc))
-        self.query_one(Sparkline).data = [p.score for p in esc.history] or [esc.score]
-        set_static(self.query_one("#escalation-drivers", Static), drivers_text(esc))
+        headline_static = self.query_one("#escalation-headline", Static)
+        drivers = self.query_one("#escalation-drivers", Static)
+        if self.no_data:
+            set_static(headline_static, no_data_text())
+            self.query_one(Sparkline).data = []  # an empty baseline, never a bar
+            set_static(drivers, Text(""))
+        else:
+            set_static(headline_static, headline(esc))
+            # one point would fill the whole height (Sparkline draws a lone value as its
+            # maximum): a trend needs two
+            history = [p.score for p in esc.history]
+            self.query_one(Sparkline).data = history if len(history) >= 2 else []
+            set_static(drivers, drivers_text(esc))
         for level in LEVEL_BADGES:
-            self.set_class(esc.level == level, f"-{level}")
+            self.set_class(esc.level == level and not self.no_data, f"-{level}")
+        self.set_class(self.no_data, "-no-data")

@@ -16,7 +16,6 @@ This module is CPU-bound and may meet hostile input; callers run it in `ParsePoo
 from __future__ import annotations
 
 import io
-import pyexpat
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,7 @@ from typing import Any
 import orjson
 
 from dashboard.fetching.dates import gdelt_date, iso_date, strict_fastfeedparser, struct_to_utc
+from dashboard.fetching.xmlscan import XmlScan
 from dashboard.models import ParsedItem
 from dashboard.textclean import clean_text, safe_link, strip_controls
 
@@ -115,13 +115,19 @@ def _item(title: str, summary: str, link: object, guid: object, published, autho
 
 
 def _parse_xml_feed(body: bytes, content_type: str) -> list[ParsedItem]:
-    items = _fast_items(body, content_type)
+    scan = XmlScan(body)
+    if scan.truncated_at is not None:
+        # the parsers would keep the items before the cut (the last one half read) and
+        # call it a success: a cut document is an error, and the next round retries it
+        raise ParseError(f"truncated feed: the document stops before its end "
+                         f"(line {scan.truncated_at})")
+    items = _fast_items(body, content_type, scan)
     return items if items else _feedparser_items(body, content_type)
 
 
-def _fast_items(body: bytes, content_type: str) -> list[ParsedItem] | None:
+def _fast_items(body: bytes, content_type: str, scan: XmlScan) -> list[ParsedItem] | None:
     """Items by fastfeedparser, or None where feedparser should read the document."""
-    if not _fast_path_suits(body, content_type):
+    if not _fast_path_suits(body, content_type, scan):
         return None
     import fastfeedparser  # here, not at the top: the fetching process never parses
 
@@ -160,37 +166,24 @@ def _first_content(entry: Mapping[str, Any]) -> str:
     return ""
 
 
-def _fast_path_suits(body: bytes, content_type: str) -> bool:
+def _fast_path_suits(body: bytes, content_type: str, scan: XmlScan | None = None) -> bool:
     """True for a well-formed UTF-8 RSS 2.0 document without a DOCTYPE.
 
     Everything else goes to feedparser: Atom (fastfeedparser drops the per-field
     text/html type), RSS 1.0, declared entities (only feedparser handles them as we
     want), another charset (feedparser honours the HTTP charset over the document's, as
     RFC 3023 says) and broken XML (feedparser's loose parser recovers more, such as bare
-    ampersands in links). expat answers well-formedness and the root element in one pass.
+    ampersands in links). `scan` (one expat pass) answers well-formedness and the root.
     """
     if _DECLARATIONS.search(body):
         return False
     charset = _CHARSET.search(content_type)
     if charset and charset.group(1).lower() not in _UTF8:
         return False
-    seen: dict[str, str | None] = {}
-
-    def declared(version: str, encoding: str | None, standalone: int) -> None:
-        seen["encoding"] = encoding
-
-    def first(name: str, attrs: object) -> None:
-        seen.setdefault("root", name)
-
-    checker = pyexpat.ParserCreate("utf-8")
-    checker.XmlDeclHandler = declared
-    checker.StartElementHandler = first
-    try:
-        checker.Parse(body, True)
-    except pyexpat.ExpatError:
-        return False
-    encoding = seen.get("encoding")
-    return seen.get("root") == "rss" and (encoding is None or encoding.lower() in _UTF8)
+    scan = scan or XmlScan(body)
+    encoding = scan.encoding
+    return scan.well_formed and scan.root == "rss" and (
+        encoding is None or encoding.lower() in _UTF8)
 
 
 def _rss_text(value: object) -> str:

@@ -27,6 +27,7 @@ from dashboard.models import (
     StanceEvidence,
     Statement,
 )
+from dashboard.snapshot import freshness
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HOSTILE = [
@@ -177,6 +178,8 @@ class FakeBuilder:
             topic_tags={t.id: t.tag for t in config.topics},
             updated=NOW,
         )
+        health = {v.id: v.health for v in snap.sources}
+        snap = dataclasses.replace(snap, freshness=freshness(config, health))
         return dataclasses.replace(snap, **self.overrides)
 
 

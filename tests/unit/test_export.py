@@ -16,6 +16,7 @@ from dashboard.models import (
     CueHit,
     Driver,
     Escalation,
+    Freshness,
     Position,
     Recognition,
     RecognitionEvent,
@@ -74,6 +75,9 @@ def snapshot(**changes) -> Snapshot:
         actors={"serbia": "Serbia", "usa": "United States"},
         topics={"forces-return": "Return of Serbian forces"},
         updated=NOW,
+        # fresh whenever the test runs: staleness has tests of its own
+        freshness=Freshness(sources_ok=1, sources=1, last_success=NOW,
+                            stale_after=datetime.max.replace(tzinfo=UTC)),
     )
     fields.update(changes)
     return Snapshot(**fields)
@@ -130,7 +134,9 @@ def test_json_is_the_status_snapshot_with_the_chosen_statements():
     data = orjson.loads(export(snap, fmt="json", since=None, statements=STATEMENTS[:1]))
     expected = orjson.loads(orjson.dumps(snapshot_json(snap)))
     assert set(data) == set(expected) | {"since"}
-    assert data["escalation"] == orjson.loads(orjson.dumps(escalation_json(snap.escalation)))
+    assert data["escalation"] == expected["escalation"]
+    assert data["escalation"] == {**orjson.loads(orjson.dumps(escalation_json(snap.escalation))),
+                                  "stale_since": None}
     assert data["recognition"] == expected["recognition"]
     assert data["statements"][0]["text"] == "We will not accept this"
     assert data["statements"][0]["link"] == "https://news.example/a1"

@@ -257,3 +257,20 @@ def test_strip_controls_leaves_markup_alone_and_is_idempotent():
 ])
 def test_safe_link(url, kept):
     assert (safe_link(url) is not None) == kept
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.5, 0.8, 0.99])
+def test_a_feed_cut_short_is_an_error_not_its_first_items(fraction):
+    whole = rss("".join(f"<item><title>t{n}</title><link>https://x.example/{n}</link>"
+                        f"<description>body {n}</description></item>" for n in range(6)))
+    assert len(parse_feed(whole, kind="rss")) == 6
+    cut = whole[: int(len(whole) * fraction)]
+    with pytest.raises(ParseError, match=r"^truncated feed: the document stops before its end"):
+        parse_feed(cut, kind="rss")
+
+
+def test_an_atom_feed_cut_short_is_an_error_too():
+    whole = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>'
+             b"<entry><title>one</title></entry><entry><title>two</title></entry></feed>")
+    with pytest.raises(ParseError, match="truncated feed"):
+        parse_feed(whole[:-20], kind="rss")

@@ -64,7 +64,7 @@ def export(
 
     `now` judges whether the data is stale (default: the current time).
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     chosen = select_statements(statements, since)
     if fmt == "md":
         return markdown(snapshot, chosen, since, now=now)
@@ -286,7 +286,7 @@ def markdown(
     *, now: datetime | None = None,
 ) -> str:
     """The Markdown briefing: escalation, positions, recognition, statements, sources."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     fresh = freshness_of(snapshot)
     lines = [
         f"# Briefing: {md_text(snapshot.theatre)}",

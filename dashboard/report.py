@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
 
+from dashboard.clock import utc_now
 from dashboard.models import (
     Analysis,
     Escalation,
@@ -158,7 +159,7 @@ def snapshot_json(s: Snapshot, *, now: datetime | None = None) -> dict[str, Any]
     `escalation.stale_since` is set once the newest success is older than twice the
     sources' interval (judged at `now`, default the current time).
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     fresh = freshness_of(s)
     escalation = escalation_json(s.escalation)
     escalation["level"] = shown_level(s)
@@ -253,7 +254,7 @@ def level_text(s: Snapshot, now: datetime) -> str:
 
 def status_text(s: Snapshot, *, now: datetime | None = None) -> str:
     """A compact summary for a tmux status line or a motd."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     fresh = freshness_of(s)
     failing = [v.id for v in s.sources if v.health.state == "error"]
     parts = [

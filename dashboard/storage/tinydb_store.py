@@ -371,8 +371,9 @@ class Archive:
                 elif isinstance(held.get(doc["id"]), dict):
                     held[doc["id"]]["derived"] = doc["derived"]
             atomic_write_bytes(path, orjson.dumps({"format": FORMAT, "items": held}))
-        self.ids.update(doc["id"] for doc in docs)
-        atomic_write_bytes(self.index, orjson.dumps(sorted(self.ids)))
+        ids = self.ids | {doc["id"] for doc in docs}
+        atomic_write_bytes(self.index, orjson.dumps(sorted(ids)))
+        self.ids = ids  # only once on disk: memory follows disk
 
 
 # A background load waits at most this long for `start_loading` before it starts anyway.
@@ -585,6 +586,19 @@ class TinyDBStore:
             raise StoreError(f"{self._path} is closed")
         self._lock.check()  # StoreLost: the store's directory went away under this writer
 
+    @contextlib.contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Memory follows disk: a change that fails to reach disk (a full disk while the
+        archive or a segment is written) is undone in memory as well, the archived ids
+        included (`Archive.add` changes its ids only once they are on disk), so no view
+        shows a round that is not on disk and the next round counts its items as new."""
+        try:
+            yield
+        except StoreError:
+            with contextlib.suppress(StoreError, Unloadable):
+                self._use(read_store(self._path))
+            raise
+
     @synchronized
     def flush(self) -> None:
         """Commit: write the touched hour segments, then the main file that names them.
@@ -592,32 +606,31 @@ class TinyDBStore:
         On failure memory goes back to what the files hold.
         """
         self._check_writable()
+        with self._all_or_nothing():
+            self._write()
+
+    def _write(self) -> None:
+        """`flush` without the rollback (the caller's `_all_or_nothing` does it)."""
         round_no = self._round + 1
         names = dict(self._names)
         directory = segment_dir(self._path)
         tables = self._tables
-        try:
-            if self._dirty:
-                make_directory(directory)
-            for day in sorted(self._dirty):
-                index = self._days.get(day, {})
-                if not any(index.values()):
-                    names.pop(day, None)
-                    continue
-                names[day] = f"{day}.{round_no}.json"
-                atomic_write_bytes(directory / names[day], segment_document(tables, index),
-                                   sync_directory=False)
-            if self._dirty:
-                fsync_directory(directory)  # the segments exist before the main file names them
-            next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
-            meta = {"format": FORMAT, "round": round_no, "segments": names,
-                    "next_ids": next_ids}
-            atomic_write_bytes(self._path, main_document(tables, meta))
-        except StoreError:
-            # Keep memory equal to the last commit so a later write cannot half-apply.
-            with contextlib.suppress(StoreError, Unloadable):
-                self._use(read_store(self._path))
-            raise
+        if self._dirty:
+            make_directory(directory)
+        for day in sorted(self._dirty):
+            index = self._days.get(day, {})
+            if not any(index.values()):
+                names.pop(day, None)
+                continue
+            names[day] = f"{day}.{round_no}.json"
+            atomic_write_bytes(directory / names[day], segment_document(tables, index),
+                               sync_directory=False)
+        if self._dirty:
+            fsync_directory(directory)  # the segments exist before the main file names them
+        next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
+        meta = {"format": FORMAT, "round": round_no, "segments": names,
+                "next_ids": next_ids}
+        atomic_write_bytes(self._path, main_document(tables, meta))
         superseded = [name for day, name in self._names.items() if names.get(day) != name]
         self._names, self._round, self._dirty = names, round_no, set()
         self._days = {day: index for day, index in self._days.items() if day in names}
@@ -643,8 +656,16 @@ class TinyDBStore:
 
     @synchronized
     def commit_round(self, round: Round) -> int:
-        """Store a round in one commit (see `flush`); returns how many items were new."""
+        """Store a round in one commit (see `flush`); returns how many items were new.
+
+        All or nothing: on a failure (the archive or a segment cannot be written) memory
+        is back at the last commit and the round's items are still new to the next one.
+        """
         self._check_writable()
+        with self._all_or_nothing():
+            return self._commit_round(round)
+
+    def _commit_round(self, round: Round) -> int:
         new: dict[str, Item] = {}
         for item in round.items:
             if item.id not in self._hot_ids and item.id not in self._archived:
@@ -665,8 +686,8 @@ class TinyDBStore:
             health.upsert(convert.health_to_doc(h), Query().source_id == h.source_id)
         if round.history is not None:
             self._append_history(round.history)
-        self._apply_retention(round.finished)
-        self.flush()
+        self._apply_retention(round.finished)  # the archive is written first
+        self._write()
         return len(new)
 
     def _decisions(self) -> dict[str, str]:

@@ -13,10 +13,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
+import pytest
 
 from bench.farm import Farm, config_toml
+from dashboard.models import Item
+from dashboard.storage import Round, StoreError, open_store
+from dashboard.storage.paths import archive_dir
 from tests.integration.loopback import Reply
-from tests.reliability.conftest import StderrLines, count_items, flashpoint, no_traceback, start
+from tests.integration.test_store import NOW, make_item, make_round
+from tests.reliability.conftest import (
+    StderrLines,
+    count_items,
+    flashpoint,
+    mounted,
+    no_traceback,
+    start,
+)
 
 
 def status(cfg: Path) -> dict:
@@ -81,3 +93,67 @@ def test_collect_stops_when_its_store_directory_is_deleted_and_lets_no_second_wr
         time.sleep(2.5)
         # the second writer's store is whole and holds exactly what it stored
         assert count_items(store) == 15
+
+
+def fill(directory: Path) -> Path:
+    """Write a filler file until the filesystem at `directory` is full."""
+    filler = directory / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def a_round_archiving_ten_of_23() -> tuple[Round, list[Item]]:
+    items = ([make_item(100 + n, NOW - timedelta(days=40 + n)) for n in range(10)]
+             + [make_item(200 + n, NOW - timedelta(hours=n)) for n in range(13)])
+    return make_round(items), items
+
+
+def assert_memory_follows_disk_after_a_failed_archive_write(store, path: Path) -> None:
+    round_, items = a_round_archiving_ten_of_23()
+    with pytest.raises(StoreError):
+        store.commit_round(round_)
+    # memory is what the disk holds: the failed round is neither shown nor known
+    assert store.item_count() == 5
+    assert store.known_ids(i.id for i in items) == set()
+    assert {i.id for i in store.items()} == {f"item-{n}" for n in range(5)}
+    reader = open_store(path, readonly=True)
+    assert reader.item_count() == 5
+    reader.close()
+
+
+def test_a_full_disk_during_the_archive_write_leaves_memory_equal_to_disk(tmp_path):
+    """Point 13: the archive is written before the hot store; ENOSPC there used to leave
+    the round in memory (shown, then counted as known: "0 new items" though 23 stored)."""
+    directory = tmp_path / "disk"
+    with mounted(directory, "-t", "tmpfs", "-o", "size=1m"):
+        path = directory / "store.json"
+        store = open_store(path, retention_days=30)
+        assert store.commit_round(make_round([make_item(n) for n in range(5)])) == 5
+        filler = fill(directory)
+        assert_memory_follows_disk_after_a_failed_archive_write(store, path)
+        filler.unlink()  # space again: the same round is 23 new items, all stored
+        round_, _ = a_round_archiving_ten_of_23()
+        assert store.commit_round(round_) == 23
+        assert store.item_count() == 28
+        store.close()
+
+
+def test_an_unwritable_archive_day_leaves_memory_equal_to_disk(tmp_path):
+    """Point 13 where mounting is refused: the last archive day file to write cannot be
+    (a directory holds its place), after nine others were written."""
+    path = tmp_path / "store.json"
+    store = open_store(path, retention_days=30)
+    assert store.commit_round(make_round([make_item(n) for n in range(5)])) == 5
+    blocker = archive_dir(path) / f"{NOW - timedelta(days=40):%Y-%m-%d}.json"
+    blocker.mkdir(parents=True)
+    assert_memory_follows_disk_after_a_failed_archive_write(store, path)
+    blocker.rmdir()
+    round_, _ = a_round_archiving_ten_of_23()
+    assert store.commit_round(round_) == 23
+    store.close()

@@ -1,4 +1,5 @@
-"""glibc malloc settings for long-running processes (each a no-op elsewhere).
+"""Memory habits of long-running processes: glibc malloc settings (each a no-op
+elsewhere) and pausing Python's garbage collector while a large store loads.
 
 Rounds commit and snapshots are read in worker threads. glibc gives threads their own
 arenas (up to 8 per CPU), and memory a thread frees in its arena is rarely handed back,
@@ -8,8 +9,11 @@ the resident set where the live data is (bench/soak.py, bench/tui.py).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 _M_ARENA_MAX = -8
@@ -36,3 +40,21 @@ def release_free_memory() -> None:
     libc = _libc()
     if libc is not None and hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
+
+
+@contextlib.contextmanager
+def gc_paused_then_frozen() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, then freeze what it created.
+
+    Loading a store creates millions of long-lived, acyclic documents: the collector would
+    scan them again and again while they are made, and later on every full collection (a
+    round's allocations trigger one now and then). Frozen, they are left out of both.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.freeze()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import heapq
 import os
 import threading
@@ -34,6 +33,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from dashboard.clock import utc_now
+from dashboard.memory import gc_paused_then_frozen
 from dashboard.models import (
     Analysis,
     CueHit,
@@ -245,32 +245,16 @@ class Loaded:
     next_ids: dict[str, int] = field(default_factory=dict)  # first free doc id per table
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a store loads, then freeze what is loaded.
-
-    Loading creates millions of long-lived, acyclic documents: the collector would scan them
-    again and again while they are made, and later on every full collection (a round's
-    allocations trigger one now and then). Frozen, they are left out of both.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.freeze()
-
-
 def read_store(path: Path) -> Loaded | None:
     """Load and migrate the store (main file plus named segments); None when there is none."""
-    with collector_paused():
+    # millions of long-lived acyclic documents: no collection while they are made, and
+    # frozen after, so later full collections skip them
+    with gc_paused_then_frozen():
         return read_store_files(path)
 
 
 def read_store_files(path: Path) -> Loaded | None:
-    """`read_store` without the collector pause."""
+    """`read_store` without pausing the garbage collector."""
     for attempt in range(READ_ATTEMPTS):
         if attempt:
             # the writer committed twice while this read ran: back off, then read again

@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from dashboard.clock import utc_now
 from dashboard.fetching.dates import gdelt_date, iso_date, strict_fastfeedparser, struct_to_utc
 from dashboard.fetching.xmlscan import XmlScan
 from dashboard.models import ParsedItem
@@ -70,7 +71,7 @@ def parse_feed(
     parser recovered; only a body with no items that is not recognisably a feed fails.
     Items dated more than a day after `now`, or before 1970, lose their date.
     """
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     if not body.strip():
         raise ParseError("empty response")
     if kind == "gdelt":

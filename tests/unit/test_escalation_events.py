@@ -30,7 +30,7 @@ def total(sentence: str, finder: CueFinder = SHIPPED) -> float:
 
 
 def test_the_bundled_lexicon_is_the_petrarch_dictionary() -> None:
-    assert load_lexicon().size > 5000
+    assert load_lexicon().size > 4000  # 5,505 rows less the bare verbs of everyday roots
     assert code_labels()["190"].startswith("Use conventional military force")
 
 

@@ -268,7 +268,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Analyse one plain-text article and print the JSON of DESIGN.md."""
+    """Analyse one plain-text article and print the extract JSON (docs/ARCHITECTURE.md)."""
     from dashboard.analysis.analyzer import Analyzer
     from dashboard.analysis.escalation import compute
 

@@ -1,6 +1,7 @@
 """Snapshots and analyses as plain data (for `status --json`, `extract`, `export`) and text.
 
-The JSON shapes here are the contracts in DESIGN.md; scripts rely on them.
+The JSON shapes here are the contracts of docs/ARCHITECTURE.md (Contracts), pinned by
+tests/integration/test_contracts.py; scripts rely on them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _plain(value: Any) -> Any:
 
 
 def statement_json(s: Statement) -> dict[str, Any]:
-    """A statement as in DESIGN.md, with where it came from."""
+    """A statement as the contracts promise it, with where it came from."""
     return {
         "speaker": s.speaker,
         "actor": s.actor,
@@ -153,7 +154,7 @@ def freshness_json(f: Freshness, now: datetime) -> dict[str, Any]:
 
 
 def snapshot_json(s: Snapshot, *, now: datetime | None = None) -> dict[str, Any]:
-    """The whole snapshot: the `status --json` contract of DESIGN.md.
+    """The whole snapshot: the `status --json` contract (docs/ARCHITECTURE.md).
 
     `escalation.level` is `no_data` while no source has ever answered, and
     `escalation.stale_since` is set once the newest success is older than twice the
@@ -178,7 +179,7 @@ def snapshot_json(s: Snapshot, *, now: datetime | None = None) -> dict[str, Any]
 
 
 def analysis_json(a: Analysis, escalation: Escalation) -> dict[str, Any]:
-    """What `flashpoint extract` prints, as in DESIGN.md."""
+    """What `flashpoint extract` prints (the contract in docs/ARCHITECTURE.md)."""
     return {
         "statements": [
             {"speaker": s.speaker, "actor": s.actor, "kind": s.kind, "text": s.text,

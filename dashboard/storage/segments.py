@@ -1,18 +1,19 @@
-"""The store's files (format 2): a small main file plus one segment file per day.
+"""The store's files (format 2): a small main file plus one segment file per hour.
 
     <path>                                   main file: meta, health, history
     <path>.items/YYYY-MM-DDTHH.<round>.json  one hour's items, statements, stances,
                                              recognition events and cue hits
 
 A commit writes each segment the round changed under a NEW name, then replaces the main
-file, whose meta names the segment file of every day. Replacing the main file is the commit
+file, whose meta names the segment file of every hour. Replacing the main file is the commit
 point: a crash before it leaves the previous main file naming only the previous segment
 files (still there: superseded files are deleted after the commit), so a loaded store is
 always exactly one committed round, never a mix. Unnamed files are leftovers of a crash and
 the writer deletes them when it opens the store.
 
 A reader that finds a named segment gone (the writer committed again and deleted it between
-the reader's two reads) reads the new main file and starts over.
+the reader's two reads) reads the new main file and starts over. Every file beside a store
+is listed in docs/ARCHITECTURE.md (Storage format).
 """
 
 from __future__ import annotations

@@ -265,6 +265,11 @@ class RefreshResult:
     state: SourceState
     new_items: int = 0
     error: str | None = None
+    # items another source stored first (same id: same link, no GUID); kept there only
+    seen_elsewhere: int = 0
+    # items whose id (GUID) repeated an earlier item of the same feed with other content;
+    # the feed's first is kept
+    repeated: int = 0
     postponed_until: datetime | None = None
     elapsed: float = 0.0
 

@@ -26,6 +26,7 @@ import httpx
 
 from dashboard.analysis.escalation import score as escalation_score
 from dashboard.analysis.text import fold
+from dashboard.claims import claim_items
 from dashboard.clock import utc_now
 from dashboard.config import Config, Source, config_digest
 from dashboard.fetching import (
@@ -74,12 +75,19 @@ def _keep(item: ParsedItem, keywords: tuple[str, ...]) -> bool:
 
 def _to_items(
     parsed: list[ParsedItem], source_id: str, keywords: tuple[str, ...], now: datetime
-) -> list[Item]:
+) -> tuple[list[Item], int]:
+    """The feed's items with ids, and how many repeated an earlier item's id with other
+    content (the feed's first is kept: it is where the feed lists the item)."""
     items: dict[str, Item] = {}
+    repeated = 0
     for p in parsed:
         if not _keep(p, keywords):
             continue
         iid = item_id(p, source_id)
+        kept = items.get(iid)
+        if kept is not None:
+            repeated += (kept.title, kept.summary, kept.link) != (p.title, p.summary, p.link)
+            continue
         items.setdefault(
             iid,
             Item(
@@ -93,7 +101,7 @@ def _to_items(
                 author=p.author,
             ),
         )
-    return list(items.values())
+    return list(items.values()), repeated
 
 
 # --- in the workers (module-level, so the pool can pickle references to them) ----------
@@ -154,11 +162,12 @@ def items_in_worker(
     now: datetime,
     setup: AnalysisSetup | None,
     credibility: float,
-) -> tuple[list[Item], dict[str, Analysis] | None]:
-    """Parse a body into items with ids; with a setup, analyse every item too."""
+) -> tuple[list[Item], dict[str, Analysis] | None, int]:
+    """Parse a body into items with ids; with a setup, analyse every item too. The last
+    value counts the items dropped for repeating an earlier one's id (see `_to_items`)."""
     parsed = parse_feed(body, kind=kind, content_type=content_type)
-    items = _to_items(parsed, source_id, keywords, now)
-    return items, (analyse_in_worker(setup, items, credibility) if setup else None)
+    items, repeated = _to_items(parsed, source_id, keywords, now)
+    return items, (analyse_in_worker(setup, items, credibility) if setup else None), repeated
 
 
 # --- in the fetching process ------------------------------------------------------------
@@ -221,7 +230,7 @@ async def refresh(
         deadline = config.fetch.parse_deadline
         # nothing stored from this source yet: every item is new, analyse in the same task
         at_once = before.items == 0
-        items, analyses = await pool.run(
+        items, analyses, repeated = await pool.run(
             items_in_worker,
             (got.body, source.kind, got.content_type, source.id, source.keywords, now,
              setup if at_once else None, source.credibility),
@@ -252,7 +261,11 @@ async def refresh(
             etag=got.etag,
             last_modified=got.last_modified,
         )
-        return SourceOutcome(done("ok", new=len(fresh)), health, fresh, analyses)
+        if repeated:
+            log.info("%s: %d items repeat an earlier item's id with other content; the "
+                     "feed's first is kept", source.id, repeated)
+        result = replace(done("ok", new=len(fresh)), repeated=repeated)
+        return SourceOutcome(result, health, fresh, analyses)
     except Postponed as p:
         health = replace(
             before,
@@ -436,9 +449,13 @@ class Collector:
     ) -> None:
         if not outcomes:
             return
-        items = [i for o in outcomes for i in o.items]
-        analyses = {k: v for o in outcomes for k, v in o.analyses.items()}
         async with self._commit_lock:
+            # one stored copy per item id: the first source to bring it keeps it
+            known = await asyncio.to_thread(
+                self.store.known_ids, [i.id for o in outcomes for i in o.items])
+            claim_items(outcomes, known)
+            items = [i for o in outcomes for i in o.items]
+            analyses = {k: v for o in outcomes for k, v in o.analyses.items()}
             seen, hits = await stored_hits
             if seen != self._commits:  # another round committed since they were read
                 seen, hits = await asyncio.to_thread(self._stored_hits, now)

@@ -218,6 +218,10 @@ def round_lines(results: Iterable[RefreshResult], names: dict[str, str]) -> list
         name = names.get(r.source_id, r.source_id)
         if r.state == "ok":
             what = f"ok, {r.new_items} new item{'s' if r.new_items != 1 else ''}"
+            if r.seen_elsewhere:
+                what += f", {r.seen_elsewhere} already from another source"
+            if r.repeated:
+                what += f", {r.repeated} repeating an earlier id (first kept)"
         elif r.state == "not_modified":
             what = "not modified"
         elif r.state == "postponed":

@@ -131,6 +131,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         self.topic_filter: str | None = None
         self._round_running = False
         self._polling = False  # a viewer's store reload is running
+        self._read_problem: str | None = None  # why the store cannot be read, on screen
         self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
         self._scheduler: Any = None
         self.rounds_completed = 0
@@ -372,8 +373,25 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         try:
             if self.store.reload_if_changed():
                 self.call_from_thread(self.load_snapshot)
+            problem = getattr(self.store, "read_problem", None)
+            if problem != self._read_problem:
+                self.call_from_thread(self._show_read_problem, problem)
         finally:
             self._polling = False
+
+    def _show_read_problem(self, problem: str | None) -> None:
+        """A banner while the store cannot be read: the panels show older data."""
+        self._read_problem = problem
+        if not self.screen_stack:
+            return
+        for banner in self.main.query("#store-problem"):
+            banner.remove()
+        if problem is not None:
+            when = self.snapshot.updated if self.snapshot else None
+            since = f"data as of {when:%Y-%m-%d %H:%M} UTC" if when else "older data"
+            text = Text(f"Cannot read the store: {clean(problem)}. Showing {since}; "
+                        "it updates again once the store can be read.", style="bold")
+            self.main.mount(Static(text, id="store-problem"), after=self.main.query_one(HeaderBar))
 
     def apply_snapshot(self, snap: Snapshot) -> None:
         """Set every widget's attributes from `snap` and announce what changed."""

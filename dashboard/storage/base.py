@@ -60,6 +60,7 @@ class Store(Protocol):
 
     path: str
     readonly: bool
+    read_problem: str | None  # a reader's last failed reload (see reload_if_changed)
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of `ids` already stored (hot store or archive index)."""
@@ -121,7 +122,11 @@ class Store(Protocol):
         ...
 
     def reload_if_changed(self) -> bool:
-        """Readers: re-read the store if another process committed; True if it did."""
+        """Readers: re-read the store if another process committed; True if it did.
+
+        When the store can no longer be read, the last data stays and `read_problem`
+        says why (None again once a read succeeds).
+        """
         ...
 
     def start_loading(self) -> None:

@@ -403,6 +403,7 @@ class TinyDBStore:
         self._mutex = threading.RLock()
         self._lock: WriterLock | None = None
         self._signature: tuple[int, int, int] | None = None
+        self.read_problem: str | None = None  # a reader's last failed reload, said on screen
         self._hot_ids: set[str] = set()
         self._archived: set[str] = set()  # archived ids not also hot
         self._oldest: str | None = None  # smallest `when` among hot items
@@ -788,19 +789,31 @@ class TinyDBStore:
 
     @synchronized
     def reload_if_changed(self) -> bool:
-        """Readers: re-read the store when the main file (replaced by every commit) changed."""
+        """Readers: re-read the store when the main file (replaced by every commit) changed.
+
+        A store that cannot be read (gone, no permission, damaged) keeps the last
+        complete data in memory and says why in `read_problem` until a read succeeds.
+        """
         if not self.readonly:
             return False
         signature = self._stat()
         if signature == self._signature:
             return False
+        if signature is None:  # it was there, now it is not: deleted or moved
+            self.read_problem = f"{self._path} is gone (deleted or moved)"
+            return False
         try:
             loaded = read_store(self._path)
             self.archive.load()
-        except (StoreError, Unloadable):
+        except (StoreError, Unloadable, OSError) as exc:
+            self.read_problem = f"cannot read {self._path}: {exc}"
             return False  # keep showing the last complete data
+        if loaded is None:  # vanished between the stat and the read
+            self.read_problem = f"{self._path} is gone (deleted or moved)"
+            return False
         self._use(loaded)
         self._signature = signature
+        self.read_problem = None
         return True
 
     @synchronized

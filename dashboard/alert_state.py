@@ -18,6 +18,7 @@ import orjson
 from filelock import FileLock
 
 from dashboard.storage.atomic import atomic_write_bytes
+from dashboard.storage.modes import file_mode, make_directory
 from dashboard.storage.paths import alert_state_path
 
 if TYPE_CHECKING:
@@ -79,8 +80,9 @@ class AlertState:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[AlertState]:
         """Lock the file, reload it, yield self and save on success (blocking: use a thread)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(self.path.with_name(self.path.name + ".lock"), timeout=30):
+        make_directory(self.path.parent)
+        with FileLock(self.path.with_name(self.path.name + ".lock"), timeout=30,
+                      mode=file_mode()):
             self._replace_with(AlertState.load(self.path, max_keys=self.max_keys))
             yield self
             self.save()
@@ -94,7 +96,7 @@ class AlertState:
             "suppressed": self.suppressed,
             "muted": sorted(self.muted),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_directory(self.path.parent)
         atomic_write_bytes(self.path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
     def _trim(self) -> None:

@@ -29,6 +29,7 @@ from dashboard.storage import (
     open_store,
     writer_holder,
 )
+from dashboard.storage.modes import can_write_beside
 from dashboard.storage.paths import resolve_store_path
 
 log = logging.getLogger("flashpoint")
@@ -352,7 +353,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load(args)
     path = config.storage.resolved_path()
     read_only = getattr(args, "read_only", False)
-    viewer = args.viewer or read_only or writer_holder(path) is not None
+    # a reader in the service's group cannot write there: it views, never tries to write
+    viewer = (args.viewer or read_only or not can_write_beside(path)
+              or writer_holder(path) is not None)
     # the last view paints at once while the store loads in the background
     last_view = load_view(path, config)
     store = open_for(config, readonly=viewer, background=True)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from dashboard.storage.base import StoreError
+from dashboard.storage.modes import apply_file_mode
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) -> None:
@@ -25,6 +26,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) 
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        apply_file_mode(fd)  # group-readable, as the umask allows (see modes)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -8,6 +8,7 @@ for humans: it names the holder in the message a second writer gets.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import socket
 import sys
@@ -19,6 +20,7 @@ from filelock import FileLock, Timeout
 from dashboard.clock import utc_now
 from dashboard.storage.atomic import atomic_write_bytes
 from dashboard.storage.base import StoreError, StoreLocked, StoreLost
+from dashboard.storage.modes import file_mode
 
 
 def lock_paths(path: Path) -> tuple[Path, Path]:
@@ -38,19 +40,29 @@ def describe_holder(note: Path) -> str:
 
 
 def writer_holder(path: str | os.PathLike[str]) -> str | None:
-    """Who holds the write lock of the store at `path`, or None when nobody does."""
+    """Who holds the write lock of the store at `path`, or None when nobody does.
+
+    A probe, not a lock: a shared flock on a read-only descriptor of the (group-readable)
+    lock file, so a reader without write access can tell, and creates nothing. FileLock
+    cannot do that: it opens the file for writing. It sees FileLock's holder because both
+    are flock(2) locks on the same file.
+    """
     lock_file, note = lock_paths(Path(path))
-    if not lock_file.exists():
-        return None
-    probe = FileLock(lock_file, timeout=0)
     try:
-        probe.acquire()
-    except Timeout:
+        fd = os.open(lock_file, os.O_RDONLY)
+    except OSError:
+        return None  # no lock file (never written), or unreadable: nobody we can see
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
         return describe_holder(note)
     except OSError:
-        return None  # cannot even open the lock file (read-only dir): nobody writes there
-    probe.release()
-    return None
+        return None
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 class WriterLock:
@@ -59,7 +71,7 @@ class WriterLock:
     def __init__(self, path: Path):
         self.path = path
         self.lock_file, self.note = lock_paths(path)
-        self._lock = FileLock(self.lock_file, timeout=0)
+        self._lock = FileLock(self.lock_file, timeout=0, mode=file_mode())
         self._witness: int | None = None  # our own descriptor on the locked file, see check
 
     def acquire(self) -> None:

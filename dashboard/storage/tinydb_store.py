@@ -45,7 +45,7 @@ from dashboard.models import (
     StanceEvidence,
     Statement,
 )
-from dashboard.storage import convert
+from dashboard.storage import convert, modes
 from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
 from dashboard.storage.lock import WriterLock
@@ -328,7 +328,7 @@ class Archive:
         archived item carries the statements, stances and cue hits found in it.
         """
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            modes.make_directory(self.directory)
         except OSError as exc:
             raise StoreError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
         derived = derived or {}
@@ -466,7 +466,7 @@ class TinyDBStore:
 
     def _prepare_writer(self) -> None:
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            modes.make_directory(self._path.parent)
         except OSError as exc:
             raise StoreError(
                 f"cannot create the directory for {self._path}: {exc.strerror or exc}"
@@ -934,7 +934,7 @@ def _day_order(day: str) -> str:
 def make_directory(directory: Path) -> None:
     """Create a directory the store writes into; StoreError saying which on failure."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        modes.make_directory(directory)
     except OSError as exc:
         raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from exc
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from dashboard.alert_state import state_path_for
 from dashboard.models import Item
 from dashboard.storage import Round, open_store
 
@@ -53,7 +54,7 @@ class Served:
 
     @property
     def alert_state(self) -> Path:
-        return self.store.with_name(f"{self.store.stem}.alerts.json")
+        return state_path_for(self.store)
 
 
 @pytest.fixture

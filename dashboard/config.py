@@ -152,15 +152,42 @@ class Source(_Model):
         return self
 
 
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _partial_date(value: str) -> str:
+    if not _PARTIAL_DATE.fullmatch(value):
+        raise ValueError(
+            f'"{value}" is not a year ("2021"), month ("2021-05") or day ("2021-05-24")'
+        )
+    return value
+
+
+PartialDate = Annotated[str, AfterValidator(_partial_date)]
+
+
+class Office(_Model):
+    title: str = Field(min_length=1)
+    """The office as the news names it after the actor, e.g. "Prime Minister" for "the
+    Kosovo Prime Minister said"."""
+    since: PartialDate | None = None
+    """Year, month or day the person took the office; none: always."""
+    until: PartialDate | None = None
+    """Year, month or day the person left it (that period included); none: still holds it."""
+
+
 class Person(_Model):
     name: str
     """Full name as written in the news (accents optional)."""
     role: str = ""
     """Title, e.g. "Defence Minister"."""
     since: str | None = None
-    """Year or date the role began (informational)."""
+    """Year or date the role began."""
     until: str | None = None
-    """Year or date the role ended (informational)."""
+    """Year or date the role ended."""
+    offices: tuple[Office, ...] = ()
+    """Offices held, with dates, when `role` is not one office held since..until; a speaker
+    named only by office ("the Serbian Prime Minister") is the holder on the item's date."""
 
 
 class Actor(_Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.escalation import CueFinder
@@ -49,11 +50,16 @@ class Analyzer:
             else None
         )
 
-    def analyse(self, title: str, body: str, *, credibility: float = 1.0) -> Analysis:
-        """Analyse one article; ids, source and time are left for the caller to fill."""
+    def analyse(
+        self, title: str, body: str, *, credibility: float = 1.0, when: datetime | None = None
+    ) -> Analysis:
+        """Analyse one article; ids, source and time are left for the caller to fill.
+
+        `when` is the item's date: a speaker named by office is its holder then (default now).
+        """
         article = _Article(title, body, self.matcher)
         statements = statements_in(
-            article.title_sentences, article.paragraphs, self.matcher, article.mentions
+            article.title_sentences, article.paragraphs, self.matcher, article.mentions, when
         )
         sentences = article.sentences()
         stances = self._stances(article, statements, sentences, credibility)
@@ -161,6 +167,9 @@ def analyse_items(
     """Analyse items (in a worker process); returns item id -> stamped analysis."""
     analyzer = analyzer_for(config, fingerprint)
     return {
-        item.id: stamp(analyzer.analyse(item.title, item.summary, credibility=credibility), item)
+        item.id: stamp(
+            analyzer.analyse(item.title, item.summary, credibility=credibility, when=item.when),
+            item,
+        )
         for item in items
     }

@@ -38,11 +38,12 @@ def test_quote_text_has_no_marks_or_attribution(matcher: ActorMatcher) -> None:
     assert st.sentence == '"The talks failed," Flavia Elphberg said.'
 
 
-def test_split_quote_is_one_statement(matcher: ActorMatcher) -> None:
+def test_split_quote_is_one_statement_per_quotation(matcher: ActorMatcher) -> None:
     body = "“We are ready,” Flavia Elphberg said. “We will not wait any longer.”"
-    (st,) = extract_statements("", body, matcher)
-    assert (st.speaker, st.kind) == ("Flavia Elphberg", "direct")
-    assert "We are ready" in st.text and "not wait any longer" in st.text
+    first, second = extract_statements("", body, matcher)
+    assert (first.speaker, first.kind, first.text) == ("Flavia Elphberg", "direct", "We are ready")
+    assert (second.speaker, second.kind) == ("Flavia Elphberg", "direct")
+    assert second.text == "We will not wait any longer."
 
 
 def test_reported_speech_drops_the_attribution(matcher: ActorMatcher) -> None:

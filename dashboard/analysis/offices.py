@@ -1,0 +1,56 @@
+"""Who held an office on a date, from the config's people.
+
+A person's offices are their `offices` list, else their `role` held from `since` to
+`until`. Dates are years, months or days; an office "until 2024" is held through 2024.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from dashboard.analysis.text import fold
+from dashboard.config import Actor
+
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_SEPARATORS = re.compile(r"[\s\-–]+")
+
+
+def normalise_office(title: str) -> str:
+    """An office title folded for comparison: "Secretary-General" = "secretary general"."""
+    return " ".join(_SEPARATORS.split(fold(title).replace("defense", "defence"))).strip()
+
+
+def _bound(value: str | None, end: bool) -> str | None:
+    """A partial date as a sortable "YYYY-MM-DD" string, at the start or end of its period."""
+    m = _PARTIAL.fullmatch(value.strip()) if value else None
+    if m is None:
+        return None
+    year, month, day = m.groups()
+    return f"{year}-{month or ('12' if end else '01')}-{day or ('31' if end else '01')}"
+
+
+def office_holder(actor: Actor | None, office: str, when: datetime | None) -> str | None:
+    """The name of the one person of `actor` holding `office` on `when` (default: now).
+
+    When several are listed for that day (overlapping handovers), the latest to take the
+    office wins; None when nobody configured holds it.
+    """
+    if actor is None:
+        return None
+    wanted = normalise_office(office)
+    day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
+    best: tuple[str, str] | None = None
+    for person in actor.people:
+        spells = [(o.title, o.since, o.until) for o in person.offices] or [
+            (person.role, person.since, person.until)
+        ]
+        for title, since, until in spells:
+            if normalise_office(title) != wanted:
+                continue
+            start, stop = _bound(since, False) or "0000-00-00", _bound(until, True)
+            if start <= day and (stop is None or day <= stop) and (
+                best is None or start > best[0]
+            ):
+                best = (start, person.name)
+    return best[1] if best else None

@@ -1,0 +1,62 @@
+"""Quotations in a sentence: which are speech, their words, and masking them out."""
+
+from __future__ import annotations
+
+MIN_QUOTE_WORDS = 3  # fewer words in quotes are a scare quote or a name, not speech
+OPENING_MARKS = ("“", '"', "„", "«")
+
+
+def is_speech_quote(sentence: str, a: int, b: int) -> bool:
+    """Whether the quotation sentence[a:b] (marks included) is long enough to be speech."""
+    return len(sentence[a:b].split()) >= MIN_QUOTE_WORDS
+
+
+def quote_words(sentence: str, a: int, b: int) -> str:
+    """The words of one quotation, without its marks and a handing-over comma."""
+    # the comma that hands over to the attribution ("A," X said) belongs to the sentence
+    return sentence[a + 1 : b - 1].strip().rstrip(",").rstrip()
+
+
+def speech_quotes(sentence: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The words of each speech quotation, in order."""
+    out = []
+    for a, b in spans:
+        if is_speech_quote(sentence, a, b):
+            words = quote_words(sentence, a, b)
+            if any(ch.isalnum() for ch in words):
+                out.append(words)
+    return out
+
+
+def is_bare_quote(sentence: str, spans: list[tuple[int, int]]) -> bool:
+    """A sentence that is nothing but one speech quotation."""
+    if len(spans) != 1:
+        return False
+    a, b = spans[0]
+    rest = (sentence[:a] + sentence[b:]).strip(" .,;!?")
+    return a <= 1 and not rest and is_speech_quote(sentence, a, b)
+
+
+def unclosed_quote(paragraph: str) -> str | None:
+    """The words of a paragraph that opens a quotation and never closes it (a quote
+    that goes on in the next paragraph), else None."""
+    text = paragraph.strip()
+    if not text.startswith(OPENING_MARKS):
+        return None
+    closes = "”\"»" if text[0] != "„" else "“”"
+    if any(mark in text[1:] for mark in closes):
+        return None
+    words = text[1:].strip()
+    return words if len(words.split()) >= MIN_QUOTE_WORDS else None
+
+
+def mask(sentence: str, spans: list[tuple[int, int]]) -> str:
+    """The sentence with quoted words blanked out, so verbs inside quotes are not seen."""
+    if not spans:
+        return sentence
+    parts, pos = [], 0
+    for a, b in spans:
+        parts += [sentence[pos : a + 1], " " * max(0, b - a - 2)]
+        pos = b - 1
+    parts.append(sentence[pos:])
+    return "".join(parts)

@@ -1,0 +1,225 @@
+"""Who is speaking: the subject of a speech verb, resolved to a person and an actor.
+
+A speaker is, nearest the verb first:
+- a configured person (full name, or surname alone once unique), speaking for their actor;
+- an unknown but clearly named person ("John Smith said"), with no actor unless a title
+  names one ("Kosovo Foreign Minister Jane Doe");
+- "he"/"she" for the last person spoken of;
+- "the mission/alliance/ministry ..." for the organisation or state in focus;
+- an actor itself, or one of its bodies or offices ("Serbia notes that", "Serbia's defence
+  ministry said", "a Chinese foreign ministry spokesperson said"); an office held by one
+  configured official names them ("the Kosovo Prime Minister said");
+- several actors at once ("the US and the EU said"): one speaker each.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import NamedTuple
+
+from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.offices import office_holder
+from dashboard.analysis.text import fold, words
+
+
+class Speaker(NamedTuple):
+    """A found speaker and where its name stands in the sentence."""
+
+    name: str
+    actor: str | None
+    start: int
+    end: int
+    is_person: bool
+
+
+_PRONOUN_PERSON = words("he she")
+_LOCATIVE = words("in at from near to")
+_ORG_NOUNS = words(
+    "mission alliance force organisation organization bloc commission council peacekeepers"
+)
+_STATE_NOUNS = words("ministry government presidency embassy office cabinet")
+# Words that may stand between an actor and its verb when they name one of the actor's
+# bodies or offices ("Serbia's foreign ministry", "the Kosovo Prime Minister", "a
+# Chinese foreign ministry spokesperson", "the U.S. Embassy in Pristina").
+INSTITUTION_WORDS = words(
+    "'s ’s the a an of its their "
+    "ministry ministries government presidency embassy embassies office cabinet "
+    "department mission delegation authorities officials official administration council "
+    "commission service police army military forces force prosecution prosecutors court "
+    "parliament assembly spokesperson spokesman spokeswoman spokespeople representative "
+    "representatives ambassador envoy president prime minister ministers deputy foreign "
+    "defence defense interior justice affairs secretary general chancellor commander "
+    "chief head leader leaders leadership diplomats diplomat negotiator state special "
+    "high central bank agency national security permanent press foreign-ministry"
+)
+# Adverbs that may stand between a subject and its verb ("Serbia also said").
+_ADVERBS = words("also later earlier then again further once still already strongly firmly")
+# Capitalised words that are titles, months or function words, never part of a name.
+_NOT_NAME = words(
+    "the a an on in at after before according during while when since mr mrs ms dr "
+    "president prime minister foreign defence defense interior secretary general special "
+    "representative envoy spokesperson spokesman spokeswoman ambassador commander chief head "
+    "deputy director office ministry government council department state leader mayor "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december radio agency news tv "
+    "however but and meanwhile earlier later also it he she they we i this that"
+)
+# The tokens that may start with a capital: a token starts at the first letter of a run of
+# token characters (leading digits, "_", "'", "." and "-" skipped) and here that letter is
+# A-Z or any non-ASCII letter, so that lower-case English words never reach Python.
+_CAPITALISED_TOKEN = re.compile(
+    r"(?<![\w'’.-])[\d_'’.-]*(?P<token>(?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[\w'’.-]*)"
+)
+_GAP_TOKEN = re.compile(r"[’']s\b|[\w.-]+|[,;:()]")
+_LOOKBACK = 300  # characters searched for a verb's subject
+
+
+def possessive(sentence: str, end: int) -> bool:
+    """Whether the name ending at `end` is followed by a possessive 's."""
+    return sentence[end : end + 2] in ("'s", "’s")
+
+
+def from_mention(m: Mention, matcher: ActorMatcher) -> Speaker:
+    """The speaker a mention names: its person, else the actor's display name."""
+    return Speaker(m.person or matcher.display_name(m.actor), m.actor, m.start, m.end,
+                   m.person is not None)
+
+
+def speakers_before(
+    sentence: str, folded: str, lo: int, vs: int, mentions: list[Mention],
+    matcher: ActorMatcher, context: tuple[tuple[str, str | None] | None, str | None,
+                                          str | None],
+    when: datetime | None = None,
+) -> list[Speaker]:
+    """The subject(s) of the verb at vs, looking back to lo (sentence start or a quote).
+
+    `context` is (last person spoken of, organisation in focus, state in focus).
+    """
+    person, organisation, state = context
+    window = [m for m in mentions if lo <= m.start and m.end <= vs]
+    people = [m for m in window if m.person and not possessive(sentence, m.end)]
+    best: Speaker | None = from_mention(people[-1], matcher) if people else None
+    unknown = unknown_name(sentence, lo, vs, mentions)
+    if unknown and (best is None or unknown.start > best.end):
+        best = unknown
+    if best is not None:
+        return [best]
+    tokens = folded[lo:vs].split()
+    while tokens and tokens[-1] in _ADVERBS:
+        tokens.pop()
+    if tokens and tokens[-1].strip(",") in _PRONOUN_PERSON:
+        return [Speaker(person[0], person[1], vs, vs, True)] if person else []
+    if len(tokens) >= 2 and tokens[-2] == "the":
+        noun = tokens[-1]
+        actor = organisation if noun in _ORG_NOUNS else (state if noun in _STATE_NOUNS else None)
+        if actor:
+            return [Speaker(matcher.display_name(actor), actor, vs, vs, False)]
+    return actor_subjects(sentence, folded, window, vs, matcher, when)
+
+
+def actor_subjects(
+    sentence: str, folded: str, window: list[Mention], vs: int, matcher: ActorMatcher,
+    when: datetime | None = None,
+) -> list[Speaker]:
+    """Actors right before the verb: "Serbia notes", "the U.S. Embassy in Pristina said",
+    "the US and the EU said" (one speaker each).
+
+    A name after "in"/"at"/"from" is a place, not the speaker. Between the actor and the
+    verb only words naming one of its bodies or offices, adverbs and a place may stand.
+    """
+    found: list[Speaker] = []
+    end = vs
+    for m in reversed(window):
+        before = folded[max(0, m.start - 6) : m.start].split()
+        if before and before[-1] in _LOCATIVE:
+            continue
+        gap = [t.lower() for t in _GAP_TOKEN.findall(sentence[m.end : end])]
+        if found:  # joining an actor to the ones after it: only "and", "," and "the"
+            joins = {",", "and"} & set(gap)
+            if not joins or any(t not in (",", "and", "the") for t in gap):
+                break
+            found.append(from_mention(m, matcher))
+            end = m.start
+            continue
+        core = next((gap[:k] for k, t in enumerate(gap) if t in _LOCATIVE), gap)
+        core = [t for t in core if t not in _ADVERBS]
+        if len(gap) > 8 or any(t not in INSTITUTION_WORDS for t in core):
+            return []
+        found.append(_office_speaker(m, core, matcher, when) or from_mention(m, matcher))
+        end = m.start
+    found.reverse()
+    return found
+
+
+def _office_speaker(
+    m: Mention, core: list[str], matcher: ActorMatcher, when: datetime | None
+) -> Speaker | None:
+    """The configured official holding the office named after an actor, if one does."""
+    if m.person is not None:
+        return None
+    office = " ".join(t for t in core if t not in ("'s", "’s", "the", "a", "an"))
+    holder = office_holder(matcher.actors.get(m.actor), office, when) if office else None
+    return Speaker(holder, m.actor, m.start, m.end, True) if holder else None
+
+
+def speaker_after(
+    sentence: str, ve: int, mentions: list[Mention], matcher: ActorMatcher
+) -> Speaker | None:
+    """'..., said German Foreign Minister Annalena Baerbock.' (inverted attribution)"""
+    stop = sentence.find(",", ve, ve + _LOOKBACK)
+    hi = stop if stop >= 0 else min(len(sentence), ve + _LOOKBACK)
+    people = [m for m in mentions if ve <= m.start < hi and m.person]
+    if people:
+        return from_mention(people[0], matcher)
+    return unknown_name(sentence, ve, hi, mentions)
+
+
+def unknown_name(sentence: str, lo: int, hi: int, mentions: list[Mention]) -> Speaker | None:
+    """The last run of 2-4 capitalised words in sentence[lo:hi] that is no known name.
+
+    A title naming an actor just before it ("Kosovo Foreign Minister Jane Doe") gives the
+    person that actor.
+    """
+    taken = [(m.start, m.end) for m in mentions]
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    # Lower-case tokens are never part of a name and only end the run before them, which
+    # the gap check below sees as well (the gap then holds them), so only capitalised
+    # tokens are visited.
+    for tok in _CAPITALISED_TOKEN.finditer(sentence[lo:hi]):
+        word = tok.group("token")
+        if not word[0].isupper():
+            continue  # a non-ASCII lower-case letter
+        start, end = tok.start("token") + lo, tok.end() + lo
+        ok = fold(word.rstrip(".")) not in _NOT_NAME and not _in_any(taken, start)
+        if ok and (not current or sentence[current[-1][1] : start] == " "):
+            current.append((start, end))
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [(start, end)] if ok else []
+    if len(current) >= 2:
+        runs.append(current)
+    runs = [r for r in runs if len(r) <= 4]
+    if not runs:
+        return None
+    run = runs[-1]
+    start, end = run[0][0], run[-1][1]
+    actor = None
+    titled = [m for m in mentions if m.end <= start and m.person is None]
+    if titled:
+        last = titled[-1]
+        gap = sentence[last.end : start]
+        if "," not in gap and len(gap.split()) <= 4:
+            actor = last.actor
+    return Speaker(sentence[start:end], actor, start, end, True)
+
+
+def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether pos lies in one of the spans (a plain loop: any() over a generator costs
+    more on this hot path)."""
+    for a, b in spans:  # noqa: SIM110
+        if a <= pos < b:
+            return True
+    return False

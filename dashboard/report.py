@@ -178,11 +178,15 @@ def snapshot_json(s: Snapshot, *, now: datetime | None = None) -> dict[str, Any]
     }
 
 
+OTHER_ACTOR = "other"  # a speaker who speaks for none of the configured actors
+
+
 def analysis_json(a: Analysis, escalation: Escalation) -> dict[str, Any]:
-    """What `flashpoint extract` prints (the contract in docs/ARCHITECTURE.md)."""
+    """What `flashpoint extract` prints (the contract in docs/ARCHITECTURE.md); a
+    statement's actor is "other" when its speaker speaks for none of the configured actors."""
     return {
         "statements": [
-            {"speaker": s.speaker, "actor": s.actor, "kind": s.kind, "text": s.text,
+            {"speaker": s.speaker, "actor": s.actor or OTHER_ACTOR, "kind": s.kind, "text": s.text,
              "sentence": s.sentence}
             for s in a.statements
         ],

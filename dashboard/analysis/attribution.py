@@ -23,7 +23,7 @@ from dashboard.analysis.speakers import (
     speakers_before,
     unknown_name,
 )
-from dashboard.analysis.speech_lexicon import Cue
+from dashboard.analysis.speech_lexicon import Cue, speech_lexicon
 from dashboard.analysis.text import fold, is_negated, words
 from dashboard.models import Statement
 
@@ -33,6 +33,8 @@ _PRONOUN_OBJECT = words("him her")
 _CLAUSE_WORDS = words(
     "had has have was were is are would will could should must can may might did does"
 )
+# "in a statement", "in an issued statement", "in his post on X": the lexicon's nouns
+_NOUNS = "|".join(sorted(speech_lexicon().nouns, key=len, reverse=True))
 _ADVERBIAL = re.compile(
     r"(?:,\s*)?(?:(?:on|late on|early on|earlier on) (?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|\w+ \d{1,2}|\d{1,2} \w+)|in a (?:statement|post on \w+|"
@@ -40,7 +42,8 @@ _ADVERBIAL = re.compile(
     r"letter|speech|tweet|note)|in an interview(?: with [\w ]+?(?=,|$| that))?|"
     r"at a (?:press|news) conference|at a briefing|to reporters|to journalists|"
     r"on social media|on (?:x|twitter|facebook|instagram|telegram)|earlier|later|also|"
-    r"again|today|yesterday|on [a-z]+day|strongly|firmly|repeatedly|publicly|once again)"
+    r"again|today|yesterday|on [a-z]+day|strongly|firmly|repeatedly|publicly|once again|"
+    r"in (?:a|an|his|her|its|their|the) (?:[\w-]+ ){0,2}(?:" + _NOUNS + r")(?: on [\w-]+)?)"
     r"\b[,:]?\s*",
 )
 # Where an object phrase ends: a clause boundary or a new clause of the sentence.
@@ -50,7 +53,9 @@ _OBJECT_END = re.compile(
 )
 _NON_SPACE = re.compile(r"\S+")
 # A cue that goes on from an earlier one: "..., saying", "... and warned", "but added".
-_CHAINED = re.compile(r"(?:,|\band|[,;]\s*and|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
+_CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
+_THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
+_COMMA_BEFORE = re.compile(r"(?:,|\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _LOOKBACK = 300  # characters searched for a verb's subject
 _GAP_QUOTE = 8  # words between a verb and the quotation it introduces ("said on Monday:")
 _GAP_CLOSE = 4  # words that may stand between a subject and an evaluative verb
@@ -95,8 +100,11 @@ def attribute(
         return [], []  # "said to be", "were told to"
     if is_negated(folded, vs, ve, window=2):
         return [], []  # "did not say whether"
+    # "..., saying" and "... and warned" go on from the earlier speakers; "..., said X"
+    # is an inverted attribution of its own
     chained = bool(before) and (
-        cue.gerund or bool(_CHAINED.search(folded, 0, vs))
+        (cue.gerund and (not folded[:vs].strip() or bool(_COMMA_BEFORE.search(folded, 0, vs))))
+        or bool(_CHAINED.search(folded, 0, vs))
     )
     if chained:
         speakers = before
@@ -106,7 +114,7 @@ def attribute(
         speakers = _subject(s, vs, ve, cue, matcher, ctx)
     if not speakers:
         return [], []
-    return speakers, _statements(s, verb, cue, speakers, limit)
+    return speakers, _statements(s, verb, cue, speakers, limit, chained)
 
 
 def _subject(
@@ -121,7 +129,9 @@ def _subject(
     )
     if not speakers and ctx.names:
         speakers = _surname_before(sentence, lo, vs, ctx)
-    if not speakers and after_quote and sentence[after_quote:vs].strip(" ,–—-") == "":
+    # "Content, said X." (not "For more, see X": a verb with a non-speech sense)
+    inverted = cue.reading != "clause" and sentence[:vs].rstrip().endswith(",")
+    if not speakers and (inverted or (after_quote and not sentence[after_quote:vs].strip(" ,–—-"))):
         found = speaker_after(sentence, ve, s.mentions, matcher)
         speakers = [found] if found else []
     if speakers and cue.reading == "intent" and (
@@ -157,7 +167,8 @@ def _close(folded: str, end: int, vs: int) -> bool:
 
 
 def _statements(
-    s: Sentence, verb: re.Match[str], cue: Cue, speakers: list[Speaker], limit: int
+    s: Sentence, verb: re.Match[str], cue: Cue, speakers: list[Speaker], limit: int,
+    chained: bool,
 ) -> list[Statement]:
     sentence, folded, spans = s.text, s.folded, s.spans
     vs, ve = verb.start(), verb.end()
@@ -172,7 +183,10 @@ def _statements(
         return [
             Statement(sp.name, sp.actor, "direct", q, sentence) for q in quotes for sp in speakers
         ]
-    content = _content_after(sentence, folded, ve, cue, limit)
+    if not chained and (speakers[0].start >= ve or _THEN_PARTICIPLE.match(folded, ve, limit)):
+        content: str | None = ""  # "Content, said X." / "Content, X said, adding ..."
+    else:
+        content = _content_after(sentence, folded, ve, cue, limit)
     if content is None:
         return []
     if len(content.split()) < 2 and not chained_object(cue, content):
@@ -224,10 +238,19 @@ def _content_after(
     return _clean(sentence[start:limit])
 
 
+_HAND_OVER = re.compile(r"(?:,|\s[-–—]|[“”\"][-–—])\s*")  # "Content, X said" / "“Content” - X said"
+
+
 def _content_before(sentence: str, subject_start: int) -> str:
-    """'Content, X said.': the words before the comma that precedes the subject."""
-    comma = sentence.rfind(",", 0, subject_start)
-    return _clean(sentence[:comma]) if comma > 0 else ""
+    """'Content, X said.' and '“Content” – X said': the words before the comma or dash
+    that precedes the subject, without quotation marks around them."""
+    cut = -1
+    for m in _HAND_OVER.finditer(sentence, 0, subject_start):
+        cut = m.start() + (1 if sentence[m.start()] in "“”\"" else 0)
+    content = _clean(sentence[:cut]) if cut > 0 else ""
+    if content[:1] in "“\"" and content[-1:] in "”“\"":
+        content = content[1:-1].strip().rstrip(",")
+    return content
 
 
 _TRAILING_JOIN = re.compile(r"(?:[\s,;:.]|\b(?:and|but|or)\b)+$")
@@ -235,7 +258,7 @@ _TRAILING_JOIN = re.compile(r"(?:[\s,;:.]|\b(?:and|but|or)\b)+$")
 
 def _clean(text: str) -> str:
     """Content without surrounding blanks, final punctuation or a dangling "and"."""
-    return _TRAILING_JOIN.sub("", text.strip())
+    return _TRAILING_JOIN.sub("", text.strip().lstrip(",;: ").strip())
 
 
 def _according_to(

@@ -43,7 +43,8 @@ def unclosed_quote(paragraph: str) -> str | None:
     text = paragraph.strip()
     if not text.startswith(OPENING_MARKS):
         return None
-    closes = "”\"»" if text[0] != "„" else "“”"
+    # a second opening mark of the same kind is a misprinted close ("“Words“ - X said")
+    closes = ("”\"»" if text[0] != "„" else "“”") + text[0]
     if any(mark in text[1:] for mark in closes):
         return None
     words = text[1:].strip()

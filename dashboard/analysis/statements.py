@@ -105,6 +105,8 @@ def statements_in(
         if opened is not None and ctx.last and ctx.since_last <= _CARRY_PARAGRAPHS:
             _carry(out, ctx, opened, text)  # a quotation going on from the last speaker
             continue
+        if opened is not None:
+            continue  # someone's words whose speaker is not known yet: no verb in them counts
         for k, sentence in enumerate(paragraph):
             s = _sentence(sentence, find(sentence))
             found: list[Statement] = []

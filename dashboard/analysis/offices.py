@@ -7,9 +7,10 @@ A person's offices are their `offices` list, else their `role` held from `since`
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from dashboard.analysis.text import fold
+from dashboard.clock import utc_now
 from dashboard.config import Actor
 
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -39,7 +40,7 @@ def office_holder(actor: Actor | None, office: str, when: datetime | None) -> st
     if actor is None:
         return None
     wanted = normalise_office(office)
-    day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
+    day = (when or utc_now()).strftime("%Y-%m-%d")
     best: tuple[str, str] | None = None
     for person in actor.people:
         spells = [(o.title, o.since, o.until) for o in person.offices] or [

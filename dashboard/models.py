@@ -270,6 +270,8 @@ class RefreshResult:
     # items whose id (GUID) repeated an earlier item of the same feed with other content;
     # the feed's first is kept
     repeated: int = 0
+    # items the feed lists beyond what the parser reads (fetching.parse.MAX_ITEMS)
+    truncated: int = 0
     postponed_until: datetime | None = None
     elapsed: float = 0.0
 

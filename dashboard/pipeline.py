@@ -162,12 +162,14 @@ def items_in_worker(
     now: datetime,
     setup: AnalysisSetup | None,
     credibility: float,
-) -> tuple[list[Item], dict[str, Analysis] | None, int]:
+) -> tuple[list[Item], dict[str, Analysis] | None, tuple[int, int]]:
     """Parse a body into items with ids; with a setup, analyse every item too. The last
-    value counts the items dropped for repeating an earlier one's id (see `_to_items`)."""
+    value counts the items dropped for repeating an earlier one's id (see `_to_items`)
+    and those the feed lists beyond the parser's MAX_ITEMS."""
     parsed = parse_feed(body, kind=kind, content_type=content_type)
     items, repeated = _to_items(parsed, source_id, keywords, now)
-    return items, (analyse_in_worker(setup, items, credibility) if setup else None), repeated
+    analyses = analyse_in_worker(setup, items, credibility) if setup else None
+    return items, analyses, (repeated, parsed.truncated)
 
 
 # --- in the fetching process ------------------------------------------------------------
@@ -230,7 +232,7 @@ async def refresh(
         deadline = config.fetch.parse_deadline
         # nothing stored from this source yet: every item is new, analyse in the same task
         at_once = before.items == 0
-        items, analyses, repeated = await pool.run(
+        items, analyses, dropped = await pool.run(
             items_in_worker,
             (got.body, source.kind, got.content_type, source.id, source.keywords, now,
              setup if at_once else None, source.credibility),
@@ -261,10 +263,14 @@ async def refresh(
             etag=got.etag,
             last_modified=got.last_modified,
         )
+        repeated, truncated = dropped
         if repeated:
             log.info("%s: %d items repeat an earlier item's id with other content; the "
                      "feed's first is kept", source.id, repeated)
-        result = replace(done("ok", new=len(fresh)), repeated=repeated)
+        if truncated:
+            log.warning("%s: truncated: the feed lists %d items more than the parser reads "
+                        "(its first are kept)", source.id, truncated)
+        result = replace(done("ok", new=len(fresh)), repeated=repeated, truncated=truncated)
         return SourceOutcome(result, health, fresh, analyses)
     except Postponed as p:
         health = replace(

@@ -226,6 +226,8 @@ def round_lines(results: Iterable[RefreshResult], names: dict[str, str]) -> list
                 what += f", {r.seen_elsewhere} already from another source"
             if r.repeated:
                 what += f", {r.repeated} repeating an earlier id (first kept)"
+            if r.truncated:
+                what += f", truncated: {r.truncated} more items listed than read (first kept)"
         elif r.state == "not_modified":
             what = "not modified"
         elif r.state == "postponed":

@@ -23,6 +23,7 @@ class XmlScan:
         self.encoding: str | None = None
         self.well_formed = False
         self.truncated_at: int | None = None
+        self.items = 0  # <item> and <entry> elements (any prefix): how many the feed lists
         checker = pyexpat.ParserCreate("utf-8")
         checker.XmlDeclHandler = self._declared
         checker.StartElementHandler = self._element
@@ -44,3 +45,5 @@ class XmlScan:
     def _element(self, name: str, attrs: object) -> None:
         if self.root is None:
             self.root = name
+        elif name.rpartition(":")[2] in ("item", "entry"):
+            self.items += 1

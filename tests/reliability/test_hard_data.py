@@ -157,3 +157,34 @@ def test_an_unwritable_archive_day_leaves_memory_equal_to_disk(tmp_path):
     round_, _ = a_round_archiving_ten_of_23()
     assert store.commit_round(round_) == 23
     store.close()
+
+
+def tiny_items_feed(count: int) -> bytes:
+    """An RSS document of `count` tiny items (87 bytes each, as the adversary's)."""
+    items = "".join(f"<item><title>Tiny {n:06d}</title><guid>g{n:06d}</guid>"
+                    f"<link>https://tiny.example/{n:06d}</link></item>" for n in range(count))
+    return ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>T</title>"
+            f"{items}</channel></rss>").encode()
+
+
+def test_a_feed_of_100000_tiny_items_is_read_in_time_and_truncated_with_a_note(
+        tmp_path, loopback):
+    """Point 5: 100,000 items under the byte cap failed at the parse deadline every round.
+    Now the feed's first 2,000 (MAX_ITEMS) are read, stored, and the line says the rest
+    was not; the next round is the same success, never the same failure."""
+    body = tiny_items_feed(100_000)
+    assert 8_000_000 < len(body) < 10_000_000  # under the 10 MB byte cap
+    loopback.route("/tiny.xml", Reply(body=body, headers={"Content-Type": "application/xml"}))
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(config_toml([loopback.url("/tiny.xml")], str(tmp_path / "store.json"),
+                               extra="[fetch]\nparse_deadline = \"10s\"\n"))
+    for _ in range(2):
+        out = flashpoint("fetch", "--once", "--config", str(cfg))
+        print(out.stdout, out.stderr)
+        assert out.returncode == 0, out.stderr
+        assert "truncated: 98000 more items listed than read (first kept)" in out.stdout
+        assert no_traceback(out.stderr)
+    assert "ok, 0 new items" in out.stdout  # the second round: the same items, now known
+    state = status(cfg)
+    assert state["items"] == 2_000
+    assert state["sources"][0]["state"] == "ok"

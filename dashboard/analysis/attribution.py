@@ -21,6 +21,7 @@ from dashboard.analysis.speakers import (
     from_mention,
     speaker_after,
     speakers_before,
+    title_actor,
     unknown_name,
 )
 from dashboard.analysis.speech_lexicon import Cue, speech_lexicon
@@ -43,22 +44,35 @@ _ADVERBIAL = re.compile(
     r"at a (?:press|news) conference|at a briefing|to reporters|to journalists|"
     r"on social media|on (?:x|twitter|facebook|instagram|telegram)|earlier|later|also|"
     r"again|today|yesterday|on [a-z]+day|strongly|firmly|repeatedly|publicly|once again|"
-    r"in (?:a|an|his|her|its|their|the) (?:[\w-]+ ){0,2}(?:" + _NOUNS + r")(?: on [\w-]+)?)"
+    r"in the (?:strongest|clearest) (?:possible )?terms|"
+    r"in (?:a|an|his|her|its|their|the) (?:[\w-]+ ){0,2}(?:" + _NOUNS + r")(?: on [\w-]+)?"
+    r"(?: (?:posted|published|issued) (?:online|on [\w-]+|\w+day))?|\([^()]{1,40}\))"
     r"\b[,:]?\s*",
 )
 # Where an object phrase ends: a clause boundary or a new clause of the sentence.
 _OBJECT_END = re.compile(
-    r"\s*(?:[,;:(–—]|\s-\s|\b(?:saying|adding|because|after|while|which|amid|following|"
-    r"as well as|but|and said|and called|and urged|and added)\b)"
+    r"\s*(?:,\s*(?:[a-z]+ing|and|but|as|while|who|after|because)\b|[;:–—]|\s-\s|"
+    r"\b(?:saying|adding|because|after|while|amid|following|but|and said|and called|"
+    r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+# where a coordinated clause with its own subject begins ("..., but EU officials said")
+_NEW_CLAUSE = re.compile(r",\s*but\b|;\s")
 # A cue that goes on from an earlier one: "..., saying", "... and warned", "but added".
 _CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
-_COMMA_BEFORE = re.compile(r"(?:,|\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
+_COMMA_BEFORE = re.compile(r"(?:,|\band|\bbut)\s*(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
+_PRONOUN_SUBJECT = re.compile(
+    r"(?<![\w'’-])(?:they|it)\s+(?:also\s+|\w+ly\s+)?$"
+)
 _LOOKBACK = 300  # characters searched for a verb's subject
 _GAP_QUOTE = 8  # words between a verb and the quotation it introduces ("said on Monday:")
-_GAP_CLOSE = 4  # words that may stand between a subject and an evaluative verb
+_GAP_CLOSE = 5  # words that may stand between a subject and an evaluative verb
+# what may fill that gap besides one other word: auxiliaries, adverbs, a day
+_GAP_FILLERS = words(
+    "has have had will would also again then later earlier already has not did does on "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday last week"
+)
 
 
 class Sentence(NamedTuple):
@@ -80,6 +94,8 @@ class Context(NamedTuple):
     state: str | None
     when: datetime | None
     names: dict[str, tuple[str, str | None]]  # surname of a speaker named in full earlier
+    last: list[Speaker]  # the speakers of the last statement
+    earlier: list[tuple[str, list[Mention]]]  # recent sentences, for a surname's full name
 
 
 def attribute(
@@ -103,31 +119,42 @@ def attribute(
     # "..., saying" and "... and warned" go on from the earlier speakers; "..., said X"
     # is an inverted attribution of its own
     chained = bool(before) and (
-        (cue.gerund and (not folded[:vs].strip() or bool(_COMMA_BEFORE.search(folded, 0, vs))))
+        cue.gerund
         or bool(_CHAINED.search(folded, 0, vs))
     )
+    pronoun = _PRONOUN_SUBJECT.search(folded, 0, vs)
     if chained:
         speakers = before
     elif cue.gerund and not folded[:vs].strip(" ,"):
         return [], []  # "Speaking to reporters, X said": the main verb speaks
+    elif pronoun:
+        # "they insisted", "it said": the institution that spoke last in this sentence or
+        # the one before (never a person: "he"/"she" are read as people)
+        speakers = [sp for sp in (before or ctx.last) if not sp.is_person]
     else:
-        speakers = _subject(s, vs, ve, cue, matcher, ctx)
+        speakers = _subject(s, vs, ve, cue, matcher, ctx, bool(before) or not cue.gerund)
     if not speakers:
         return [], []
     return speakers, _statements(s, verb, cue, speakers, limit, chained)
 
 
 def _subject(
-    s: Sentence, vs: int, ve: int, cue: Cue, matcher: ActorMatcher, ctx: Context
+    s: Sentence, vs: int, ve: int, cue: Cue, matcher: ActorMatcher, ctx: Context,
+    close: bool = True,
 ) -> list[Speaker]:
+    """The subject of the verb at vs; `close` asks evaluative verbs for a near one (a
+    participle after a comma takes the sentence's subject wherever it stands)."""
     sentence, folded, spans = s.text, s.folded, s.spans
     after_quote = max((b for a, b in spans if b <= vs), default=0)
     lo = max(after_quote, vs - _LOOKBACK)
+    aside = _TRAILING_ASIDE.search(folded, lo, vs)
+    if aside:  # "Srpska Lista, which is backed by Belgrade, announced": skip the aside
+        vs = aside.start()
     speakers = speakers_before(
         sentence, folded, lo, vs, s.mentions, matcher,
         (ctx.person, ctx.organisation, ctx.state), ctx.when,
     )
-    if not speakers and ctx.names:
+    if not speakers:
         speakers = _surname_before(sentence, lo, vs, ctx)
     # "Content, said X." (not "For more, see X": a verb with a non-speech sense)
     inverted = cue.reading != "clause" and sentence[:vs].rstrip().endswith(",")
@@ -138,21 +165,59 @@ def _subject(
         not speakers[-1].is_person or len(folded[speakers[-1].end : vs].split()) > 1
     ):
         return []  # "Vucic plans to", not "the plan Vucic wants"
-    if speakers and cue.group != "neutral" and not _close(folded, speakers[-1].end, vs):
+    if speakers and close and cue.group != "neutral" and not _close(folded, speakers[-1].end, vs):
         return []  # "Kurti met the envoy, who later condemned ...": not Kurti's verb
     return speakers
 
 
+# a relative clause or apposition between the subject and its verb
+_TRAILING_ASIDE = re.compile(r",\s*(?:which|who|whose|the|a|an)\b[^,]{0,150},\s*(?:\w+ly\s+)?$")
+# capitalised words that are not a person's name
+_NOT_SURNAME = words(
+    "the a an he she it they we this that these those president minister prime secretary "
+    "officials official police government ministry spokesperson spokesman spokeswoman "
+    "foreign defence defense interior state general special deputy head chief ambassador "
+    "monday tuesday wednesday thursday friday saturday sunday but and however meanwhile "
+    "commissioner representative envoy mayor director leader commander high european "
+    "mr mrs ms dr chancellor"
+)
 _LAST_WORD = re.compile(r"([A-Z][\w'’-]+)\s*(?:,[^,]{1,80},\s*)?(?:\w+ly\s+|also\s+)?$")
 
 
 def _surname_before(sentence: str, lo: int, vs: int, ctx: Context) -> list[Speaker]:
-    """'Kirby said' after 'John Kirby said': a surname of an earlier speaker."""
+    """'Kirby said' after 'John Kirby' was named: a surname of a person named in full
+    earlier in the article (with the actor a title before the full name gave)."""
     m = _LAST_WORD.search(sentence, lo, vs)
-    if m is None or m.group(1) not in ctx.names:
+    if m is None or (m.start(1) == 0 and m.group(1).lower() in _NOT_SURNAME):
         return []
-    name, actor = ctx.names[m.group(1)]
+    surname = m.group(1)
+    if surname not in ctx.names:
+        full = _full_name(surname, ctx.earlier)
+        if full is None:
+            return []
+        ctx.names[surname] = full
+    name, actor = ctx.names[surname]
     return [Speaker(name, actor, m.start(1), m.end(1), True)]
+
+
+def _full_name(surname: str, earlier: list[tuple[str, list[Mention]]]) -> tuple | None:
+    """(full name, actor) of the last earlier "First Surname", its actor from a title
+    right before it ("Kosovo's Foreign Minister Jane Doe")."""
+    pattern = re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,4})" + re.escape(surname) + r"\b")
+    for text, mentions in reversed(earlier):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        first: list[str] = []
+        for word in reversed(m.group(1).split()):  # given names, back to a title
+            if word.lower() in _NOT_SURNAME or len(first) == 2:
+                break
+            first.insert(0, word)
+        if not first:
+            continue
+        start = m.end(1) - len(" ".join(first)) - 1
+        return (" ".join([*first, surname]), title_actor(text, mentions, start))
+    return None
 
 
 def _close(folded: str, end: int, vs: int) -> bool:
@@ -162,8 +227,9 @@ def _close(folded: str, end: int, vs: int) -> bool:
     if "," in gap:
         if not gap.lstrip().startswith(","):
             return False
-        gap = gap[gap.rfind(",") + 1 :]
-    return len(gap.split()) <= _GAP_CLOSE
+        return len(gap[gap.rfind(",") + 1 :].split()) <= _GAP_CLOSE
+    other = [w for w in gap.split() if w not in _GAP_FILLERS and not w.endswith("ly")]
+    return len(other) <= 1 and len(gap.split()) <= _GAP_CLOSE
 
 
 def _statements(
@@ -183,8 +249,15 @@ def _statements(
         return [
             Statement(sp.name, sp.actor, "direct", q, sentence) for q in quotes for sp in speakers
         ]
-    if not chained and (speakers[0].start >= ve or _THEN_PARTICIPLE.match(folded, ve, limit)):
-        content: str | None = ""  # "Content, said X." / "Content, X said, adding ..."
+    lead = _quote_before(sentence, spans, min(vs, speakers[0].start))
+    if lead is not None and not chained and not folded[ve:limit].strip(" ,.;"):
+        # 'X said A, “B” he said.': the quotation just before the attribution
+        return [Statement(sp.name, sp.actor, "direct", lead, sentence) for sp in speakers]
+    aside = _aside(sentence, speakers[0].end, limit) if speakers[0].start >= ve else None
+    if not chained and aside:
+        content: str | None = aside  # "A, notes X, would B": the words after the aside
+    elif not chained and (speakers[0].start >= ve or _THEN_PARTICIPLE.match(folded, ve, limit)):
+        content = ""  # "Content, said X." / "Content, X said, adding ..."
     else:
         content = _content_after(sentence, folded, ve, cue, limit)
     if content is None:
@@ -194,6 +267,26 @@ def _statements(
     if not content or (len(content.split()) < 2 and not chained_object(cue, content)):
         return []
     return [Statement(sp.name, sp.actor, "reported", content, sentence) for sp in speakers]
+
+
+def _quote_before(sentence: str, spans: list[tuple[int, int]], at: int) -> str | None:
+    """The words of a speech quotation ending a few words before `at`, else None."""
+    for a, b in reversed(spans):
+        if b <= at:
+            if len(sentence[b:at].split()) <= 3 and is_speech_quote(sentence, a, b):
+                return speech_quotes(sentence, [(a, b)])[0] if speech_quotes(
+                    sentence, [(a, b)]) else None
+            return None
+    return None
+
+
+def _aside(sentence: str, end: int, limit: int) -> str | None:
+    """The clause after an inverted attribution set off by commas ("A, notes X, B")."""
+    rest = sentence[end:limit]
+    if not rest.lstrip().startswith(","):
+        return None
+    words = _clean(rest)
+    return words if len(words.split()) >= 3 else None
 
 
 def chained_object(cue: Cue, content: str) -> bool:
@@ -232,12 +325,16 @@ def _content_after(
     if cue.reading == "clause":
         # "..., X noted." / "as X noted": the content is before the verb
         return "" if not folded[start:limit].strip(" .") else None
+    boundary = _NEW_CLAUSE.search(folded, start, limit)
+    if boundary:
+        limit = boundary.start()
     if cue.reading == "object" and not cue.particle:
         end = _OBJECT_END.search(folded, start, limit)
         return _clean(sentence[start : end.start() if end else limit])
     return _clean(sentence[start:limit])
 
 
+_INTRO = re.compile(r"[A-Z][a-z]+ing\b|(?:In|At|On|During|After|Before|While)\s")
 _HAND_OVER = re.compile(r"(?:,|\s[-–—]|[“”\"][-–—])\s*")  # "Content, X said" / "“Content” - X said"
 
 
@@ -248,6 +345,8 @@ def _content_before(sentence: str, subject_start: int) -> str:
     for m in _HAND_OVER.finditer(sentence, 0, subject_start):
         cut = m.start() + (1 if sentence[m.start()] in "“”\"" else 0)
     content = _clean(sentence[:cut]) if cut > 0 else ""
+    if _INTRO.match(content):
+        return ""  # "Speaking at a news conference, X said": an introduction, not content
     if content[:1] in "“\"" and content[-1:] in "”“\"":
         content = content[1:-1].strip().rstrip(",")
     return content
@@ -279,8 +378,11 @@ def _according_to(
         if ctx.person:
             speaker = Speaker(ctx.person[0], ctx.person[1], ve, inner_end, True)
     else:
+        heads = [m for m in inside
+                 if fold(sentence[max(ve, m.start - 4) : m.start]).split()[-1:] not in (
+                     ["in"], ["at"], ["from"])]  # "the US embassy in Pristina": the US
         speaker = unknown_name(sentence, ve, inner_end, mentions) or (
-            from_mention(inside[-1], matcher) if inside else None
+            from_mention(heads[0], matcher) if heads else None
         )
     if speaker is None:
         return [], []

@@ -54,7 +54,10 @@ INSTITUTION_WORDS = words(
     "high central bank agency national security permanent press foreign-ministry"
 )
 # Adverbs that may stand between a subject and its verb ("Serbia also said").
-_ADVERBS = words("also later earlier then again further once still already strongly firmly")
+_ADVERBS = words(
+    "also later earlier then again further once still already strongly firmly previously "
+    "has have had will would did does do"
+)
 # Capitalised words that are titles, months or function words, never part of a name.
 _NOT_NAME = words(
     "the a an on in at after before according during while when since mr mrs ms dr "
@@ -63,7 +66,9 @@ _NOT_NAME = words(
     "deputy director office ministry government council department state leader mayor "
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december radio agency news tv "
-    "however but and meanwhile earlier later also it he she they we i this that"
+    "however but and meanwhile earlier later also it he she they we i this that "
+    "coordinator commissioner chairman chairwoman chair adviser advisor official officials "
+    "correspondent high"
 )
 # The tokens that may start with a capital: a token starts at the first letter of a run of
 # token characters (leading digits, "_", "'", "." and "-" skipped) and here that letter is
@@ -72,6 +77,10 @@ _CAPITALISED_TOKEN = re.compile(
     r"(?<![\w'’.-])[\d_'’.-]*(?P<token>(?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[\w'’.-]*)"
 )
 _GAP_TOKEN = re.compile(r"[’']s\b|[\w.-]+|[,;:()]")
+_OTHER_CONJUNCT = re.compile(
+    r"\s*(?:,\s*and|,|and)\s+(?:the\s+)?([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})\s*"
+    r"(?:has\s+|have\s+|also\s+|\w+ly\s+)*$"
+)
 _LOOKBACK = 300  # characters searched for a verb's subject
 
 
@@ -104,18 +113,25 @@ def speakers_before(
     if unknown and (best is None or unknown.start > best.end):
         best = unknown
     if best is not None:
-        return [best]
+        # an actor named between the person and the verb is the subject ("Kurti acted,
+        # while the EU and the US warned"), the person only when no actor is there
+        nearer = [m for m in window if m.start >= best.end]
+        subjects = actor_subjects(sentence, folded, nearer, vs, matcher, when) if nearer else []
+        return subjects or [best]
     tokens = folded[lo:vs].split()
     while tokens and tokens[-1] in _ADVERBS:
         tokens.pop()
     if tokens and tokens[-1].strip(",") in _PRONOUN_PERSON:
         return [Speaker(person[0], person[1], vs, vs, True)] if person else []
+    subjects = actor_subjects(sentence, folded, window, vs, matcher, when)
+    if subjects:
+        return subjects  # "the Alliance said" where the Alliance is a name
     if len(tokens) >= 2 and tokens[-2] == "the":
         noun = tokens[-1]
         actor = organisation if noun in _ORG_NOUNS else (state if noun in _STATE_NOUNS else None)
         if actor:
             return [Speaker(matcher.display_name(actor), actor, vs, vs, False)]
-    return actor_subjects(sentence, folded, window, vs, matcher, when)
+    return []
 
 
 def actor_subjects(
@@ -142,11 +158,17 @@ def actor_subjects(
             found.append(from_mention(m, matcher))
             end = m.start
             continue
+        other = _OTHER_CONJUNCT.match(sentence, m.end, end) if not found else None
+        if other:  # "the US, the EU and the OSCE said": a last speaker of no actor
+            found.append(Speaker(other.group(1), None, other.start(1), other.end(1), False))
+            end = m.end
+            gap = []
         core = next((gap[:k] for k, t in enumerate(gap) if t in _LOCATIVE), gap)
-        core = [t for t in core if t not in _ADVERBS]
+        core = [t for t in core if t not in _ADVERBS and not t.endswith("ly")]
         if len(gap) > 8 or any(t not in INSTITUTION_WORDS for t in core):
             return []
-        found.append(_office_speaker(m, core, matcher, when) or from_mention(m, matcher))
+        speaker = _office_speaker(m, core, matcher, when) or from_mention(m, matcher)
+        found.append(speaker._replace(end=end))  # its bodies and offices are the subject too
         end = m.start
     found.reverse()
     return found
@@ -206,14 +228,24 @@ def unknown_name(sentence: str, lo: int, hi: int, mentions: list[Mention]) -> Sp
         return None
     run = runs[-1]
     start, end = run[0][0], run[-1][1]
+    return Speaker(sentence[start:end], title_actor(sentence, mentions, start), start, end,
+                   True)
+
+
+def title_actor(sentence: str, mentions: list[Mention], start: int) -> str | None:
+    """The actor of a title right before a name ("Kosovo Foreign Minister Jane Doe"): the
+    first actor named in the run of capitalised title words ("White House National
+    Security Council Coordinator" is the White House's, not the UN Security Council's)."""
     actor = None
-    titled = [m for m in mentions if m.end <= start and m.person is None]
-    if titled:
-        last = titled[-1]
-        gap = sentence[last.end : start]
-        if "," not in gap and len(gap.split()) <= 4:
-            actor = last.actor
-    return Speaker(sentence[start:end], actor, start, end, True)
+    for m in reversed(mentions):
+        if m.end > start or m.person is not None:
+            continue
+        gap = sentence[m.end : start].split()
+        if len(gap) > 8 or any(not w[:1].isupper() and w not in INSTITUTION_WORDS
+                               and not w.startswith(("'s", "’s")) for w in gap):
+            break
+        actor = m.actor
+    return actor
 
 
 def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:

@@ -47,6 +47,7 @@ from dashboard.models import Statement
 _MAX_VERBS = 6  # speech cues tried per sentence: real sentences have a few, hostile thousands
 # headlines describe ("Rubio urges calm"): only these verbs report content there
 _TITLE_VERBS = frozenset({"said", "says", "told", "tells"})
+_EARLIER = 60  # sentences searched back for the full name of a surname
 _CARRY_PARAGRAPHS = 2  # a quotation paragraph continues a speaker of at most this far back
 _CHAIN_BEFORE = re.compile(r"(?:,|\band|[,;]\s*and|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 
@@ -62,6 +63,7 @@ class _Context:
     since_last: int = 0  # paragraphs since the last statement
     when: datetime | None = None
     names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> speaker
+    earlier: list[tuple[str, list[Mention]]] = field(default_factory=list)  # recent sentences
 
 
 def extract_statements(
@@ -152,6 +154,9 @@ def _emit(
     matcher: ActorMatcher,
 ) -> None:
     """Record a sentence's statements and update the context."""
+    ctx.earlier.append((s.text, s.mentions))
+    if len(ctx.earlier) > _EARLIER:
+        del ctx.earlier[: len(ctx.earlier) - _EARLIER]
     if found:
         out.extend(found)
         speakers = []
@@ -203,7 +208,8 @@ def _statements(
             verbs.append(verb)
     if not verbs:
         return []
-    context = Context(ctx.person, ctx.organisation, ctx.state, ctx.when, ctx.names)
+    context = Context(ctx.person, ctx.organisation, ctx.state, ctx.when, ctx.names,
+                      ctx.last or [], ctx.earlier)
     out: list[Statement] = []
     speakers: list[Speaker] = []
     covered = 0  # where the content of the statements so far ends
@@ -212,9 +218,14 @@ def _statements(
         verbs = verbs[1:]
     for i, verb in enumerate(verbs):
         limit = len(s.text)
-        for later in verbs[i + 1 :]:  # a chained cue ends this one's content
+        for later in verbs[i + 1 :]:  # a chained cue, or a quote it attributes, ends it
             if _CHAIN_BEFORE.search(s.folded, 0, later.start()):
                 limit = later.start()
+                break
+            quote = next((a for a, b in s.spans if verb.end() < a and b <= later.start()
+                          and len(s.text[b : later.start()].split()) <= 3), None)
+            if quote is not None:
+                limit = quote
                 break
         cue = lexicon.cues[verb.group()]
         found_speakers, found = attribute(s, verb, cue, matcher, context, speakers, limit)
@@ -224,7 +235,8 @@ def _statements(
         ):
             continue  # "he plans to demand ...": the same speaker inside their own words
         if found:
-            covered = limit
+            at = s.text.find(found[0].text)  # where the words it found end
+            covered = at + len(found[0].text) if at >= 0 else limit
             out.extend(found)
             speakers = found_speakers
     if opening is not None and speakers:

@@ -199,3 +199,41 @@ def test_the_lexicon_is_compiled_once_into_one_matcher() -> None:
     assert len({cue.lemma for cue in lexicon.cues.values()}) > 200
     found = [m.group() for m in lexicon.regex.finditer("they were calling on them to leave")]
     assert found == ["calling on"]
+
+
+def test_a_surname_alone_is_the_person_named_in_full_earlier(matcher: ActorMatcher) -> None:
+    body = ("Bordurian envoy Anton Weiss arrived on Monday. "
+            "Weiss said that the convoy would leave at dawn.")
+    assert rows(body, matcher) == [
+        ("Anton Weiss", "borduria", "reported", "the convoy would leave at dawn"),
+    ]
+
+
+def test_a_title_belongs_to_the_first_actor_of_its_run(matcher: ActorMatcher) -> None:
+    body = "Szohod League Council Coordinator Anton Weiss said the convoy had left."
+    assert rows(body, matcher)[0][:2] == ("Anton Weiss", "borduria")
+
+
+def test_a_relative_clause_between_subject_and_verb_is_skipped(matcher: ActorMatcher) -> None:
+    body = ("The League Council, which meets twice a year, announced it would send observers.")
+    assert rows(body, matcher) == [("League", "league", "reported", "it would send observers")]
+
+
+def test_an_auxiliary_between_subject_and_verb(matcher: ActorMatcher) -> None:
+    body = "Borduria has repeatedly said that the river is the border."
+    assert rows(body, matcher) == [("Borduria", "borduria", "reported", "the river is the border")]
+
+
+def test_they_after_an_institution_keeps_it_speaking(matcher: ActorMatcher) -> None:
+    body = "The League rejected the report and in a statement they insisted that it was biased."
+    assert rows(body, matcher) == [
+        ("League", "league", "reported", "the report"),
+        ("League", "league", "reported", "it was biased"),
+    ]
+
+
+def test_an_aside_attribution_takes_the_words_after_it(matcher: ActorMatcher) -> None:
+    body = "Kurvi Tasch spoke at noon. The plan, notes Tasch, would have spared the valley."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "would have spared the valley"),
+    ]

@@ -51,6 +51,10 @@ class _Pattern(NamedTuple):
     pre: tuple[_Element, ...]
     phrase: str
     event: EventCode
+    required: frozenset[str]  # words the pattern cannot match without
+    options: tuple[frozenset[str], ...]  # per element with alternatives, its first words
+    post_firsts: tuple[frozenset[str], ...]  # per element after the verb, its first words
+    pre_firsts: tuple[frozenset[str], ...]
 
 
 class EventMatch(NamedTuple):
@@ -61,6 +65,26 @@ class EventMatch(NamedTuple):
     first: int  # the verb's token
     last: int
     bare: frozenset[str]  # the verb alone matched: its reported forms; else empty
+
+
+def _firsts(elements: tuple[_Element, ...]) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(seq[0] for seq in element) for element in elements)
+
+
+def _needs(
+    elements: tuple[_Element, ...], rest: tuple[str, ...]
+) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """What a sentence must hold for a pattern to match: the words of its one-word
+    elements (and the verb's further words), and the first words of each other element."""
+    required = set(rest)
+    options = []
+    for element in elements:
+        firsts = frozenset(seq[0] for seq in element)
+        if len(firsts) == 1:
+            required |= firsts
+        else:
+            options.append(firsts)
+    return frozenset(required), tuple(options)
 
 
 def _reported_forms(forms: str, base: str) -> list[str]:
@@ -109,16 +133,31 @@ class EventLexicon:
             if not post_words and not row["pre_verb"] and event.code[:2] in _GENERIC_ROOTS:
                 continue  # "add", "head", "issue": too common to mean cooperation alone
             bare = not post_words and not row["pre_verb"] and len(verb) == 1
+            post, pre = self._elements(post_words), self._elements(row["pre_verb"].split())
             pattern = _Pattern(
                 frozenset(_reported_forms(row["verb_forms"], verb[0])) if bare else frozenset(),
-                verb[1:], self._elements(post_words), self._elements(row["pre_verb"].split()),
-                row["phrase"], event,
+                verb[1:], post, pre, row["phrase"], event, *_needs((*post, *pre), verb[1:]),
+                _firsts(post), _firsts(pre),
             )
             self._by_verb.setdefault(verb[0], []).append(pattern)
             self.size += 1
-        for patterns in self._by_verb.values():
+        self._verbs = frozenset(self._by_verb)
+        # per verb, its patterns filed under one word each needs (the verb's own patterns
+        # without such a word are always tried), so a sentence only tries the patterns
+        # whose words it holds
+        self._filed: dict[str, tuple[dict[str, list[tuple[int, _Pattern]]],
+                                     list[tuple[int, _Pattern]]]] = {}
+        for verb, patterns in self._by_verb.items():
             # the most specific first: more words after and before, then the bare verb
             patterns.sort(key=lambda p: -(len(p.rest) + len(p.post) + len(p.pre)))
+            keyed: dict[str, list[tuple[int, _Pattern]]] = {}
+            always: list[tuple[int, _Pattern]] = []
+            for rank, p in enumerate(patterns):
+                if p.required:
+                    keyed.setdefault(min(p.required), []).append((rank, p))
+                else:
+                    always.append((rank, p))
+            self._filed[verb] = (keyed, always)
 
     def _elements(self, words: list[str]) -> tuple[_Element, ...]:
         out = []
@@ -134,14 +173,25 @@ class EventLexicon:
 
     def find(self, tokens: Tokens) -> Iterator[EventMatch]:
         """The events of a sentence: at each verb, the most specific row that matches."""
-        lemmas, words, by_verb = tokens.lemmas, tokens.words, self._by_verb
-        for i, lem in enumerate(lemmas):
-            patterns = by_verb.get(lem)
+        present = tokens.present
+        verbs = self._verbs & present  # a set operation rules out most sentences
+        if not verbs:
+            return
+        lemmas, words, filed = tokens.lemmas, tokens.words, self._filed
+        tried: dict[str, list[_Pattern]] = {}  # per verb, the patterns this sentence may hold
+        for i in tokens.positions(verbs):
+            verb = lemmas[i] if lemmas[i] in filed else words[i]
+            patterns = tried.get(verb)
             if patterns is None:
-                patterns = by_verb.get(words[i])
-                if patterns is None:
-                    continue
+                keyed, always = filed[verb]
+                ranked = always + [x for k in keyed.keys() & present for x in keyed[k]]
+                ranked.sort(key=lambda x: x[0])
+                patterns = tried[verb] = [p for _, p in ranked]
             for p in patterns:
+                # set tests rule out most patterns: a word an element needs is absent
+                if not p.required <= present or (p.options and not all(
+                        not o.isdisjoint(present) for o in p.options)):
+                    continue
                 last = _match(tokens, i, p)
                 if last is not None:
                     yield EventMatch(p.phrase, p.event, i, last, p.bare)
@@ -159,37 +209,45 @@ def _at(tokens: Tokens, i: int, seq: tuple[str, ...]) -> int | None:
     return end - 1
 
 
+def _element_at(tokens: Tokens, j: int, element: _Element, firsts: frozenset[str]) -> int | None:
+    """The last token of the element's alternative standing at token j, else None."""
+    if tokens.lemmas[j] not in firsts and tokens.words[j] not in firsts:
+        return None  # (a set test before trying the alternatives one by one)
+    for seq in element:
+        hit = _at(tokens, j, seq)
+        if hit is not None:
+            return hit
+    return None
+
+
 def _match(tokens: Tokens, i: int, p: _Pattern) -> int | None:
     """The last token of pattern p with its verb at token i, else None."""
     last = i
+    n = len(tokens.lemmas)
     if p.rest:
         found = _at(tokens, i + 1, p.rest)
         if found is None:
             return None
         last = found
-    for element in p.post:
+    for element, firsts in zip(p.post, p.post_firsts, strict=True):
         hit = None
-        for j in range(last + 1, min(len(tokens.lemmas), last + 2 + GAP)):
-            for seq in element:
-                hit = _at(tokens, j, seq)
-                if hit is not None:
-                    break
+        for j in range(last + 1, min(n, last + 2 + GAP)):
+            hit = _element_at(tokens, j, element, firsts)
             if hit is not None:
                 break
         if hit is None:
             return None
         last = hit
-    if p.pre:
-        start = i
-        for element in reversed(p.pre):
-            hit = None
-            for j in range(start - 1, max(-1, start - 2 - GAP), -1):
-                if any(_at(tokens, j, seq) is not None for seq in element):
-                    hit = j
-                    break
-            if hit is None:
-                return None
-            start = hit
+    start = i
+    for element, firsts in zip(reversed(p.pre), reversed(p.pre_firsts), strict=True):
+        hit = None
+        for j in range(start - 1, max(-1, start - 2 - GAP), -1):
+            if _element_at(tokens, j, element, firsts) is not None:
+                hit = j
+                break
+        if hit is None:
+            return None
+        start = hit
     return last
 
 

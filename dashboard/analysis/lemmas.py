@@ -11,8 +11,8 @@ tokens (a dict look-up per token), however many sequences there are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 import simplemma
 
@@ -41,26 +41,61 @@ def lemma(word: str) -> str:
     return found
 
 
-class Tokens(NamedTuple):
-    """The words of a folded sentence: their text, lemma and span in the folded text."""
+class Tokens:
+    """The words of a folded sentence with their lemmas; their spans in the folded text
+    and a set of every word and lemma are worked out on first use (most sentences name
+    no topic and no event, and need neither)."""
 
-    words: list[str]
-    lemmas: list[str]
-    starts: list[int]
-    ends: list[int]
+    __slots__ = ("_ends", "_folded", "_present", "_starts", "lemmas", "words")
+
+    def __init__(self, folded: str):
+        self._folded = folded
+        self.words: list[str] = _WORD.findall(folded)
+        cache = _LEMMAS
+        self.lemmas: list[str] = [cache.get(w) or lemma(w) for w in self.words]
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._present: set[str] | None = None
+
+    def _spans(self) -> None:
+        spans = [m.span() for m in _WORD.finditer(self._folded)]
+        self._starts = [a for a, _ in spans]
+        self._ends = [b for _, b in spans]
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each word starts in the folded text."""
+        if self._starts is None:
+            self._spans()
+        return self._starts  # type: ignore[return-value]
+
+    @property
+    def ends(self) -> list[int]:
+        """Where each word ends in the folded text."""
+        if self._ends is None:
+            self._spans()
+        return self._ends  # type: ignore[return-value]
+
+    @property
+    def present(self) -> set[str]:
+        """Every word and lemma of the sentence."""
+        if self._present is None:
+            self._present = set(self.words)
+            self._present.update(self.lemmas)
+        return self._present
+
+    def positions(self, keys: set[str]) -> list[int]:
+        """The indices of the words whose lemma or text is one of `keys`, in order."""
+        lemmas, words = self.lemmas, self.words
+        return [i for i in range(len(words)) if lemmas[i] in keys or words[i] in keys]
 
 
 def tokens_of(sentence: Folded) -> Tokens:
     """The tokens of a sentence, computed once and kept on it."""
     found = sentence.tokens
     if found is None:
-        words, starts, ends = [], [], []
-        for m in _WORD.finditer(sentence.folded):
-            words.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
-        found = sentence.tokens = Tokens(words, [lemma(w) for w in words], starts, ends)
-    return found
+        found = sentence.tokens = Tokens(sentence.folded)
+    return found  # type: ignore[return-value]
 
 
 def phrase_lemmas(phrase: str) -> tuple[str, ...]:
@@ -71,7 +106,7 @@ def phrase_lemmas(phrase: str) -> tuple[str, ...]:
 class LemmaMatch(NamedTuple):
     """A lemma sequence found in a sentence: its key and token range [first, last]."""
 
-    key: str
+    key: Any
     first: int
     last: int
 
@@ -84,8 +119,8 @@ class LemmaIndex:
     does not grow with the size of the lexicon.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    def __init__(self, entries: Iterable[tuple[Hashable, Iterable[str]]]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for key, phrases in entries:
             for phrase in phrases:
                 seq = phrase_lemmas(phrase)
@@ -93,20 +128,20 @@ class LemmaIndex:
                     self._by_first.setdefault(seq[0], []).append((seq, key))
         for options in self._by_first.values():
             options.sort(key=lambda o: -len(o[0]))
+        self._firsts = frozenset(self._by_first)
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
 
     def find(self, tokens: Tokens) -> Iterator[LemmaMatch]:
         """Every sequence at every token, longest first at each place (they may overlap)."""
+        keys = self._firsts & tokens.present  # a set operation rules out most sentences
+        if not keys:
+            return
         lemmas, words, by_first = tokens.lemmas, tokens.words, self._by_first
         n = len(lemmas)
-        for i, lem in enumerate(lemmas):
-            options = by_first.get(lem)
-            if options is None:
-                options = by_first.get(words[i])
-                if options is None:
-                    continue
+        for i in tokens.positions(keys):
+            options = by_first.get(lemmas[i]) or by_first[words[i]]
             for seq, key in options:
                 end = i + len(seq)
                 if end <= n and all(

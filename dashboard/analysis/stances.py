@@ -218,8 +218,6 @@ class StanceFinder:
     def read(self, sentence: Folded) -> list[Reading]:
         """The stance readings of one sentence: at most one per topic, the first mention
         of the topic that shows a stance."""
-        if not self.topics.may_match(sentence):
-            return []
         found = self.topics.find(sentence)
         if not found:
             return []

@@ -9,8 +9,8 @@ of Serbian troops" both hold serbian + military|troop + return). A topic's
 `counter_concepts` are the opposite claim ("Serbia's territorial integrity" against
 Kosovo's independence): supporting one opposes the topic.
 
-All groups of all concepts go into one lemma index, so a sentence's words are looked up
-once whatever the number of concepts.
+A concept is tried only when a set test finds a word of each of its groups among the
+sentence's words and lemmas; then its groups' lemma index finds where they stand.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from dashboard.analysis.lemmas import LemmaIndex, tokens_of
+from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import PhraseSet
 from dashboard.analysis.text import Folded
 from dashboard.config import Topic
@@ -39,6 +39,7 @@ class _Concept(NamedTuple):
     polarity: int
     groups: int
     window: int
+    firsts: tuple[frozenset[str], ...]  # per group, the first lemmas of its alternatives
 
 
 def parse_concept(text: str) -> list[list[str]]:
@@ -56,19 +57,38 @@ class TopicMatcher:
     def __init__(self, topics: Sequence[Topic]):
         self.phrases = PhraseSet((t.id, t.phrases) for t in topics)
         self._concepts: list[_Concept] = []
-        entries: list[tuple[str, list[str]]] = []
+        self._indexes: list[LemmaIndex] = []  # per concept, its groups' words
         for topic in topics:
             for polarity, concepts in ((1, topic.concepts), (-1, topic.counter_concepts)):
                 for concept in concepts:
                     groups = parse_concept(concept)
-                    index = len(self._concepts)
-                    self._concepts.append(_Concept(topic.id, polarity, len(groups), topic.window))
-                    entries.extend((f"{index}:{g}", alts) for g, alts in enumerate(groups))
-        self._index = LemmaIndex(entries)
+                    firsts = tuple(
+                        frozenset(seq[0] for alt in alts if (seq := phrase_lemmas(alt)))
+                        for alts in groups)
+                    self._concepts.append(
+                        _Concept(topic.id, polarity, len(groups), topic.window, firsts))
+                    self._indexes.append(LemmaIndex((g, alts) for g, alts in enumerate(groups)))
+        # every concept word: one set operation tells which a sentence holds
+        self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
+
+    def _possible(self, sentence: Folded) -> list[int]:
+        """The concepts with a word of every group in the sentence (set tests only)."""
+        if not self._words:
+            return []
+        hit = self._words & tokens_of(sentence).present
+        out = []
+        if hit:
+            for index, concept in enumerate(self._concepts):
+                for firsts in concept.firsts:
+                    if firsts.isdisjoint(hit):
+                        break
+                else:
+                    out.append(index)
+        return out
 
     def may_match(self, sentence: Folded) -> bool:
         """Whether any topic may be in the sentence (a phrase, or a concept's words)."""
-        return bool(self._index) or self.phrases.may_match(sentence)
+        return self.phrases.may_match(sentence) or bool(self._possible(sentence))
 
     def find(self, sentence: Folded) -> list[TopicSpan]:
         """Every topic named in the sentence, by phrase or concept, sorted by start."""
@@ -76,22 +96,20 @@ class TopicMatcher:
         if self.phrases.may_match(sentence):
             out.extend(TopicSpan(m.key, m.start, m.end, 1)
                        for m in self.phrases.finditer(sentence.folded))
-        if self._index:
-            out.extend(self._concept_spans(sentence))
+        possible = self._possible(sentence)
+        if possible:
+            out.extend(self._concept_spans(sentence, possible))
         out.sort(key=lambda s: (s.start, -s.end))
         return out
 
-    def _concept_spans(self, sentence: Folded) -> list[TopicSpan]:
+    def _concept_spans(self, sentence: Folded, possible: list[int]) -> list[TopicSpan]:
         tokens = tokens_of(sentence)
-        # concept -> group -> token positions of its words
-        seen: dict[int, dict[int, list[tuple[int, int]]]] = {}
-        for m in self._index.find(tokens):
-            concept, _, group = m.key.partition(":")
-            seen.setdefault(int(concept), {}).setdefault(int(group), []).append(
-                (m.first, m.last))
         out = []
-        for index, groups in seen.items():
-            concept = self._concepts[index]
+        for i in possible:
+            concept, index = self._concepts[i], self._indexes[i]
+            groups: dict[int, list[tuple[int, int]]] = {}  # group -> token ranges
+            for m in index.find(tokens):
+                groups.setdefault(m.key, []).append((m.first, m.last))
             if len(groups) < concept.groups:
                 continue
             span = _within(list(groups.values()), concept.window)

@@ -16,7 +16,7 @@ from dashboard.analysis.escalation import CueFinder
 from dashboard.analysis.holders import holders
 from dashboard.analysis.ledger import bundled_cues, country_index, load_ledger
 from dashboard.analysis.recognition import RecognitionDetector
-from dashboard.analysis.stances import StanceFinder
+from dashboard.analysis.stances import Reading, StanceFinder
 from dashboard.analysis.statements import statements_in
 from dashboard.analysis.text import (
     Folded,
@@ -84,21 +84,34 @@ class Analyzer:
         texts.extend(t for t in said if t not in known)  # a statement's wider sentence
         stances = []
         seen: set[tuple[str, str, str]] = set()
+        previous: str | None = None  # the actor of the last statement so far
         for text in dict.fromkeys(texts):
             sentence = article.folded(text)
             readings = self.stance_finder.read(sentence)
-            if not readings:
-                continue
-            mentions = article.mentions(sentence)
-            for found in readings:
-                actors, reading = holders(sentence, found, mentions, said.get(text, ()))
-                for actor in actors:
-                    key = (actor, reading.topic, text)
-                    if key not in seen:
-                        seen.add(key)
-                        stances.append(StanceEvidence(actor, reading.topic, reading.stance,
-                                                      text, credibility=credibility))
+            here = said.get(text, ())
+            if readings:
+                mentions = article.mentions(sentence)
+                for found in readings:
+                    self._credit(found, sentence, mentions, here, previous, credibility,
+                                 seen, stances)
+            for st in here:
+                previous = st.actor or previous
         return stances
+
+    @staticmethod
+    def _credit(
+        found: Reading, sentence: Folded, mentions: list[Mention], here: Sequence[Statement],
+        previous: str | None, credibility: float, seen: set[tuple[str, str, str]],
+        stances: list[StanceEvidence],
+    ) -> None:
+        """Add the evidence of one reading for each actor credited with it (holders.py)."""
+        actors, reading = holders(sentence, found, mentions, here, previous)
+        for actor in actors:
+            key = (actor, reading.topic, sentence.text)
+            if key not in seen:
+                seen.add(key)
+                stances.append(StanceEvidence(actor, reading.topic, reading.stance,
+                                              sentence.text, credibility=credibility))
 
 
 class _Article:

@@ -9,7 +9,8 @@ the stance is the United States', whoever reports it. The rules, in order:
    preposition ("from Serbia") and the addressees of a directive ("urged Kosovo to ..."),
    with the actors listed alongside it ("the US, the EU and the OSCE");
 3. the speaker of a statement made in that sentence (the one whose words hold the cue);
-4. the actors the sentence is about (stances.subject_actors).
+4. for a pronoun or a bare role as subject ("we", "the spokesperson"), the actor of the
+   article's last statement before it.
 
 A stance nobody can be credited with is dropped: a wrong actor is worse than none.
 """
@@ -41,6 +42,12 @@ _DIRECTIVES = words(
 _CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()]|\s(?:but|however|while|whereas|which|who|whose|that|because|since|as"
     r"|said|says|told|added|stated|noted)\s", re.IGNORECASE)
+# a preposition between a predicate and "by X": X is the agent of that noun phrase
+# ("concern over a move by Kosovo"), not of the predicate
+_OTHER_HEAD = re.compile(r"\b(?:over|about|on|of|with|for|to|against|in|at)\b", re.IGNORECASE)
+_REFERRING = re.compile(
+    r"\b(?:we|he|she|they|i|the (?:spokes(?:person|man|woman)|minister|ministry|president"
+    r"|prime minister|envoy|ambassador|government|statement))\b", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;:“”\"()]")
 # A deontic modal between subject and predicate makes it the speaker's prescription
 # ("Kosovo and Serbia should recommit to the dialogue", "Pristina is obliged to form").
@@ -74,8 +81,12 @@ def _original(sentence: Folded, pos: int) -> int:
 
 
 def _is_object(text: str, mention: Mention) -> bool:
-    """Whether a mention is a preposition's object or a directive's addressee."""
-    before = fold(text[max(0, mention.start - 40):mention.start]).split()[-2:]
+    """Whether a mention is a preposition's object or a directive's addressee (titles
+    before it are skipped: "calls for Prime Minister Kurti")."""
+    words = text[max(0, mention.start - 80):mention.start].split()
+    while words and words[-1][:1].isupper() and fold(words[-1]) not in _PREPOSITIONS:
+        words.pop()  # a title or name before the mention
+    before = [fold(w) for w in words[-2:]]
     if not before:
         return False
     if before[-1] in _PREPOSITIONS or before[-1] in _DIRECTIVES:
@@ -106,7 +117,7 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
     for m in mentions:  # a passive agent: "... recognised as a country by Belgrade"
         if m.start >= cue_end and m.start - cue_end <= 80 and _BY.search(
                 text[max(cue_end, m.start - 40):m.start]) and not _PUNCTUATION.search(
-                text[cue_end:m.start]):
+                text[cue_end:m.start]) and not _OTHER_HEAD.search(text[cue_end:m.start]):
             return Holding("subject", [m.actor])
     if cue_start >= topic[1]:
         return Holding("speaker", [])  # the topic is the subject: "X is unacceptable"
@@ -145,16 +156,28 @@ def speaker_of(sentence: Folded, reading: Reading, statements: Sequence[Statemen
     return fallback[:1]
 
 
+def _pronoun_speaks(sentence: Folded, reading: Reading) -> bool:
+    """Whether a pronoun or a bare role ("the spokesperson") stands before the cue in its
+    clause: it refers back to the last speaker."""
+    before = sentence.text[:_original(sentence, reading.cue_start)]
+    clause = _CLAUSE_BREAK.split(before)[-1] if before else ""
+    return bool(_REFERRING.search(clause))
+
+
 def holders(
     sentence: Folded, reading: Reading, mentions: Sequence[Mention],
-    statements: Sequence[Statement],
+    statements: Sequence[Statement], previous: str | None = None,
 ) -> tuple[list[str], Reading]:
     """The actors credited with a stance reading (see the module docstring), and the
-    reading they hold (a demand's condition holds the thing demanded, not negated)."""
+    reading they hold (a demand's condition holds the thing demanded, not negated).
+    `previous` is the actor of the article's last statement before this sentence: a
+    pronoun subject with no speaker of its own refers back to it."""
     holding = clause_subject(sentence, reading, mentions)
     if holding.how == "subject":
         return holding.actors, reading
     speakers = speaker_of(sentence, reading, statements)
+    if not speakers and previous and _pronoun_speaks(sentence, reading):
+        speakers = [previous]
     if holding.how == "speaker-demand":
         if reading.negated and reading.stance in ("support", "oppose"):
             flipped = "oppose" if reading.stance == "support" else "support"

@@ -42,13 +42,14 @@ STANCE_CUES: dict[str, tuple[str, ...]] = {
         "agree to", "accept", "approve", "allow", "permit", "advocate", "initiate",
         "propose", "proposal for", "recognise", "recognize", "acknowledge", "in support of",
         "praise",
-        "encourage", "appeal for", "stress the need", "importance of", "engage in",
+        "encourage", "appeal for", "stress the need", "importance of", "engage in", "engage",
         "engage with", "engaging in", "recommit to", "return to", "resume", "continue",
         "respect", "uphold", "defend", "only path", "only way", "only solution",
         "only lasting", "way forward", "milestone", "priority",
         "implement", "implementation of", "establish", "establishment of", "form",
         "formation of", "strengthen", "reinforce", "obligation to", "obliged to",
         "depend on", "hail", "applaud", "victory", "thank", "delighted", "happy",
+        "maintain", "ensure", "preserve", "guarantee", "through", "via", "regard",
     ),
     "oppose": (
         "against", "oppose", "opposition to", "reject", "condemn", "denounce", "unacceptable",
@@ -78,12 +79,14 @@ _REVERSIBLE = frozenset({
 # Nouns of action that name the topic's fate ("the establishment of X"): a verb cue
 # before them in the clause governs instead ("refused to accept ... the establishment").
 _WEAK = frozenset({"establishment of", "formation of", "implementation of", "importance of",
+                   "through", "via",
                    "withdrawal of", "lifting of", "commitment", "priority", "plan to",
                    "proposal for"})
 # "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
 # noun ("attacks against KFOR troops").
 _AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
-_NEGATORS = words("not no never cannot without nor neither nobody none")
+_NEGATORS = words("not no never cannot nor neither nobody none")
+_NEAR_NEGATORS = words("without")  # only just before: "without delay" is no negation
 # Verbs that negate the verb after them ("refuses to recognise", "failed to implement").
 _NEGATING_VERBS = words("refuse reject deny fail decline")
 _HYPOTHETICAL = words("could might may")
@@ -152,14 +155,15 @@ def _cues(tokens: Tokens, folded: str) -> list[Cue]:
     return out
 
 
-def _negated(tokens: Tokens, first: int, folded: str, reach: int = 3) -> bool:
+def _negated(tokens: Tokens, first: int, folded: str, reach: int = 5) -> bool:
     """A negator within `reach` words before token `first`, in the same clause."""
     for i in range(first - 1, max(-1, first - 1 - reach), -1):
         if _CLAUSE_BREAK.search(folded, tokens.ends[i], tokens.starts[i + 1]):
             return False
         word = tokens.words[i]
         if (word in _NEGATORS or word.endswith(("n't", "n’t"))
-                or tokens.lemmas[i] in _NEGATING_VERBS):
+                or tokens.lemmas[i] in _NEGATING_VERBS
+                or (word in _NEAR_NEGATORS and i == first - 1)):
             return True
     return False
 
@@ -176,8 +180,11 @@ def _governing(folded: str, topic: TopicSpan, cues: list[Cue], lo: int, hi: int)
     """
     # a cue inside the topic governs it only when it heads it ("recognize Kosovo"), not
     # when it is part of its name ("measures against Kosovo")
+    # (inside a concept's span a cue may link its words: "KFOR will maintain a safe and
+    # secure environment")
     before = [c for c in cues if lo <= c.start and (
-        c.end <= topic.start or c.start == topic.start or c.end == topic.end)]
+        c.end <= topic.start or c.start == topic.start or c.end == topic.end
+        or (topic.concept and c.end <= topic.end))]
     if before:
         cue = before[-1]
         if cue.phrase in _WEAK and len(before) > 1 and before[-2].start >= lo:

@@ -15,13 +15,16 @@ sentence's words and lemmas; then its groups' lemma index finds where they stand
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import PhraseSet
 from dashboard.analysis.text import Folded
 from dashboard.config import Topic
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 
 
 class TopicSpan(NamedTuple):
@@ -32,6 +35,7 @@ class TopicSpan(NamedTuple):
     start: int
     end: int
     polarity: int
+    concept: bool = False  # found by concept: words between its own are free text
 
 
 class _Concept(NamedTuple):
@@ -104,6 +108,11 @@ class TopicMatcher:
 
     def _concept_spans(self, sentence: Folded, possible: list[int]) -> list[TopicSpan]:
         tokens = tokens_of(sentence)
+        folded = sentence.folded
+
+        def one_clause(first: int, last: int) -> bool:  # a concept's words share a clause
+            return not _CLAUSE_BREAK.search(folded, tokens.starts[first], tokens.ends[last])
+
         out = []
         for i in possible:
             concept, index = self._concepts[i], self._indexes[i]
@@ -112,22 +121,28 @@ class TopicMatcher:
                 groups.setdefault(m.key, []).append((m.first, m.last))
             if len(groups) < concept.groups:
                 continue
-            span = _within(list(groups.values()), concept.window)
+            span = _within(list(groups.values()), concept.window, one_clause)
             if span is not None:
                 first, last = span
                 out.append(TopicSpan(concept.topic, tokens.starts[first], tokens.ends[last],
-                                     concept.polarity))
+                                     concept.polarity, True))
         return out
 
 
-def _within(groups: list[list[tuple[int, int]]], window: int) -> tuple[int, int] | None:
-    """The first token range holding a word of every group within `window` words."""
-    anchors, others = groups[0], groups[1:]
-    for first, last in anchors:
-        lo, hi = first, last
-        for occurrences in others:
-            a, b = min(occurrences, key=lambda o: abs(o[0] - first))
-            lo, hi = min(lo, a), max(hi, b)
-        if hi - lo < window:
-            return lo, hi
-    return None
+def _within(
+    groups: list[list[tuple[int, int]]], window: int, ok: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
+    """The tightest token range holding a word of every group within `window` words (each
+    word in turn anchors a range, with the nearest word of every other group) that `ok`
+    accepts."""
+    best: tuple[int, int] | None = None
+    for g, anchors in enumerate(groups):
+        for first, last in anchors:
+            lo, hi = first, last
+            for h, occurrences in enumerate(groups):
+                if h != g:
+                    a, b = min(occurrences, key=lambda o: abs(o[0] - first))
+                    lo, hi = min(lo, a), max(hi, b)
+            if hi - lo < window and (best is None or hi - lo < best[1] - best[0]) and ok(lo, hi):
+                best = (lo, hi)
+    return best

@@ -138,3 +138,25 @@ def test_each_stance_keeps_its_evidence_sentence(analyzer: Analyzer) -> None:
     (stance,) = analyzer.analyse("", text).stances
     assert stance.evidence == ("Gabriel Escobar said Washington firmly rejects the return "
                                "of Serbian forces.")
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    # a pronoun subject refers back to the last speaker
+    ("Aleksandar Vucic said Belgrade was ready. We strongly back the Brussels dialogue.",
+     ("serbia", "brussels-dialogue", "support"), None),
+    # "without delay" is no negation
+    ("Josep Borrell said both sides must without delay establish the Association of Serb "
+     "Municipalities.", ("eu", "serb-municipalities", "support"), "oppose"),
+    # a verb between a concept's words links them
+    ("Mark Rutte said KFOR will maintain a safe and secure environment.",
+     ("kfor", "kfor-mandate", "support"), None),  # the clause names its holder
+    # "by X" after another noun is that noun's agent, not the predicate's
+    ("Antony Blinken expressed concern over a decision by Pristina to deploy special police "
+     "units in the north.", ("usa", "north-policing", "oppose"), "kosovo"),
+])
+def test_more_crediting_rules(analyzer: Analyzer, text: str, expected: tuple,
+                              absent: str | None) -> None:
+    got = credited(analyzer, text)
+    assert expected in got, got
+    if absent:
+        assert not any(absent in x for x in got if x != expected), got

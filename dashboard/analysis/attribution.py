@@ -47,7 +47,7 @@ _ADVERBIAL = re.compile(
     r"in the (?:strongest|clearest) (?:possible )?terms|"
     r"in (?:a|an|his|her|its|their|the) (?:[\w-]+ ){0,2}(?:" + _NOUNS + r")(?: on [\w-]+)?"
     r"(?: (?:posted|published|issued) (?:online|on [\w-]+|\w+day))?|\([^()]{1,40}\))"
-    r"\b[,:]?\s*",
+    r"(?:\b|(?<=\)))[,:]?\s*",
 )
 # Where an object phrase ends: a clause boundary or a new clause of the sentence.
 _OBJECT_END = re.compile(
@@ -56,6 +56,9 @@ _OBJECT_END = re.compile(
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+# what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
+# the end of the sentence ("..., the ministry noted.")
+_CLAUSE_SOON = re.compile(r"(?:[\s,]+[^\s.;:]+){0,7}?[\s,]+that\b|\s*[:“\"]|\s*[.!?]?\s*$")
 # where a coordinated clause with its own subject begins ("..., but EU officials said")
 _NEW_CLAUSE = re.compile(r",\s*but\b|;\s")
 # A cue that goes on from an earlier one: "..., saying", "... and warned", "but added".
@@ -111,6 +114,8 @@ def attribute(
     if cue.reading == "according":
         return _according_to(s, vs, ve, matcher, ctx)
     folded = s.folded
+    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve):
+        return [], []  # "reported a rise", "continued the visit": not speech (cheap test first)
     prior = folded[max(0, vs - 20) : vs].split()
     if prior and prior[-1] in _PASSIVE:
         return [], []  # "said to be", "were told to"
@@ -244,11 +249,15 @@ def _statements(
         and len(sentence[ve:a].split()) <= _GAP_QUOTE and is_speech_quote(sentence, a, b)
         for a, b in spans
     )
-    if (quote_first and is_speech_quote(sentence, *spans[0])) or colon_quote:
+    if not chained and ((quote_first and is_speech_quote(sentence, *spans[0])) or colon_quote):
         quotes = speech_quotes(sentence, spans)
-        return [
+        out = [
             Statement(sp.name, sp.actor, "direct", q, sentence) for q in quotes for sp in speakers
         ]
+        that = _that_clause(sentence, folded, ve, limit) if quote_first else None
+        if that:  # '“Quote” X said that ...': the headline quote and the reported clause
+            out += [Statement(sp.name, sp.actor, "reported", that, sentence) for sp in speakers]
+        return out
     lead = _quote_before(sentence, spans, min(vs, speakers[0].start))
     if lead is not None and not chained and not folded[ve:limit].strip(" ,.;"):
         # 'X said A, “B” he said.': the quotation just before the attribution
@@ -266,7 +275,20 @@ def _statements(
         content = _content_before(sentence, speakers[0].start)
     if not content or (len(content.split()) < 2 and not chained_object(cue, content)):
         return []
-    return [Statement(sp.name, sp.actor, "reported", content, sentence) for sp in speakers]
+    parts = [p for p in _AND_THAT.split(content) if len(p.split()) >= 2] or [content]
+    # "said that A and that B": one statement per clause
+    return [Statement(sp.name, sp.actor, "reported", _clean(part), sentence)
+            for part in parts for sp in speakers]
+
+
+_AND_THAT = re.compile(r"\s*,?\s+and that\s+")
+_THAT_NEXT = re.compile(r"(?:\s+(?:on|in|at)?\s*[\w,]+){0,3}?\s+that\s+")
+
+
+def _that_clause(sentence: str, folded: str, ve: int, limit: int) -> str | None:
+    """The clause after a "that" right after the verb (a few adverbial words allowed)."""
+    m = _THAT_NEXT.match(folded, ve, limit)
+    return _clean(sentence[m.end() : limit]) if m else None
 
 
 def _quote_before(sentence: str, spans: list[tuple[int, int]], at: int) -> str | None:
@@ -286,6 +308,8 @@ def _aside(sentence: str, end: int, limit: int) -> str | None:
     if not rest.lstrip().startswith(","):
         return None
     words = _clean(rest)
+    if _NOT_ASIDE.match(words):
+        return None  # "..., said X, who is visiting" / ", in a video statement": no content
     return words if len(words.split()) >= 3 else None
 
 
@@ -316,6 +340,8 @@ def _content_after(
         if not m or m.end() == start:
             break
         start = m.end()
+    if cue.reading == "free" and _NOT_CONTENT.match(folded, start) and "," in folded[:ve]:
+        return ""  # "Content, X said following a meeting": the content is before
     if cue.particle and cue.reading == "clause":
         # "described the move as ...": speech only with its particle near
         near = folded[start : min(limit, start + 80)]
@@ -335,6 +361,15 @@ def _content_after(
 
 
 _INTRO = re.compile(r"[A-Z][a-z]+ing\b|(?:In|At|On|During|After|Before|While)\s")
+# what follows a speaker without being their words
+_NOT_ASIDE = re.compile(
+    r"(?:who|which|whose|where|when|in|at|on|during|after|before|while|following|speaking|"
+    r"according|as|the|a|an|his|her|its|their)\b", re.IGNORECASE
+)
+# what follows a verb without being its content ("X said following a meeting")
+_NOT_CONTENT = re.compile(
+    r"(?:following|after|before|during|at|in|on|amid|as|while|when|ahead of|in an?)\s", re.I
+)
 _HAND_OVER = re.compile(r"(?:,|\s[-–—]|[“”\"][-–—])\s*")  # "Content, X said" / "“Content” - X said"
 
 

@@ -223,7 +223,8 @@ def _statements(
                 limit = later.start()
                 break
             quote = next((a for a, b in s.spans if verb.end() < a and b <= later.start()
-                          and len(s.text[b : later.start()].split()) <= 3), None)
+                          and len(s.text[b : later.start()].split()) <= 3
+                          and is_speech_quote(s.text, a, b)), None)
             if quote is not None:
                 limit = quote
                 break

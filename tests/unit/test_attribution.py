@@ -237,3 +237,46 @@ def test_an_aside_attribution_takes_the_words_after_it(matcher: ActorMatcher) ->
     assert rows(body, matcher) == [
         ("Kurvi Tasch", "borduria", "reported", "would have spared the valley"),
     ]
+
+
+def test_inverted_attribution_with_a_relative_clause_after_the_name(
+    matcher: ActorMatcher,
+) -> None:
+    body = "The river is the border, said Kurvi Tasch, who is visiting Strelsau."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "The river is the border"),
+    ]
+
+
+def test_words_after_the_verb_that_only_say_when(matcher: ActorMatcher) -> None:
+    body = "The river is the border, Kurvi Tasch said following a cabinet meeting."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "The river is the border"),
+    ]
+
+
+def test_a_quote_then_a_that_clause_gives_both(matcher: ActorMatcher) -> None:
+    body = '"No more concessions" Kurvi Tasch said on Friday that his government would hold firm.'
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "direct", "No more concessions"),
+        ("Kurvi Tasch", "borduria", "reported", "his government would hold firm"),
+    ]
+
+
+def test_two_that_clauses_are_two_statements(matcher: ActorMatcher) -> None:
+    body = "Kurvi Tasch said that the talks had failed and that the border stays shut."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "the talks had failed"),
+        ("Kurvi Tasch", "borduria", "reported", "the border stays shut"),
+    ]
+
+
+def test_a_participle_after_a_quote_is_the_speakers_next_statement(
+    matcher: ActorMatcher,
+) -> None:
+    body = ("“The call was difficult,” Kurvi Tasch told reporters, "
+            "noting that sanctions were raised.")
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "direct", "The call was difficult"),
+        ("Kurvi Tasch", "borduria", "reported", "sanctions were raised"),
+    ]

@@ -9,7 +9,8 @@ Prints items analysed per second of CPU time by one `Analyzer` (the bundled conf
 - the labelled passages of tests/data/analysis,
 - the real 2.2 KB wire article of ../shared/samples (when present),
 
-then milliseconds per 10 KB article and the time of each hostile text (1 MB on one line,
+then milliseconds per 10 KB article, per article of 0.25, 0.5 and 1 MB (the time per MB
+must stay flat: linear), and the time of each hostile text (1 MB on one line,
 runs of quote marks, "said said said", 10,000 names, ...), whose worst is the figure to
 watch: no input may cost more than ordinary text of its size.
 """
@@ -88,8 +89,26 @@ def hostile_texts() -> dict[str, Text]:
         "10k countries recognise": ("", "Kenya, Togo and Ghana " * 10_000 + "recognised Kosovo."),
         "periods (200 KB)": ("", "U.S. Mr. " * 22_000),
         "negations (200 KB)": ("", "not no never " * 16_000 + "clashes"),
+        "1 MB run-on of topics and events": ("", (
+            "Serbian troops demanded the return of Serbian troops, and talks on the "
+            "dialogue were rejected, " * 11_000)[:1_000_000]),
         "1 MB title": ("Vucic said: " * 80_000, ""),
     }
+
+
+def growth(sizes: Sequence[float] = (0.25, 0.5, 1.0)) -> dict[str, float]:
+    """Milliseconds to analyse one article of 0.25, 0.5 and 1 MB of ordinary paragraphs
+    (what `flashpoint extract` does with a long file): the time per MB must stay flat."""
+    rng = random.Random(7)
+    paragraphs: list[str] = []
+    out = {}
+    for mb in sizes:
+        while sum(len(p) + 1 for p in paragraphs) < mb * 1_000_000:
+            paragraphs.append(_paragraph(rng))
+        body = "\n".join(paragraphs)[: int(mb * 1_000_000)]
+        analyzer = Analyzer(load_config(CONFIG))
+        out[f"{mb:g} MB"] = _best(lambda b=body: analyzer.analyse("", b), rounds=2) * 1000
+    return out
 
 
 def items_per_second(analyzer: Analyzer, texts: Sequence[Text]) -> float:
@@ -131,6 +150,8 @@ def main() -> None:
     title, body = article(10_000)
     ms = _best(lambda: analyzer.analyse(title, body)) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")
+    for size, ms in growth().items():
+        print(f"{'article of ' + size:>24}: {ms:8.1f} ms ({ms / float(size[:-3]):.0f} ms per MB)")
     worst = ("", 0.0)
     for name, (title, body) in hostile_texts().items():
         start = CLOCK()

@@ -101,6 +101,7 @@ _CONDITION_PIECES = frozenset(
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 # a cue's object is something else: "condemned the attacks against KFOR troops"
 _BLOCKED = re.compile(_CLAUSE_BREAK.pattern + r"|\sagainst\s")
+_MENTIONS_READ = 64  # topic mentions read per sentence (real sentences hold a few)
 _BEFORE_REACH = 100  # folded chars a cue may stand before its topic
 _AFTER_REACH = 60  # folded chars a cue may stand after its topic ("... is unacceptable")
 _CONDITION_REACH = 120
@@ -236,6 +237,7 @@ class StanceFinder:
             else [m.start() for m in _CONDITION.finditer(folded)]
         )
         out: dict[str, Reading] = {}
+        found = found[:_MENTIONS_READ]  # a hostile run-on sentence must cost linear time
         for topic in found:
             if topic.topic in out:
                 continue

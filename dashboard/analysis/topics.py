@@ -27,6 +27,9 @@ from dashboard.config import Topic
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 
 
+_OCCURRENCES = 64
+
+
 class TopicSpan(NamedTuple):
     """A topic named in folded text: the topic, where, and +1 (the topic) or -1 (its
     opposite claim)."""
@@ -121,7 +124,10 @@ class TopicMatcher:
                 groups.setdefault(m.key, []).append((m.first, m.last))
             if len(groups) < concept.groups:
                 continue
-            span = _within(list(groups.values()), concept.window, one_clause)
+            # (the first occurrences of each group only: a run-on sentence repeating the
+            # words must not make the search quadratic)
+            span = _within([o[:_OCCURRENCES] for o in groups.values()], concept.window,
+                           one_clause)
             if span is not None:
                 first, last = span
                 out.append(TopicSpan(concept.topic, tokens.starts[first], tokens.ends[last],

@@ -102,11 +102,11 @@ def growth(sizes: Sequence[float] = (0.25, 0.5, 1.0)) -> dict[str, float]:
     rng = random.Random(7)
     paragraphs: list[str] = []
     out = {}
+    analyzer = Analyzer(load_config(CONFIG))
     for mb in sizes:
         while sum(len(p) + 1 for p in paragraphs) < mb * 1_000_000:
             paragraphs.append(_paragraph(rng))
         body = "\n".join(paragraphs)[: int(mb * 1_000_000)]
-        analyzer = Analyzer(load_config(CONFIG))
         out[f"{mb:g} MB"] = _best(lambda b=body: analyzer.analyse("", b), rounds=2) * 1000
     return out
 

@@ -17,6 +17,7 @@ MODULES = (
     "bench.store_growth",
     "bench.fetch_round",
     "bench.tui",
+    "bench.viewer_soak",
 )
 OPTIONAL = frozenset({"bench.analysis_speed", "bench.tui"})
 

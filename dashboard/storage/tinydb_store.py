@@ -33,7 +33,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from dashboard.clock import utc_now
-from dashboard.memory import gc_paused_then_frozen
+from dashboard.memory import gc_paused_then_frozen, release_free_memory
 from dashboard.models import (
     Analysis,
     CueHit,
@@ -814,6 +814,7 @@ class TinyDBStore:
         self._use(loaded)
         self._signature = signature
         self.read_problem = None
+        release_free_memory()  # the previous copy of the store was just freed
         return True
 
     @synchronized

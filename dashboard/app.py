@@ -23,11 +23,20 @@ from textual.worker import Worker, WorkerState
 
 from dashboard.clock import utc_now
 from dashboard.config import Config
+from dashboard.decisions import (
+    change_sentence,
+    country_label,
+    decision_note,
+    decision_question,
+    in_effect,
+    undo_question,
+)
 from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
 from dashboard.read_only import HIDDEN_SYSTEM_COMMANDS, ReadOnlyMixin
 from dashboard.report import freshness_of
 from dashboard.textclean import safe_link
+from widgets.confirm_screen import ConfirmScreen
 from widgets.details_screen import DetailsScreen
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
@@ -91,6 +100,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         Binding("r", "refresh", "Refresh"),
         Binding("p", "pause", "Pause"),
         Binding("m", "mute_alerts", "Mute alerts", show=False),
+        # only from the pending table (the panel's own y/n); elsewhere they say so
         Binding("y", "decide('confirmed')", "Confirm", show=False),
         Binding("n", "decide('rejected')", "Reject", show=False),
         Binding("escape", "clear_filters", "Clear filters", show=False),
@@ -448,8 +458,10 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         old = {e.key for e in before.recognition.pending}
         for event in after.recognition.pending:
             if event.key not in old:
-                self.notify(f"Recognition change to confirm: {clean(event.country)} "
-                            f"{event.change} (y confirm, n reject)", severity="warning",
+                said = change_sentence(event.country, event.change,
+                                       after.recognition.countries, after.recognition.subject)
+                self.notify(f"Recognition change to confirm: {clean(said)} "
+                            "(Recognition panel: y confirm, n reject)", severity="warning",
                             markup=False)
                 if bell:
                     self.bell()
@@ -498,27 +510,79 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
     def _pending_chosen(self, message: RecognitionPanel.PendingSelected) -> None:
         e = message.event
         when = e.time.isoformat() if e.time else "undated"
+        names, subject = self._recognition()
         self.push_screen(DetailsScreen(
-            f"Pending: {e.country} {e.change}",
-            [("country", e.country), ("change", e.change), ("status", e.status),
+            f"Pending: {change_sentence(e.country, e.change, names, subject)}",
+            [("country", country_label(e.country, names)), ("change", e.change),
+             ("status", e.status),
              ("source", self.source_name(e.source_id)), ("time", when),
              ("evidence", e.evidence)]))
 
-    @on(RecognitionPanel.Decided)
-    def _decided(self, message: RecognitionPanel.Decided) -> None:
+    def _may_decide(self) -> bool:
         if self.refused_read_only():
-            return
+            return False
         if self.viewer:
             self.notify("Viewer: the collector owns the store; decide there.", markup=False)
+            return False
+        return True
+
+    def _recognition(self) -> tuple[dict[str, str], str]:
+        rec = self.snapshot.recognition if self.snapshot else None
+        return (rec.countries if rec else {}), (rec.subject if rec else "")
+
+    @on(RecognitionPanel.Decided)
+    def _decided(self, message: RecognitionPanel.Decided) -> None:
+        """Ask first, naming the country and the change; then store it with its audit entry."""
+        if not self._may_decide():
             return
-        self.store.set_recognition_status(message.key, message.status)
-        self.notify(f"{message.key}: {message.status}", markup=False)
+        names, subject = self._recognition()
+        title = "Confirm this change?" if message.status == "confirmed" else "Reject this report?"
+        question = decision_question(message.event, message.status, names, subject)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._store_decision(message.key, message.status, undo=False)
+
+        self.push_screen(ConfirmScreen(title, question), answered)
+
+    @on(RecognitionPanel.UndoRequested)
+    def _undo_requested(self, message: RecognitionPanel.UndoRequested) -> None:
+        if not self._may_decide():
+            return
+        rec = self.snapshot.recognition if self.snapshot else None
+        holding = in_effect(rec.decisions if rec else ())
+        chosen = message.decision or (holding[0] if holding else None)
+        if chosen is None or chosen not in holding:
+            self.notify("Nothing to undo there: that decision was already replaced or "
+                        "undone." if chosen else "No decision to undo.", markup=False)
+            return
+        names, subject = self._recognition()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._store_decision(chosen.key, chosen.previous, undo=True)
+
+        self.push_screen(ConfirmScreen("Undo this decision?",
+                                       undo_question(chosen, names, subject)), answered)
+
+    def _store_decision(self, key: str, status: str, *, undo: bool) -> None:
+        from dashboard.models import Decision
+
+        self.store.set_recognition_status(key, status, at=self.clock(),  # type: ignore[arg-type]
+                                          undo=undo)
+        names, subject = self._recognition()
+        done = Decision(self.clock(), key, status, status, undo=undo)  # type: ignore[arg-type]
+        self.notify(decision_note(done, names, subject), markup=False)
         self.load_snapshot()
 
     @on(FilterBar.FilterChanged)
     def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
         self.text_filter = message.text
         self._filters_changed()
+        # the filter is on statements: show them, and keep the next keys (n, as in "next
+        # match") away from the panel it was opened from, such as the pending changes
+        self._show_panel("statements")
+        self.call_after_refresh(self.main.query_one("#statements-table").focus)
 
     def source_name(self, source_id: str) -> str:
         """`Name (id)` of a configured source, the bare id of one no longer configured."""
@@ -656,10 +720,16 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
                     markup=False)
 
     def action_decide(self, status: str) -> None:
-        """Confirm or reject the selected pending recognition change."""
+        """Confirm or reject the selected pending recognition change (asks first)."""
         if self.refused_read_only():
             return
         self.main.query_one(RecognitionPanel).action_decide(status)  # type: ignore[arg-type]
+
+    def action_undo_decision(self) -> None:
+        """Undo the newest recognition decision that still holds (asks first)."""
+        if self.refused_read_only():
+            return
+        self.main.query_one(RecognitionPanel).action_undo_decision()
 
     def action_mute_alerts(self) -> None:
         """Mute every configured alert, or unmute them all when all are muted.
@@ -705,12 +775,14 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
              lambda: self.action_decide("confirmed")),
             ("Reject change", "Reject the selected pending change",
              lambda: self.action_decide("rejected")),
+            ("Undo decision", "Undo the newest recognition decision that still holds",
+             self.action_undo_decision),
         ):
             commands.append(SystemCommand(title, help_text, action))
         if self.read_only:  # a browser visitor may look, filter, read details and leave
             hidden = HIDDEN_SYSTEM_COMMANDS | {
                 "Copy link", "Refresh now", "Pause / resume", "Mute / unmute alerts",
-                "Confirm change", "Reject change"}
+                "Confirm change", "Reject change", "Undo decision"}
             commands = [c for c in commands if c.title not in hidden]
         yield from commands
 

@@ -229,6 +229,13 @@ def _recognition_lines(snapshot: Snapshot) -> list[str]:
         f"Ledger rows unverified: {rec.unverified_rows} · disputed: {rec.disputed_rows}",
         "",
     ]
+    if rec.decisions:
+        lines += ["### Analyst decisions (audit trail)", ""]
+        for d in rec.decisions:
+            what = f"undo, back to {d.status}" if d.undo else d.status
+            lines.append(f"- {_when(d.time)}: {md_text(rec.countries.get(d.country, d.country))}"
+                         f" ({md_text(d.country)}) {d.change}: {what} (was {d.previous})")
+        lines.append("")
     for title, events in (("Pending changes", rec.pending), ("Recent changes", rec.recent)):
         lines += [f"### {title}", ""]
         if not events:

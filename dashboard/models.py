@@ -174,6 +174,27 @@ class BlocCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """An analyst's confirm, reject or undo of a recognition change: the store's audit trail."""
+
+    time: datetime
+    key: str  # RecognitionEvent.key, "ISO3:change"
+    status: PendingStatus  # the status it set
+    previous: PendingStatus  # the status before
+    undo: bool = False  # True when it took back an earlier decision
+
+    @property
+    def country(self) -> str:
+        """The ISO3 code of the country decided on."""
+        return self.key.partition(":")[0]
+
+    @property
+    def change(self) -> str:
+        """The change decided on (`recognized`, `withdrawn`, `not_recognized`)."""
+        return self.key.partition(":")[2]
+
+
+@dataclass(frozen=True, slots=True)
 class Recognition:
     """Everything the recognition panel shows."""
 
@@ -184,6 +205,8 @@ class Recognition:
     recent: tuple[RecognitionEvent, ...]  # confirmed changes and dated ledger rows, newest first
     unverified_rows: int = 0
     disputed_rows: int = 0
+    decisions: tuple[Decision, ...] = ()  # the analyst's latest decisions, newest first
+    countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name, from the ledger
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,13 @@ def position_json(p: Position) -> dict[str, Any]:
 
 
 def recognition_json(r: Recognition) -> dict[str, Any]:
-    """The recognition series, blocs and changes, each with provenance."""
-    return _plain(r)
+    """The recognition series, blocs and changes, each with provenance, and the decisions.
+
+    The ledger's country names stay out: they are reference data, not the snapshot.
+    """
+    data = _plain(r)
+    data.pop("countries", None)
+    return data
 
 
 def escalation_json(e: Escalation, *, history: bool = True) -> dict[str, Any]:

@@ -5,6 +5,7 @@ Used by the TUI (in a thread worker), `flashpoint status` and `export`. It only 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -16,6 +17,8 @@ from dashboard.config import Config
 from dashboard.config import Recognition as RecognitionConfig
 from dashboard.models import Freshness, Recognition, Snapshot, SourceHealth, SourceView
 from dashboard.storage import Store
+
+DECISIONS_SHOWN = 10  # the audit trail entries the recognition panel lists
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +35,7 @@ def recognition_view(config: Config, store: Store) -> Recognition:
     if not cfg.subject:
         return Recognition(subject="", series=(), blocs=(), pending=(), recent=())
     rows, series, blocs = _ledger_data(cfg)
-    return summarize(
+    summary = summarize(
         rows,
         series,
         blocs,
@@ -40,6 +43,7 @@ def recognition_view(config: Config, store: Store) -> Recognition:
         confirmations=cfg.confirmations,
         subject=cfg.subject,
     )
+    return replace(summary, decisions=tuple(store.decisions(limit=DECISIONS_SHOWN)))
 
 
 def freshness(config: Config, health: dict[str, SourceHealth]) -> Freshness:

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
-from dashboard.models import PendingStatus, Recognition, RecognitionEvent
+from dashboard.models import Decision, PendingStatus, Recognition, RecognitionEvent
 from widgets.plain_text import cell, clean, set_static, truncate
 
 BAR_WIDTH = 20
@@ -55,25 +55,46 @@ def summary_text(rec: Recognition) -> Text:
     return out
 
 
+def country_label(iso3: str, names: dict[str, str]) -> str:
+    """`Greece (GRC)`, or the bare code when the ledger does not name it."""
+    name = names.get(iso3)
+    return f"{clean(name)} ({clean(iso3)})" if name and name != iso3 else clean(iso3)
+
+
 class RecognitionPanel(VerticalScroll):
-    """The recognition summary and a table of pending changes; y confirms, n rejects."""
+    """Pending changes (y confirm, n reject), the analyst's decisions (u undo), the summary.
+
+    y and n act only on the pending change under the cursor of the pending table, and u
+    on the decision under the cursor of the decisions table (else the newest one that
+    still holds); the App asks before anything is written.
+    """
 
     DEFAULT_CSS = """
     RecognitionPanel > #recognition-pending { height: auto; max-height: 8; }
+    RecognitionPanel > #recognition-decisions { height: auto; max-height: 6; }
     RecognitionPanel > Static { height: auto; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "decide('confirmed')", "Confirm change"),
         Binding("n", "decide('rejected')", "Reject change"),
+        Binding("u", "undo_decision", "Undo decision"),
     ]
 
     class Decided(Message):
-        """The analyst confirmed or rejected the pending change with this key."""
+        """The analyst asked to confirm or reject this pending change (not yet done)."""
 
-        def __init__(self, key: str, status: PendingStatus) -> None:
-            self.key = key
+        def __init__(self, event: RecognitionEvent, status: PendingStatus) -> None:
+            self.event = event
+            self.key = event.key
             self.status = status
+            super().__init__()
+
+    class UndoRequested(Message):
+        """The analyst asked to undo a decision (None: the newest that still holds)."""
+
+        def __init__(self, decision: Decision | None) -> None:
+            self.decision = decision
             super().__init__()
 
     class PendingSelected(Message):
@@ -91,6 +112,10 @@ class RecognitionPanel(VerticalScroll):
         table: DataTable = DataTable(id="recognition-pending", cursor_type="row")
         table.add_columns("country", "change", "evidence")
         yield table
+        yield Static(Text("Your decisions (u undo)", style="bold"), id="decisions-title")
+        decisions: DataTable = DataTable(id="recognition-decisions", cursor_type="row")
+        decisions.add_columns("time", "country", "change", "decision")
+        yield decisions
         yield Static(Text("Recognition", style="bold"), id="recognition-summary")
 
     @property
@@ -99,34 +124,77 @@ class RecognitionPanel(VerticalScroll):
         return self.recognition.pending if self.recognition else ()
 
     @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """The analyst's decisions in table order (newest first)."""
+        return self.recognition.decisions if self.recognition else ()
+
+    @property
     def selected(self) -> RecognitionEvent | None:
         """The pending change under the cursor, if any."""
-        row = self.query_one(DataTable).cursor_row
+        row = self.query_one("#recognition-pending", DataTable).cursor_row
         return self.pending[row] if 0 <= row < len(self.pending) else None
+
+    @property
+    def selected_decision(self) -> Decision | None:
+        """The decision under the cursor while the decisions table has focus."""
+        table = self.query_one("#recognition-decisions", DataTable)
+        row = table.cursor_row
+        if not table.has_focus or not 0 <= row < len(self.decisions):
+            return None
+        return self.decisions[row]
 
     def watch_recognition(self, rec: Recognition | None) -> None:
         if rec is None:
             return
         set_static(self.query_one("#recognition-summary", Static), summary_text(rec))
-        table = self.query_one(DataTable)
+        table = self.query_one("#recognition-pending", DataTable)
         row = table.cursor_row
         table.clear()
         for event in rec.pending:
             table.add_row(
-                cell(event.country), cell(event.change), cell(event.evidence, 80)
+                cell(country_label(event.country, rec.countries), 24), cell(event.change),
+                cell(event.evidence, 80)
             )
         if rec.pending:
             table.move_cursor(row=min(max(row, 0), len(rec.pending) - 1), animate=False)
+        self._show_decisions(rec)
         self.set_class(bool(rec.pending), "-pending")
 
+    def _show_decisions(self, rec: Recognition) -> None:
+        table = self.query_one("#recognition-decisions", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for d in rec.decisions:
+            what = f"{'undo → ' if d.undo else ''}{d.status}"
+            table.add_row(cell(d.time.strftime("%m-%d %H:%M")),
+                          cell(country_label(d.country, rec.countries), 24),
+                          cell(d.change), cell(what))
+        if rec.decisions:
+            table.move_cursor(row=min(max(row, 0), len(rec.decisions) - 1), animate=False)
+        table.display = bool(rec.decisions)
+        self.query_one("#decisions-title", Static).display = bool(rec.decisions)
+
     def action_decide(self, status: PendingStatus) -> None:
-        """Post `Decided` for the selected pending change (nothing when there is none)."""
+        """Ask to decide the pending change under the cursor, only from the pending table."""
+        table = self.query_one("#recognition-pending", DataTable)
         event = self.selected
-        if event is not None:
-            self.post_message(self.Decided(event.key, status))
+        if table.has_focus and event is not None:
+            self.post_message(self.Decided(event, status))
+        else:
+            self.notify("Select a pending change in the Recognition panel first "
+                        "(tab to it, then y or n).", markup=False)
+
+    def action_undo_decision(self) -> None:
+        """Ask to undo the decision under the cursor, else the newest that still holds."""
+        if not self.decisions:
+            self.notify("No decision to undo.", markup=False)
+            return
+        self.post_message(self.UndoRequested(self.selected_decision))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if event.data_table.id != "recognition-pending":
+            return
         chosen = self.selected
         if chosen is not None:
             self.post_message(self.PendingSelected(chosen))

@@ -237,7 +237,11 @@ def _row_event(row: LedgerRow) -> RecognitionEvent | None:
     change = _CHANGE_OF.get(row.status)
     if when is None or change is None:
         return None
-    evidence = f"{row.country}: {row.status.replace('_', ' ')} {row.date}"
+    status = row.status.replace("_", " ")
+    # a date cell may repeat the status's last word ("claimed 2019-11"): say it once
+    last = status.split()[-1]
+    dated = row.date.removeprefix(f"{last} ") if row.date else ""
+    evidence = f"{row.country}: {status} {dated}"
     if row.note:
         evidence += f" ({row.note})"
     return RecognitionEvent(row.iso3, change, evidence,  # type: ignore[arg-type]
@@ -340,4 +344,5 @@ def summarize(
         recent=tuple(latest),
         unverified_rows=sum(1 for row in ledger_rows if row.unverified),
         disputed_rows=sum(1 for row in ledger_rows if row.disputed),
+        countries=names,
     )

@@ -14,6 +14,7 @@ from typing import Protocol
 from dashboard.models import (
     Analysis,
     CueHit,
+    Decision,
     HistoryPoint,
     Item,
     PendingStatus,
@@ -105,8 +106,14 @@ class Store(Protocol):
         """Detected recognition events with their current status."""
         ...
 
-    def set_recognition_status(self, key: str, status: PendingStatus) -> None:
-        """Confirm or reject every event with this key (see RecognitionEvent.key)."""
+    def set_recognition_status(self, key: str, status: PendingStatus, *,
+                               at: datetime | None = None, undo: bool = False) -> None:
+        """Set every event with this key (see RecognitionEvent.key) to `status`; the
+        change goes into the audit trail (`decisions`) in the same write."""
+        ...
+
+    def decisions(self, limit: int | None = None) -> list[Decision]:
+        """The audit trail of recognition decisions, newest first."""
         ...
 
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from dashboard.models import (
     CueHit,
+    Decision,
     HistoryPoint,
     Item,
     RecognitionEvent,
@@ -160,6 +161,28 @@ def doc_to_recognition(doc: Doc) -> RecognitionEvent:
         source_id=doc.get("source_id", ""),
         time=str_to_time(doc.get("time")),
         status=doc.get("status", "pending"),
+    )
+
+
+def decision_to_doc(decision: Decision) -> Doc:
+    """A Decision as an audit document."""
+    return {
+        "time": time_to_str(decision.time),
+        "key": decision.key,
+        "status": decision.status,
+        "previous": decision.previous,
+        "undo": decision.undo,
+    }
+
+
+def doc_to_decision(doc: Doc) -> Decision:
+    """A stored audit document back to a Decision."""
+    return Decision(
+        time=str_to_time(doc["time"]),  # type: ignore[arg-type]
+        key=doc["key"],
+        status=doc["status"],
+        previous=doc.get("previous", "pending"),
+        undo=doc.get("undo", False),
     )
 
 

@@ -30,7 +30,7 @@ import orjson
 from dashboard.storage.base import StoreError
 
 DAY_TABLES = ("items", "statements", "stances", "recognition", "cues")
-MAIN_TABLES = ("health", "history", "meta")
+MAIN_TABLES = ("health", "history", "audit", "meta")
 UNDATED = "undated"
 READ_ATTEMPTS = 20
 

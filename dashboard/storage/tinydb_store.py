@@ -37,6 +37,7 @@ from dashboard.memory import gc_paused_then_frozen, release_free_memory
 from dashboard.models import (
     Analysis,
     CueHit,
+    Decision,
     HistoryPoint,
     Item,
     PendingStatus,
@@ -79,7 +80,8 @@ format-2 stores had day segments, read alike); the tables are the same, so the m
 from 1 only rewrites the layout (done by the first writer).
 """
 
-TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health", "meta")
+TABLES = ("items", "statements", "stances", "recognition", "cues", "history", "health",
+          "audit", "meta")
 HISTORY_LIMIT = 5000
 # Derived tables whose rows leave the hot store with their item at retention.
 ARCHIVED_WITH_ITEMS = ("statements", "stances", "cues")
@@ -271,7 +273,7 @@ def read_store_files(path: Path) -> Loaded | None:
             return Loaded(migrate(data, 1), index_days(data), {}, 0, 1)
         meta = next(iter(data["meta"].values()))
         names = segment_names(meta)
-        tables: Tables = {name: data.get(name, {}) for name in ("health", "history")}
+        tables: Tables = {name: data.get(name, {}) for name in ("health", "history", "audit")}
         try:
             days = read_segments(segment_dir(path), names, tables)
         except FileNotFoundError:
@@ -752,13 +754,31 @@ class TinyDBStore:
         self._oldest = self._oldest_item_time()
 
     @synchronized
-    def set_recognition_status(self, key: str, status: PendingStatus) -> None:
-        """Confirm or reject every event with this key, written to disk at once."""
+    def set_recognition_status(self, key: str, status: PendingStatus, *,
+                               at: datetime | None = None, undo: bool = False) -> None:
+        """Set the status of every event with this key and log it in the audit trail.
+
+        Written to disk at once, the status and its audit entry in the same commit.
+        """
         self._check_writable()
-        changed = self._db.table("recognition").update({"status": status}, Query().key == key)
+        table = self._db.table("recognition")
+        previous = next((doc.get("status", "pending") for doc in table.search(
+            Query().key == key)), "pending")
+        changed = table.update({"status": status}, Query().key == key)
         rows = self._tables["recognition"]
         self._dirty.update(day_of("recognition", rows[str(k)]) for k in changed)
+        self._db.table("audit").insert(convert.decision_to_doc(Decision(
+            time=at or utc_now(), key=key, status=status, previous=previous,
+            undo=undo)))
         self.flush()
+
+    @synchronized
+    def decisions(self, limit: int | None = None) -> list[Decision]:
+        """The audit trail of recognition decisions, newest first."""
+        # equal times (a fixed clock, two keys in one second) keep the order of writing
+        rows = sorted(self._tables.get("audit", {}).items(),
+                      key=lambda row: (row[1]["time"], int(row[0])), reverse=True)
+        return [convert.doc_to_decision(doc) for _, doc in rows[:limit]]
 
     @synchronized
     def replace_analyses(self, analyses: dict[str, Analysis]) -> None:

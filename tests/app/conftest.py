@@ -131,7 +131,7 @@ class FakeStore:
         ]
         return rows[:limit]
 
-    def set_recognition_status(self, key, status):
+    def set_recognition_status(self, key, status, *, at=None, undo=False):
         self.decisions.append((key, status))
 
     def start_loading(self):

@@ -212,17 +212,21 @@ async def test_c_refuses_links_that_are_not_http():
         assert app.notes[-1] == "Refused to copy a link that is not http(s)."
 
 
-async def test_y_and_n_decide_the_selected_pending_change():
+async def test_y_and_n_decide_the_selected_pending_change_after_asking():
     store = FakeStore(make_statements(5))
     builder = FakeBuilder(store, recognition=make_recognition(pending=(PENDING,)))
     app = make_app(store, builder=builder)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
-        await pilot.press("y")
+        await pilot.press("y")  # from the statements table: nothing, and it says why
+        await pilot.pause()
+        assert store.decisions == []
+        assert "Select a pending change" in app.notes[-1]
+        app.query_one("#recognition-pending").focus()
+        await pilot.press("y", "y")  # ask, answer yes
         await pilot.pause()
         assert store.decisions == [("GRC:recognized", "confirmed")]
-        app.query_one("#recognition-pending").focus()
-        await pilot.press("n")
+        await pilot.press("n", "y")
         await pilot.pause()
         assert store.decisions[-1] == ("GRC:recognized", "rejected")
 
@@ -332,7 +336,7 @@ async def test_every_action_is_in_the_command_palette():
         assert ours == {"Help", "Filter by text", "Filter by actor", "Filter by topic",
                         "Clear filters", "Details", "Copy link", "Refresh now",
                         "Pause / resume", "Mute / unmute alerts", "Confirm change",
-                        "Reject change"}
+                        "Reject change", "Undo decision"}
 
 
 async def test_quit_from_the_command_palette_ends_the_app():

@@ -103,7 +103,7 @@ def test_snapshot_160x48(snap_compare, seeded_app):
 
 
 async def test_real_store_decision_changes_status(tmp_path):
-    """`y` on a pending change confirms it in the real store (a writer app, fake-free)."""
+    """`y` (and yes) on a pending change confirms it in the real store (a writer app)."""
     from dashboard.app import create_app
     from tests.app.conftest import FakeCollector
 
@@ -113,7 +113,8 @@ async def test_real_store_decision_changes_status(tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await _loaded(pilot)
         assert [e.key for e in app.snapshot.recognition.pending] == ["GRC:recognized"]
-        await pilot.press("y")
+        app.query_one("#recognition-pending").focus()
+        await pilot.press("y", "y")  # ask, answer yes
         await _loaded(pilot)
         statuses = {e.key: e.status for e in store.recognition_events()}
         assert statuses["GRC:recognized"] == "confirmed"

@@ -219,3 +219,18 @@ def test_parse_since_uses_config_durations():
 def test_unknown_format_is_an_error():
     with pytest.raises(ValueError):
         export(snapshot(), fmt="xml", since=None, statements=())  # type: ignore[arg-type]
+
+
+def test_markdown_lists_the_analysts_decisions():
+    from dataclasses import replace
+
+    from dashboard.models import Decision
+
+    snap = snapshot()
+    rec = replace(snap.recognition, countries={"ALB": "Albania"}, decisions=(
+        Decision(NOW, "ALB:recognized", "pending", "confirmed", undo=True),
+        Decision(NOW - timedelta(hours=1), "ALB:recognized", "confirmed", "pending")))
+    text = export(replace(snap, recognition=rec), fmt="md", since=None, statements=())
+    part = text.split("### Analyst decisions (audit trail)", 1)[1]
+    assert "2026-11-26 18:00 UTC: Albania (ALB) recognized: undo, back to pending" in part
+    assert "2026-11-26 17:00 UTC: Albania (ALB) recognized: confirmed (was pending)" in part

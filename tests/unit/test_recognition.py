@@ -75,9 +75,10 @@ def event(country: str, change: str, source: str, days: float = 0, status: str =
                             status=status)  # type: ignore[arg-type]
 
 
-def run(rows, events=(), confirmations=2):
+def run(rows, events=(), confirmations=2, recent=12):
     return summarize(rows, load_series("kosovo-series.toml"), load_blocs("blocs.toml"),
-                     list(events), confirmations=confirmations, subject="Kosovo")
+                     list(events), confirmations=confirmations, subject="Kosovo",
+                     recent=recent)
 
 
 def counts(rec) -> dict[str, int]:
@@ -184,3 +185,17 @@ def test_events_without_time_sort_oldest(rows) -> None:
     undated = replace(event("ESP", "recognized", "a", status="confirmed"), time=None)
     rec = run(rows, [undated])
     assert counts(rec)["claimed"] == 122
+
+
+def test_a_claimed_withdrawal_reads_claimed_once(rows) -> None:
+    withdrawals = [e for e in run(rows, recent=400).recent if e.change == "withdrawn"]
+    assert withdrawals, "the ledger has dated claimed withdrawals"
+    for e in withdrawals:
+        assert "claimed claimed" not in e.evidence
+    assert any("withdrawn claimed 20" in e.evidence or "withdrawn claimed by 20" in e.evidence
+               for e in withdrawals)
+
+
+def test_the_summary_names_the_ledger_countries(rows) -> None:
+    names = run(rows).countries
+    assert names["GRC"] == "Greece" and names["SRB"] == "Serbia"

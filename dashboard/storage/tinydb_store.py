@@ -602,22 +602,31 @@ class TinyDBStore:
         names = dict(self._names)
         directory = segment_dir(self._path)
         tables = self._tables
-        if self._dirty:
-            make_directory(directory)
-        for day in sorted(self._dirty):
-            index = self._days.get(day, {})
-            if not any(index.values()):
-                names.pop(day, None)
-                continue
-            names[day] = f"{day}.{round_no}.json"
-            atomic_write_bytes(directory / names[day], segment_document(tables, index),
-                               sync_directory=False)
-        if self._dirty:
-            fsync_directory(directory)  # the segments exist before the main file names them
-        next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
-        meta = {"format": FORMAT, "round": round_no, "segments": names,
-                "next_ids": next_ids}
-        atomic_write_bytes(self._path, main_document(tables, meta))
+        try:
+            if self._dirty:
+                make_directory(directory)
+            for day in sorted(self._dirty):
+                index = self._days.get(day, {})
+                if not any(index.values()):
+                    names.pop(day, None)
+                    continue
+                names[day] = f"{day}.{round_no}.json"
+                atomic_write_bytes(directory / names[day], segment_document(tables, index),
+                                   sync_directory=False)
+            if self._dirty:
+                fsync_directory(directory)  # the segments exist before the main file names them
+            next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
+            meta = {"format": FORMAT, "round": round_no, "segments": names,
+                    "next_ids": next_ids}
+            atomic_write_bytes(self._path, main_document(tables, meta))
+        except StoreError:
+            # The segments this commit wrote are named by no main file: remove them, so a
+            # full disk gets its space back and the folder is as the last commit left it.
+            for day, name in names.items():
+                if self._names.get(day) != name:
+                    with contextlib.suppress(OSError):
+                        os.unlink(directory / name)
+            raise
         superseded = [name for day, name in self._names.items() if names.get(day) != name]
         self._names, self._round, self._dirty = names, round_no, set()
         self._days = {day: index for day, index in self._days.items() if day in names}

@@ -183,7 +183,7 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
     store.commit_round(make_round([]))  # replaced files outlive their main file by a commit
     assert len(list((path.parent / "store.json.items").iterdir())) == 2
     main = orjson.loads(path.read_bytes())
-    assert set(main) == {"meta", "health", "history"}  # items and analysis live in segments
+    assert set(main) == {"meta", "health", "history", "audit"}  # items and analysis: segments
     assert not [p for p in path.parent.rglob("*.tmp")]
     store.close()
     assert open_store(path, readonly=True).item_count() == 152

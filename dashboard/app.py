@@ -595,6 +595,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         return DetailsScreen(
             f"{s.speaker} ({actor or 'unknown actor'})",
             [("statement", s.text), ("kind", s.kind), ("sentence", s.sentence),
+             ("found in", "the article page" if s.origin == "page" else "the feed's text"),
              ("source", self.source_name(s.source_id)), ("link", s.link or "none"),
              ("time", s.time.isoformat() if s.time else "unknown")],
             link=s.link,

@@ -31,7 +31,8 @@ def claim_items(outcomes: Iterable[SourceOutcome], known: set[str]) -> None:
         elsewhere = len(outcome.items) - len(mine)
         if not elsewhere:
             continue
-        ids = {i.id for i in mine}
+        # the analyses of stored items whose page this round read stay with them
+        ids = {i.id for i in mine} | {i.id for i in outcome.updated}
         outcome.items = mine
         outcome.analyses = {k: a for k, a in outcome.analyses.items() if k in ids}
         outcome.result = replace(outcome.result, new_items=len(mine), seen_elsewhere=elsewhere)

@@ -122,6 +122,22 @@ class Fetch(_Model):
     """The most parsing and analysing one response may take before it is abandoned."""
 
 
+class Pages(_Model):
+    min_words: int = Field(80, ge=1, le=100_000)
+    """`fulltext = "auto"`: fetch the page when the feed's text has fewer words than this."""
+    deadline: Duration = 60.0
+    """The most one source's page fetches may take in one round; pages not reached wait
+    for the next round (oldest first)."""
+    concurrency: int = Field(8, ge=1, le=64)
+    """How many article pages are fetched at once (over all hosts)."""
+    host_concurrency: int = Field(2, ge=1, le=2)
+    """How many requests one host gets at once (1 or 2)."""
+    host_delay: Duration = 1.0
+    """The least time between the starts of two requests to the same host."""
+    max_bytes: int = Field(3_000_000, ge=1024)
+    """The most bytes read from one page; a larger page is reported as too large."""
+
+
 class Source(_Model):
     id: Slug
     """A short unique id: letters, digits, '-', '_', '.'."""
@@ -139,11 +155,20 @@ class Source(_Model):
     """When set, only items whose title or summary contains one of these are kept."""
     credibility: Unit = 0.7
     """0..1: how much this source's evidence weighs in positions and escalation."""
+    fulltext: Literal["auto", "always", "never"] | None = None
+    """Fetch each item's linked article page and analyse its text: `always`, `never`, or
+    `auto` (only when the feed's own text is shorter than `[pages] min_words`). Unset:
+    `always` for GDELT sources (they carry only a title), `never` for feeds."""
 
     @property
     def label(self) -> str:
         """The name to show."""
         return self.name or self.id
+
+    @property
+    def fulltext_mode(self) -> Literal["auto", "always", "never"]:
+        """`fulltext` with its default applied."""
+        return self.fulltext or ("always" if self.kind == "gdelt" else "never")
 
     @model_validator(mode="after")
     def _gdelt_rate(self) -> Source:
@@ -386,6 +411,7 @@ class Config(_Model):
     theatre: Theatre = Field(default_factory=Theatre)
     storage: Storage = Field(default_factory=Storage)
     fetch: Fetch = Field(default_factory=Fetch)
+    pages: Pages = Field(default_factory=Pages)
     sources: tuple[Source, ...] = ()
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()

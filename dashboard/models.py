@@ -23,6 +23,8 @@ RecognitionChange = Literal["recognized", "withdrawn", "not_recognized"]
 PendingStatus = Literal["pending", "confirmed", "rejected"]
 Level = Literal["calm", "tense", "elevated", "high", "critical"]
 Trend = Literal["rising", "steady", "falling"]
+PageState = Literal["pending", "ok", "failed"]
+TextOrigin = Literal["feed", "page"]
 
 LEVELS: tuple[Level, ...] = ("calm", "tense", "elevated", "high", "critical")
 SOURCE_STATES: tuple[SourceState, ...] = ("ok", "not_modified", "error", "postponed", "never")
@@ -44,6 +46,24 @@ class ParsedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """An item's linked article page: read once, with what came of it.
+
+    `pending` until fetched; then `ok` with the extracted text, or `failed` with a short
+    `reason` (robots, paywall, login, not_html, too_large, timed_out, empty, http,
+    unreachable, unreadable) and a human `error`.
+    """
+
+    state: PageState = "pending"
+    url: str | None = None  # after redirects
+    title: str = ""
+    date: str | None = None  # the publication date the page gives (ISO), if any
+    text: str = ""
+    reason: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One stored news item: a ParsedItem with its stable id, source and fetch time."""
 
@@ -55,6 +75,7 @@ class Item:
     published: datetime | None
     fetched: datetime
     author: str | None = None
+    page: Page | None = None  # None: this item's page is not wanted
 
     @property
     def when(self) -> datetime:
@@ -78,6 +99,7 @@ class Statement:
     source_id: str = ""
     time: datetime | None = None
     link: str | None = None
+    origin: TextOrigin = "feed"  # found in the feed's text or in the article page
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ from dashboard.fetching import (
     parse_feed,
     retrieve,
 )
+from dashboard.fetching.pages import PageFetcher
+from dashboard.fulltext import want_pages, with_pages
 from dashboard.memory import release_free_memory
 from dashboard.models import (
     Analysis,
@@ -64,6 +66,7 @@ class SourceOutcome:
     health: SourceHealth
     items: list[Item] = field(default_factory=list)
     analyses: dict[str, Analysis] = field(default_factory=dict)
+    updated: list[Item] = field(default_factory=list)  # stored items whose page was read
 
 
 def _keep(item: ParsedItem, keywords: tuple[str, ...]) -> bool:
@@ -132,6 +135,9 @@ def _worker_config(setup: AnalysisSetup) -> Config:
     return config
 
 
+worker_config = _worker_config  # for the other worker entry points (fulltext.py)
+
+
 def prepare_worker(setup: AnalysisSetup) -> None:
     """Pool initializer: load the parser and compile the analysis before the first task."""
     from dashboard.analysis.analyzer import analyzer_for
@@ -186,11 +192,14 @@ async def refresh(
     previous: SourceHealth | None = None,
     setup: AnalysisSetup | None = None,
     network: asyncio.Semaphore | None = None,
+    pages: PageFetcher | None = None,
 ) -> SourceOutcome:
     """Refresh one source: a value for every outcome, never an exception for a source's fault.
 
     `setup` (the config prepared for the workers) is made from `config` when not given;
     `network`, when given, bounds the HTTP exchange only, not the parsing after it.
+    With `pages`, a source with `fulltext` then reads its items' article pages (after
+    its feed, outside `network`; see fulltext.py).
     """
     started = time.monotonic()
     before = previous or SourceHealth(source_id=source.id)
@@ -227,7 +236,11 @@ async def refresh(
                 etag=got.etag or before.etag,
                 last_modified=got.last_modified or before.last_modified,
             )
-            return SourceOutcome(done("not_modified"), health)
+            outcome = SourceOutcome(done("not_modified"), health)
+            if pages is not None and source.fulltext_mode != "never":  # pages left pending
+                await with_pages(outcome, source, store=store, fetcher=pages, pool=pool,
+                                 setup=setup or AnalysisSetup.of(config), config=config)
+            return outcome
         setup = setup or AnalysisSetup.of(config)
         deadline = config.fetch.parse_deadline
         # nothing stored from this source yet: every item is new, analyse in the same task
@@ -241,7 +254,7 @@ async def refresh(
         )
         # the store's lock may be held by a commit or a snapshot read: wait off the loop
         known = await asyncio.to_thread(store.known_ids, [i.id for i in items])
-        fresh = [i for i in items if i.id not in known]
+        fresh = want_pages(source, [i for i in items if i.id not in known], config.pages)
         if analyses is not None:
             analyses = {i.id: analyses[i.id] for i in fresh}
         elif fresh:
@@ -271,7 +284,11 @@ async def refresh(
             log.warning("%s: truncated: the feed lists %d items more than the parser reads "
                         "(its first are kept)", source.id, truncated)
         result = replace(done("ok", new=len(fresh)), repeated=repeated, truncated=truncated)
-        return SourceOutcome(result, health, fresh, analyses)
+        outcome = SourceOutcome(result, health, fresh, analyses)
+        if pages is not None and source.fulltext_mode != "never":
+            await with_pages(outcome, source, store=store, fetcher=pages, pool=pool,
+                             setup=setup, config=config)
+        return outcome
     except Postponed as p:
         health = replace(
             before,
@@ -328,6 +345,11 @@ class Collector:
         # workers start on the first body (a round of 304s never starts them) and
         # compile the analysis while the other sources are still downloading
         self.pool = pool or ParsePool(initializer=prepare_worker, initargs=(self.setup,))
+        # article pages: their own client and pool, made only when a source reads pages
+        self.pages: PageFetcher | None = (
+            PageFetcher(config.fetch, config.pages)
+            if any(s.fulltext_mode != "never" for s in config.sources) else None
+        )
         self.paused = False
         self._in_flight: set[str] = set()
         self._commit_lock = asyncio.Lock()
@@ -395,6 +417,7 @@ class Collector:
                     previous=before,
                     setup=self.setup,
                     network=limit,  # downloads go on while earlier bodies are parsed
+                    pages=self.pages,
                 )
             finally:
                 self._in_flight.discard(source.id)
@@ -461,6 +484,7 @@ class Collector:
                 self.store.known_ids, [i.id for o in outcomes for i in o.items])
             claim_items(outcomes, known)
             items = [i for o in outcomes for i in o.items]
+            updated = [i for o in outcomes for i in o.updated]
             analyses = {k: v for o in outcomes for k, v in o.analyses.items()}
             seen, hits = await stored_hits
             if seen != self._commits:  # another round committed since they were read
@@ -469,6 +493,7 @@ class Collector:
             round_ = Round(
                 finished=self.clock(),
                 items=items,
+                updated=updated,
                 analyses=analyses,
                 health=[o.health for o in outcomes],
                 history=point,
@@ -505,6 +530,8 @@ class Collector:
     async def aclose(self) -> None:
         """Close the HTTP client and the parse pool."""
         await self.client.aclose()
+        if self.pages is not None:
+            await self.pages.aclose()
         self.pool.close()
 
 

@@ -16,7 +16,7 @@ ACCEPT = (
 )
 
 
-def make_client(fetch: Fetch) -> httpx.AsyncClient:
+def make_client(fetch: Fetch, *, connections: int | None = None) -> httpx.AsyncClient:
     """An AsyncClient for all sources: configured User-Agent, a connection pool bounded by
     `fetch.concurrency`, redirects followed up to `fetch.max_redirects`, connection
     failures retried `fetch.retries` times with backoff (httpcore's own retry), TLS
@@ -24,12 +24,15 @@ def make_client(fetch: Fetch) -> httpx.AsyncClient:
     (a feed needs none, and a jar would carry one source's state into later rounds).
 
     Per-phase timeouts are a backstop; `retrieve` puts a deadline on the whole exchange.
+    `connections` overrides the pool size (article pages have their own client and pool,
+    so they never hold a connection a feed is waiting for).
     """
+    connections = connections or fetch.concurrency
     transport = httpx.AsyncHTTPTransport(
         retries=fetch.retries,
         limits=httpx.Limits(
-            max_connections=fetch.concurrency,
-            max_keepalive_connections=fetch.concurrency,
+            max_connections=connections,
+            max_keepalive_connections=connections,
         ),
         trust_env=False,
     )

@@ -201,17 +201,38 @@ async def retrieve(
     Sends If-None-Match / If-Modified-Since when validators are given. Raises FetchError
     for every failure and Postponed for 429/503 (honouring Retry-After).
     """
-    headers = {}
+    return await retrieve_url(source.url, client=client, fetch=fetch, etag=etag,
+                              last_modified=last_modified, gdelt=source.kind == "gdelt")
+
+
+async def retrieve_url(
+    url: str,
+    *,
+    client: httpx.AsyncClient,
+    fetch: Fetch,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    gdelt: bool = False,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
+    accept: str | None = None,
+) -> Retrieved:
+    """`retrieve` for any URL (article pages, robots.txt): the same deadline, cap and
+    errors; `deadline`, `max_bytes` and `accept` override the fetch settings."""
+    deadline = fetch.deadline if deadline is None else deadline
+    if max_bytes is not None:
+        fetch = fetch.model_copy(update={"max_bytes": max_bytes})
+    headers = {"Accept": accept} if accept else {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
-        async with asyncio.timeout(fetch.deadline):
-            async with client.stream("GET", source.url, headers=headers) as response:
-                return await _answer(source, response, fetch, etag, last_modified)
+        async with asyncio.timeout(deadline):
+            async with client.stream("GET", url, headers=headers) as response:
+                return await _answer(gdelt, response, fetch, etag, last_modified)
     except TimeoutError:
-        raise FetchError(f"timed out after {fetch.deadline:g} s (deadline)") from None
+        raise FetchError(f"timed out after {deadline:g} s (deadline)") from None
     except httpx.HTTPError as exc:
         raise FetchError(_http_error_message(exc, fetch)) from None
     except zlib.error:
@@ -219,7 +240,7 @@ async def retrieve(
 
 
 async def _answer(
-    source: Source,
+    gdelt: bool,
     response: httpx.Response,
     fetch: Fetch,
     etag: str | None,
@@ -239,7 +260,7 @@ async def _answer(
     body = await _read_capped(response, fetch.max_bytes)
     if not body.strip():
         raise FetchError("empty response")
-    if source.kind == "gdelt":
+    if gdelt:
         # GDELT answers some query errors as plain text with status 200
         problem = gdelt_text_error(body)
         if problem:

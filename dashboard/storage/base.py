@@ -52,6 +52,9 @@ class Round:
     finished: datetime
     items: Sequence[Item] = ()
     analyses: dict[str, Analysis] = field(default_factory=dict)  # item id -> analysis
+    # stored items whose article page was read since: their document is replaced and
+    # their analysis here (what the page adds) is stored beside the one they have
+    updated: Sequence[Item] = ()
     health: Sequence[SourceHealth] = ()
     history: HistoryPoint | None = None
 
@@ -81,6 +84,10 @@ class Store(Protocol):
 
     def item(self, item_id: str) -> Item | None:
         """One item by id, or None."""
+        ...
+
+    def pending_pages(self, source_id: str) -> list[Item]:
+        """Hot items of this source whose article page is still to be read, oldest first."""
         ...
 
     def health(self) -> dict[str, SourceHealth]:

@@ -15,6 +15,7 @@ from dashboard.models import (
     Decision,
     HistoryPoint,
     Item,
+    Page,
     RecognitionEvent,
     SourceHealth,
     StanceEvidence,
@@ -60,7 +61,33 @@ def item_to_doc(item: Item) -> Doc:
         "fetched": time_to_str(item.fetched),
         "author": item.author,
         "when": time_to_str(item.when),
+        **({"page": page_to_doc(item.page)} if item.page is not None else {}),
     }
+
+
+def page_to_doc(page: Page) -> Doc:
+    """An item's article page as a sub-document (empty values left out)."""
+    doc: Doc = {"state": page.state}
+    for key in ("url", "title", "date", "text", "reason", "error"):
+        value = getattr(page, key)
+        if value:
+            doc[key] = value
+    return doc
+
+
+def doc_to_page(doc: Doc | None) -> Page | None:
+    """A stored page sub-document back to a Page; stores written before pages have none."""
+    if not isinstance(doc, dict):
+        return None
+    return Page(
+        state=doc.get("state", "pending"),
+        url=doc.get("url"),
+        title=doc.get("title", ""),
+        date=doc.get("date"),
+        text=doc.get("text", ""),
+        reason=doc.get("reason"),
+        error=doc.get("error"),
+    )
 
 
 def doc_to_item(doc: Doc) -> Item:
@@ -76,6 +103,7 @@ def doc_to_item(doc: Doc) -> Item:
         published=str_to_time(doc.get("published")),
         fetched=fetched,
         author=doc.get("author"),
+        page=doc_to_page(doc.get("page")),
     )
 
 
@@ -91,6 +119,8 @@ def statement_to_doc(statement: Statement) -> Doc:
         "source_id": statement.source_id,
         "time": time_to_str(statement.time),
         "link": statement.link,
+        # only page statements say so: stores written before pages read as "feed"
+        **({"from": statement.origin} if statement.origin != "feed" else {}),
     }
 
 
@@ -106,6 +136,7 @@ def doc_to_statement(doc: Doc) -> Statement:
         source_id=doc.get("source_id", ""),
         time=str_to_time(doc.get("time")),
         link=doc.get("link"),
+        origin=doc.get("from", "feed"),
     )
 
 

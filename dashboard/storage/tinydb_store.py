@@ -677,6 +677,8 @@ class TinyDBStore:
                 self._oldest = oldest
             fresh = {k: a for k, a in round.analyses.items() if k in new}
             self._insert_analyses(fresh, self._decisions(), pool)
+        if round.updated:
+            self._update_pages(round, set(new))
         health = self._db.table("health")
         for h in round.health:
             health.upsert(convert.health_to_doc(h), Query().source_id == h.source_id)
@@ -685,6 +687,24 @@ class TinyDBStore:
         self._apply_retention(round.finished)  # the archive is written first
         self._write()
         return len(new)
+
+    def _update_pages(self, round: Round, new: set[str]) -> None:
+        """Replace the documents of hot items whose page was read since they were stored
+        (same id and time, so same segment) and add what their pages showed."""
+        updated = {i.id: i for i in round.updated if i.id in self._hot_ids and i.id not in new}
+        if not updated:
+            return
+        raw = self._tables["items"]
+        for key, doc in raw.items():
+            item = updated.get(doc["id"])
+            if item is not None and doc.get("when") == convert.time_to_str(item.when):
+                raw[key] = convert.item_to_doc(item)
+                day = day_of("items", doc)
+                self._dirty.add(day)
+                self._converted.pop(("items", day), None)
+        self._table("items").clear_cache()  # TinyDB's query cache holds the old documents
+        extras = {k: a for k, a in round.analyses.items() if k in updated}
+        self._insert_analyses(extras, self._decisions(), {})
 
     def _decisions(self) -> dict[str, str]:
         """Recognition keys the analyst confirmed or rejected, with the decision."""
@@ -872,6 +892,14 @@ class TinyDBStore:
             return None
         doc = self._db.table("items").get(Query().id == item_id)
         return convert.doc_to_item(dict(doc)) if isinstance(doc, dict) else None
+
+    @synchronized
+    def pending_pages(self, source_id: str) -> list[Item]:
+        """Hot items of this source whose article page is still to be read, oldest first."""
+        docs = [d for d in self._docs("items") if d["source_id"] == source_id
+                and isinstance(d.get("page"), dict) and d["page"].get("state") == "pending"]
+        docs.sort(key=lambda d: d["when"])
+        return [convert.doc_to_item(d) for d in docs]
 
     @synchronized
     def health(self) -> dict[str, SourceHealth]:

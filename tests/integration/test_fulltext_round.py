@@ -1,0 +1,143 @@
+"""Rounds with article pages: a feed with one-line summaries, its pages on a loopback host.
+
+Real HTTP, real store files, real workers: the page's statements are stored with their
+item (marked as from the page), a page is read once, the pages not reached by the page
+deadline are read next round (oldest first), and feeds are never held up by pages.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from dashboard.config import load_config
+from dashboard.pipeline import Collector
+from dashboard.storage import open_store
+from tests.integration.loopback import LoopbackServer, Reply
+from tests.integration.test_pages import ARTICLE
+
+
+def rss(links: list[tuple[str, str]]) -> bytes:
+    items = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>Fri, 27 Nov 2026 {10 + i:02d}:00:00 GMT</pubDate>"
+        f"<description>One line about the talks.</description></item>"
+        for i, (title, link) in enumerate(links)
+    )
+    return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def config(tmp_path: Path, feeds: dict[str, str], pages: str = "") -> Path:
+    sources = "".join(
+        f'[[sources]]\nid = "{sid}"\nurl = "{url}"\nfulltext = "auto"\n\n'
+        for sid, url in feeds.items()
+    )
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[storage]\npath = "{tmp_path / "store.json"}"\n\n'
+        '[fetch]\ndeadline = "2s"\nretries = 0\n\n'
+        f'[pages]\nhost_delay = "0.01s"\n{pages}\n'
+        '[[actors]]\nid = "serbia"\nname = "Serbia"\n'
+        '[[actors.people]]\nname = "Aleksandar Vucic"\n\n' + sources
+    )
+    return path
+
+
+def html(body: str) -> Reply:
+    return Reply(body=body.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+async def run(config_path: Path):
+    config = load_config(config_path)
+    collector = Collector(config, open_store(config.storage.resolved_path()))
+    try:
+        return await collector.run_round(), collector.store
+    finally:
+        await collector.aclose()
+
+
+async def test_a_one_line_summary_gets_the_statements_of_its_article(loopback, tmp_path):
+    page = loopback.route("/news/talks", html(ARTICLE))
+    feed = loopback.route("/feed.xml", Reply(body=rss([("Talks resume", page)])))
+    path = config(tmp_path, {"wire": feed})
+    (result,), store = await run(path)
+    try:
+        assert result.state == "ok" and result.new_items == 1
+        (item,) = store.items()
+        assert item.page.state == "ok" and item.page.url == page
+        assert "ready to discuss every point" in item.page.text
+        assert item.summary == "One line about the talks."  # both texts kept
+        (statement,) = store.statements()
+        assert (statement.speaker, statement.origin) == ("Aleksandar Vucic", "page")
+    finally:
+        store.close()
+    # the next round reads neither the item nor its page again
+    (again,), store = await run(path)
+    store.close()
+    assert again.new_items == 0
+    assert len(loopback.requests_to("/news/talks")) == 1
+
+
+async def test_pages_past_the_deadline_wait_for_the_next_round_oldest_first(
+    loopback, tmp_path
+):
+    slow_answers = {"on": True}
+
+    def slow(request):
+        if slow_answers["on"]:
+            time.sleep(1.5)
+        return html(ARTICLE)
+
+    links = [(f"Item {i}", loopback.route(f"/a{i}", html(ARTICLE) if i == 0 else slow))
+             for i in range(3)]
+    feed = loopback.route("/feed.xml", Reply(body=rss(links)))
+    path = config(tmp_path, {"wire": feed}, 'deadline = "0.8s"\n')
+    (result,), store = await run(path)
+    try:
+        states = {i.title: i.page.state for i in store.items()}
+        assert result.new_items == 3
+        assert states == {"Item 0": "ok", "Item 1": "pending", "Item 2": "pending"}
+        assert [i.title for i in store.pending_pages("wire")] == ["Item 1", "Item 2"]
+        assert {s.origin for s in store.statements()} == {"page"}
+    finally:
+        store.close()
+    slow_answers["on"] = False
+    (result,), store = await run(path)  # the feed has nothing new; its pages are read
+    try:
+        assert result.new_items == 0
+        assert {i.title: i.page.state for i in store.items()} == {
+            "Item 0": "ok", "Item 1": "ok", "Item 2": "ok"}
+        assert store.pending_pages("wire") == []
+        # each item has its page's statement once: the first round's and the later ones
+        assert sorted(s.item_id for s in store.statements()) == sorted(
+            i.id for i in store.items())
+    finally:
+        store.close()
+
+
+async def test_slow_pages_never_delay_another_sources_feed(loopback, tmp_path):
+    def slow(request):
+        time.sleep(1.0)
+        return html(ARTICLE)
+
+    asked: list[float] = []
+
+    def quiet_feed(request):
+        asked.append(time.monotonic())
+        return Reply(body=rss([]))
+
+    links = [(f"Item {i}", loopback.route(f"/a{i}", slow)) for i in range(6)]
+    with LoopbackServer() as other:
+        quiet = other.route("/feed.xml", quiet_feed)
+        busy = loopback.route("/feed.xml", Reply(body=rss(links)))
+        path = config(tmp_path, {"busy": busy, "quiet": quiet})
+        started = time.monotonic()
+        results, store = await run(path)
+        took = time.monotonic() - started
+        store.close()
+    assert {r.state for r in results} == {"ok"}
+    # six 1 s pages, two at a time on their host: the round runs 3 s or more, yet the
+    # other source's feed was asked for at the round's start
+    assert took >= 3.0
+    assert len(asked) == 1 and asked[0] - started < 1.0
+    assert len(loopback.requests_to("/a5")) == 1

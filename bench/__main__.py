@@ -16,6 +16,7 @@ MODULES = (
     "bench.analysis_accuracy",
     "bench.store_growth",
     "bench.fetch_round",
+    "bench.extraction",
     "bench.tui",
     "bench.viewer_soak",
 )

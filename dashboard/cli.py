@@ -274,6 +274,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from dashboard.analysis.escalation import compute
 
     config = load(args)
+    if args.url:
+        return extract_url(config, args.url)
     if args.file in (None, "-"):
         text = sys.stdin.read()
     else:
@@ -289,6 +291,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
     hits = [replace(c, time=now) for c in analysis.cues]
     escalation = compute(hits, now, [], config.escalation)
     print(report.dumps(report.analysis_json(analysis, escalation)))
+    return 0
+
+
+def extract_url(config: Config, url: str) -> int:
+    """`extract --url`: the page through the collector's fetcher and extractor, then the
+    analysis JSON plus the article; exit 1 with the reason when the page cannot be read."""
+    from dataclasses import replace
+    from urllib.parse import urlsplit
+
+    from dashboard.analysis.escalation import compute
+    from dashboard.fulltext import read_url
+    from dashboard.pipeline import utc_now
+
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        print(f"flashpoint: {url!r} is not an http:// or https:// URL", file=sys.stderr)
+        return 2
+    now = utc_now()
+    read = asyncio.run(read_url(config, url, now=now))
+    page = read.item.page
+    assert page is not None
+    if page.state != "ok":
+        print(f"flashpoint: cannot read {url}: {page.reason}: {page.error}", file=sys.stderr)
+        return 1
+    hits = [replace(c, time=now) for c in read.extras.cues]
+    data = report.analysis_json(read.extras, compute(hits, now, [], config.escalation))
+    data["article"] = {"title": page.title, "date": page.date, "text": page.text,
+                       "from": "page", "url": page.url}
+    print(report.dumps(data))
     return 0
 
 
@@ -481,6 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", metavar="PATH", help="the file (default: as --config)")
     extract = add("extract", cmd_extract, "analyse one plain-text article and print JSON")
     extract.add_argument("file", nargs="?", metavar="FILE", help="the article, or - for stdin")
+    extract.add_argument("--url", metavar="URL",
+                         help="fetch this article page as the collector does, and analyse it")
     add("reanalyze", cmd_reanalyze, "recompute the analysis of stored items")
     export = add("export", cmd_export, "write a briefing (Markdown, JSON, or CSV of statements)")
     export.add_argument("--format", choices=("md", "json", "csv"), default="md",

@@ -151,3 +151,21 @@ async def with_pages(outcome, source: Source, *, store, fetcher: PageFetcher, po
         else:
             outcome.updated.append(read.item)
             outcome.analyses[item_id] = read.extras
+
+
+async def read_url(config, url: str, *, now) -> PageRead:
+    """One page read through the collector's path (`flashpoint extract --url`): the
+    returned item's page says whether it was read; `extras` is its whole analysis."""
+    from dashboard.pipeline import AnalysisSetup, prepare_worker
+
+    setup = AnalysisSetup.of(config)
+    fetcher = PageFetcher(config.fetch, config.pages)
+    pool = ParsePool(max_workers=1, initializer=prepare_worker, initargs=(setup,))
+    item = Item(id="url", source_id="", title="", summary="", link=url, published=None,
+                fetched=now)
+    try:
+        return await read_page(item, fetcher=fetcher, pool=pool, setup=setup,
+                               credibility=1.0, parse_deadline=config.fetch.parse_deadline)
+    finally:
+        await fetcher.aclose()
+        pool.close()

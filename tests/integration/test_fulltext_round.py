@@ -27,7 +27,7 @@ def rss(links: list[tuple[str, str]]) -> bytes:
     return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
-def config(tmp_path: Path, feeds: dict[str, str], pages: str = "") -> Path:
+def config(tmp_path: Path, feeds: dict[str, str], pages: str = "", fetch: str = "2s") -> Path:
     sources = "".join(
         f'[[sources]]\nid = "{sid}"\nurl = "{url}"\nfulltext = "auto"\n\n'
         for sid, url in feeds.items()
@@ -35,7 +35,7 @@ def config(tmp_path: Path, feeds: dict[str, str], pages: str = "") -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[storage]\npath = "{tmp_path / "store.json"}"\n\n'
-        '[fetch]\ndeadline = "2s"\nretries = 0\n\n'
+        f'[fetch]\ndeadline = "{fetch}"\nretries = 0\n\n'
         f'[pages]\nhost_delay = "0.01s"\n{pages}\n'
         '[[actors]]\nid = "serbia"\nname = "Serbia"\n'
         '[[actors.people]]\nname = "Aleksandar Vucic"\n\n' + sources
@@ -85,13 +85,14 @@ async def test_pages_past_the_deadline_wait_for_the_next_round_oldest_first(
 
     def slow(request):
         if slow_answers["on"]:
-            time.sleep(1.5)
+            time.sleep(5)
         return html(ARTICLE)
 
     links = [(f"Item {i}", loopback.route(f"/a{i}", html(ARTICLE) if i == 0 else slow))
              for i in range(3)]
     feed = loopback.route("/feed.xml", Reply(body=rss(links)))
-    path = config(tmp_path, {"wire": feed}, 'deadline = "0.8s"\n')
+    # 3 s: time for the quick page (and the workers' start) even on a loaded machine
+    path = config(tmp_path, {"wire": feed}, 'deadline = "3s"\n', fetch="10s")
     (result,), store = await run(path)
     try:
         states = {i.title: i.page.state for i in store.items()}
@@ -102,6 +103,7 @@ async def test_pages_past_the_deadline_wait_for_the_next_round_oldest_first(
     finally:
         store.close()
     slow_answers["on"] = False
+    config(tmp_path, {"wire": feed}, 'deadline = "60s"\n')
     (result,), store = await run(path)  # the feed has nothing new; its pages are read
     try:
         assert result.new_items == 0

@@ -229,22 +229,23 @@ def statements_per_item(reads) -> None:
             page_extras(feed, analyzer.analyse("", page.text)).statements)
     print(f"statements per item, benchmark pages ({len(ok)}): title + one-line summary "
           f"{alone / len(ok):.2f}, with the article page {with_page / len(ok):.2f}")
-    demo = REPO / "dashboard" / "data" / "demo"
-    if (demo / "articles").is_dir():
-        from dashboard.fetching.extract import extract_page
+    from dashboard.demo import load_demo_sources, render_article
+    from dashboard.fetching.extract import extract_page
 
-        items = [i for i in json.loads((demo / "items.json").read_text())["items"]
-                 if i.get("article")]
-        alone = with_page = 0
-        for i in items:
-            html = (demo / "articles" / i["article"]).read_bytes()
-            page = extract_page(html, HTML, "http://127.0.0.1/")
-            feed = analyzer.analyse(i["title"], i.get("summary", ""))
-            alone += len(feed.statements)
-            with_page += len(feed.statements) + len(
-                page_extras(feed, analyzer.analyse("", page.text)).statements)
-        print(f"statements per item, demo items with an article page ({len(items)}): "
-              f"feed {alone / len(items):.2f}, with the page {with_page / len(items):.2f}")
+    # the items whose feed has no body: one-line summaries, and GDELT's titles
+    summarised = [(s, i) for s in load_demo_sources() for i in s.items
+                  if i.summary or s.kind == "gdelt"]
+    alone = with_page = 0
+    for source, demo_item in summarised:
+        page = extract_page(render_article(source, demo_item, NOW), HTML, "http://127.0.0.1/")
+        feed = analyzer.analyse(demo_item.title, demo_item.summary)
+        alone += len(feed.statements)
+        with_page += len(feed.statements) + len(
+            page_extras(feed, analyzer.analyse("", page.text)).statements)
+    print(f"statements per item, demo items with a one-line summary or a title only "
+          f"({len(summarised)}): "
+          f"feed {alone / len(summarised):.2f}, with the article page "
+          f"{with_page / len(summarised):.2f}")
 
 
 # --- a round with 250 article links -----------------------------------------------------

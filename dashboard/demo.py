@@ -64,11 +64,17 @@ class DemoItem:
     body: str  # plain text; paragraphs separated by blank lines
     domain: str = ""  # GDELT only: the outlet's domain
     country: str = ""  # GDELT only: the outlet's country
+    summary: str = ""  # when set, the feed carries only this line; the body is on the page
 
     @property
     def paragraphs(self) -> list[str]:
         """The body's paragraphs."""
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def feed_paragraphs(self) -> list[str]:
+        """What the feed carries: the one-line summary, else the whole body."""
+        return [self.summary] if self.summary else self.paragraphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +153,7 @@ def render_rss(source: DemoSource, released: Released, base: str, updated: datet
         ET.SubElement(entry, "guid", isPermaLink="false").text = _guid(source, item)
         ET.SubElement(entry, "pubDate").text = format_datetime(when)
         ET.SubElement(entry, "description").text = "".join(
-            f"<p>{html.escape(p)}</p>" for p in item.paragraphs
+            f"<p>{html.escape(p)}</p>" for p in item.feed_paragraphs
         )
     return _xml(rss)
 
@@ -168,7 +174,7 @@ def render_atom(source: DemoSource, released: Released, base: str, updated: date
         ET.SubElement(entry, "link", rel="alternate", href=f"{base}/articles/{item.slug}")
         ET.SubElement(entry, "published").text = when.isoformat()
         ET.SubElement(entry, "updated").text = when.isoformat()
-        ET.SubElement(entry, "summary", type="text").text = "\n\n".join(item.paragraphs)
+        ET.SubElement(entry, "summary", type="text").text = "\n\n".join(item.feed_paragraphs)
     return _xml(feed)
 
 
@@ -187,7 +193,7 @@ def render_json_feed(source: DemoSource, released: Released, base: str,
                 "id": _guid(source, item),
                 "url": f"{base}/articles/{item.slug}",
                 "title": item.title,
-                "content_text": "\n\n".join(item.paragraphs),
+                "content_text": "\n\n".join(item.feed_paragraphs),
                 "date_published": when.isoformat(),
             }
             for item, when in released
@@ -387,6 +393,8 @@ class DemoServer:
                 "url": self.feed_url(s.id),
                 "every": self.every,
                 "credibility": s.credibility,
+                # a one-line summary has its article page read (GDELT: every page)
+                **({"fulltext": "auto"} if s.kind == "rss" else {}),
             }
             for s in self._sources.values()
         ]
@@ -551,4 +559,7 @@ def demo_config(base: Config, server: DemoServer, store_path: str) -> Config:
     """`base` (its actors, topics, cues, recognition) with the demo's sources and store."""
     sources = tuple(Source.model_validate(table) for table in server.sources())
     storage = base.storage.model_copy(update={"path": store_path})
-    return base.model_copy(update={"sources": sources, "storage": storage})
+    # the demo's full items run to 40 words and more: only one-line summaries want a page;
+    # every page is on the one loopback host, so a short delay between them is polite
+    pages = base.pages.model_copy(update={"min_words": 30, "host_delay": 0.2})
+    return base.model_copy(update={"sources": sources, "storage": storage, "pages": pages})

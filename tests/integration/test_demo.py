@@ -272,3 +272,44 @@ def test_items_file_is_consistent():
         assert item["title"].strip()
         assert 1 <= len([p for p in item["body"].split("\n\n") if p.strip()]) <= 3
     assert len(load_demo_sources()) >= 4
+
+
+async def test_one_line_summaries_have_their_statements_read_from_the_article_page(tmp_path):
+    import time
+    from pathlib import Path
+
+    from dashboard.config import load_config
+    from dashboard.pipeline import Collector
+    from dashboard.storage import open_store
+
+    summarised = [i for i in raw_items() if i.get("summary")]
+    assert len(summarised) >= 3
+    clock = FakeClock(time.time())  # items dated now: none is past retention at once
+    server = DemoServer(clock=clock).start()
+    clock.now += max(i["offset"] for i in raw_items())  # everything released
+    base = load_config(Path(__file__).parents[2] / "config.toml")
+    config = demo_config(base, server, str(tmp_path / "store.json"))
+    store = open_store(config.storage.path)
+    collector = Collector(config, store)
+    try:
+        results = await collector.run_round()
+    finally:
+        await collector.aclose()
+    assert {r.source_id: r.state for r in results} == {s.id: "ok" for s in config.sources}
+    try:
+        by_summary = {i.summary: i for i in store.items()}
+        page_statements = {s.item_id for s in store.statements(limit=1000)
+                           if s.origin == "page"}
+        for raw in summarised:
+            item = by_summary[raw["summary"]]  # the feed carried only the summary
+            assert item.page is not None and item.page.state == "ok", item.page
+            assert raw["body"].split("\n\n")[0][:60] in item.page.text
+        # each summarised item has statements found only in its page
+        found = [r["slug"] for r in summarised if by_summary[r["summary"]].id in page_statements]
+        assert found == [r["slug"] for r in summarised]
+        # the GDELT list carries only titles: every one of its pages was read
+        gdelt = [i for i in store.items() if i.source_id == "demo-gdelt"]
+        assert gdelt and all(i.page is not None and i.page.state == "ok" for i in gdelt)
+    finally:
+        store.close()
+        server.stop()

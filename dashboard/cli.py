@@ -352,6 +352,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_reanalyze(args: argparse.Namespace) -> int:
     """Recompute statements, stances, recognition events and cues from stored items."""
     from dashboard.analysis.analyzer import analyse_items
+    from dashboard.analysis.article import with_pages
     from dashboard.config import config_digest
 
     config = load(args)
@@ -365,9 +366,10 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
         for item in items:
             by_source.setdefault(item.source_id, []).append(item)
         for source_id, group in by_source.items():
-            analyses.update(
-                analyse_items(config, fingerprint, group, credibility.get(source_id, 0.7))
-            )
+            weight = credibility.get(source_id, 0.7)
+            found = analyse_items(config, fingerprint, group, weight)
+            # the article pages read since: their statements are recomputed too
+            analyses.update(with_pages(config, fingerprint, group, found, weight))
         store.replace_analyses(analyses)
     finally:
         store.close()

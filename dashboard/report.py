@@ -56,6 +56,7 @@ def statement_json(s: Statement) -> dict[str, Any]:
         "source": s.source_id or None,
         "item": s.item_id or None,
         "link": s.link,
+        "from": s.origin,  # found in the feed's text or in the article page
     }
 
 

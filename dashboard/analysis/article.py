@@ -8,9 +8,12 @@ says it came from the page (`origin="page"`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from dashboard.models import Analysis
+from dashboard.analysis.analyzer import analyzer_for, stamp
+from dashboard.config import Config
+from dashboard.models import Analysis, Item
 
 
 def _key(text: str) -> str:
@@ -46,3 +49,17 @@ def combined(feed: Analysis, extras: Analysis) -> Analysis:
         recognition_events=feed.recognition_events + extras.recognition_events,
         cues=feed.cues + extras.cues,
     )
+
+
+def with_pages(config: Config, fingerprint: str, items: Sequence[Item],
+               analyses: dict[str, Analysis], credibility: float) -> dict[str, Analysis]:
+    """The feed analyses of `items` with what each item's read page adds (`reanalyze`)."""
+    analyzer = analyzer_for(config, fingerprint)
+    out = dict(analyses)
+    for item in items:
+        page = item.page
+        if page is None or page.state != "ok" or not page.text or item.id not in out:
+            continue
+        found = stamp(analyzer.analyse("", page.text, credibility=credibility), item)
+        out[item.id] = combined(out[item.id], page_extras(out[item.id], found))
+    return out

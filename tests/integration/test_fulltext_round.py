@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from dashboard.cli import main
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
@@ -76,6 +77,14 @@ async def test_a_one_line_summary_gets_the_statements_of_its_article(loopback, t
     store.close()
     assert again.new_items == 0
     assert len(loopback.requests_to("/news/talks")) == 1
+    # `reanalyze` recomputes from both texts: the page's statement stays
+    assert main(["reanalyze", "--config", str(path)]) == 0
+    store = open_store(tmp_path / "store.json", readonly=True)
+    try:
+        assert [(s.speaker, s.origin) for s in store.statements()] == [
+            ("Aleksandar Vucic", "page")]
+    finally:
+        store.close()
 
 
 async def test_pages_past_the_deadline_wait_for_the_next_round_oldest_first(

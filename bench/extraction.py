@@ -278,7 +278,9 @@ async def _round(with_pages: bool, pages: dict[str, tuple[bytes, str]]) -> dict:
         sources += (f'[[sources]]\nid = "articles"\nurl = "{article_feed.url("/articles.xml")}"'
                     '\nfulltext = "always"\n\n')
     with tempfile.TemporaryDirectory() as tmp:
-        config = _config(f'[storage]\npath = "{tmp}/store.json"\n\n' + sources)
+        config = _config(sources)
+        config = config.model_copy(update={"storage": config.storage.model_copy(
+            update={"path": f"{tmp}/store.json"})})
         collector = Collector(config, open_store(config.storage.resolved_path()))
         try:
             started = time.monotonic()

@@ -302,7 +302,6 @@ def extract_url(config: Config, url: str) -> int:
 
     from dashboard.analysis.escalation import compute
     from dashboard.fulltext import read_url
-    from dashboard.pipeline import utc_now
 
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         print(f"flashpoint: {url!r} is not an http:// or https:// URL", file=sys.stderr)

@@ -115,15 +115,16 @@ class Host:
 HTML = "text/html; charset=utf-8"  # what most servers say, whatever the page holds
 
 
-def _config(extra: str = ""):
-    from dashboard.config import parse_config
+def _config(sources: str = ""):
+    """The shipped theatre (actors, topics, cues) with these `[[sources]]` (TOML) and a
+    0.2 s host delay (the benchmark's hosts are loopback servers of ours)."""
+    from dashboard.config import load_config, parse_config
 
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('host_delay = "1s"', 'host_delay = "0.2s"')
-    # the shipped theatre without its sources (the bench brings its own)
-    head, _, tail = text.partition("[[sources]]")
-    tail = tail[tail.index("# --- Actors"):]
-    return parse_config(head + extra + tail)
+    base = load_config(REPO / "config.toml")
+    return base.model_copy(update={
+        "sources": parse_config(sources).sources if sources else (),
+        "pages": base.pages.model_copy(update={"host_delay": 0.2}),
+    })
 
 
 # --- accuracy, time per page, memory ----------------------------------------------------

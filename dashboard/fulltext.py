@@ -12,6 +12,7 @@ round. A page that cannot be read is `failed` with its reason, and is never fetc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 
@@ -76,17 +77,23 @@ def _failed(item: Item, reason: str, message: str, url: str | None = None) -> It
 
 
 async def read_page(item: Item, *, fetcher: PageFetcher, pool: ParsePool, setup,
-                    credibility: float, parse_deadline: float) -> PageRead:
-    """Fetch and read one item's page; a page that cannot be read is a failed Page."""
+                    credibility: float, parse_deadline: float,
+                    workers: asyncio.Semaphore | None = None) -> PageRead:
+    """Fetch and read one item's page; a page that cannot be read is a failed Page.
+
+    `workers` bounds the pages waiting in the parse pool, so that the feeds other sources
+    parse meanwhile never queue behind a long line of pages."""
     assert item.link
     try:
         got = await fetcher.fetch_page(item.link)
     except PageError as exc:
         return PageRead(_failed(item, exc.reason, exc.message, exc.url), Analysis())
     try:
-        return await pool.run(page_in_worker,
-                              (setup, item, got.body, got.content_type, got.url, credibility),
-                              timeout=parse_deadline, what="reading the page")
+        async with workers or contextlib.nullcontext():
+            return await pool.run(page_in_worker,
+                                  (setup, item, got.body, got.content_type, got.url,
+                                   credibility),
+                                  timeout=parse_deadline, what="reading the page")
     except ParseError as exc:
         reason = "timed_out" if "longer than" in str(exc) else "unreadable"
         return PageRead(_failed(item, reason, str(exc), got.url), Analysis())
@@ -101,10 +108,12 @@ async def read_pages(items: list[Item], *, fetcher: PageFetcher, pool: ParsePool
     reached and stay pending.
     """
     ordered = sorted(items, key=lambda i: i.when)
+    workers = asyncio.Semaphore(pool.max_workers)
     tasks = {
         asyncio.ensure_future(read_page(i, fetcher=fetcher, pool=pool, setup=setup,
                                         credibility=credibility,
-                                        parse_deadline=parse_deadline)): i.id
+                                        parse_deadline=parse_deadline,
+                                        workers=workers)): i.id
         for i in ordered
     }
     if not tasks:

@@ -87,10 +87,14 @@ def _needs(
     return frozenset(required), tuple(options)
 
 
-def _reported_forms(forms: str, base: str) -> list[str]:
+def _reported_forms(forms: str, base: str, quad_class: int) -> list[str]:
     """A verb's forms that report an event: all but the base and the -s form ("attacked",
-    "attacking", "fought"; not "attack", "attacks", which are as often nouns)."""
-    return [f for f in forms.split("|") if f and f != base and not f.endswith("s")]
+    "attacking", "fought"; not "attack", "attacks", which are as often nouns), except for
+    verbal conflict, which statements make in the present ("China opposes", "we condemn")."""
+    every = [f for f in forms.split("|") if f]
+    if quad_class == 3:
+        return every
+    return [f for f in every if f != base and not f.endswith("s")]
 
 
 def _read(name_or_path: str, bundled: str) -> str:
@@ -135,7 +139,8 @@ class EventLexicon:
             bare = not post_words and not row["pre_verb"] and len(verb) == 1
             post, pre = self._elements(post_words), self._elements(row["pre_verb"].split())
             pattern = _Pattern(
-                frozenset(_reported_forms(row["verb_forms"], verb[0])) if bare else frozenset(),
+                frozenset(_reported_forms(row["verb_forms"], verb[0], quad)) if bare
+                else frozenset(),
                 verb[1:], post, pre, row["phrase"], event, *_needs((*post, *pre), verb[1:]),
                 _firsts(post), _firsts(pre),
             )

@@ -68,28 +68,30 @@ def _reported_verb(
 ) -> bool:
     """Whether a verb alone (no pattern words) reads as a reported event: one of its past
     or -ing `forms` ("clashed", "fought", "are blocking", not after a determiner), not
-    capitalised mid-text (a name: "United States"). Base and -s forms are too often nouns
-    ("forces", "talks") or infinitives of intent ("to attack") to count alone."""
+    capitalised mid-text (a name: "United States"); `forms` leaves out the base and -s
+    forms, as often nouns ("forces", "talks"), except for verbal conflict ("China opposes"),
+    which counts unless a determiner or "to" stands before it."""
     at = sentence.offsets[start] if sentence.offsets is not None else start
     if at and sentence.text[at:at + 1].isupper():
         return False
     word = tokens.words[i]
     if word not in forms:
         return False
-    if word.endswith("ing"):
-        return not (i and tokens.words[i - 1] in _DETERMINERS)
+    before = tokens.words[i - 1] if i else ""
+    if word.endswith("ing") or word == tokens.lemmas[i] or word.endswith("s"):
+        # a noun ("the demands", "Serbia's threats") or an infinitive ("to condemn")
+        return not (before in _DETERMINERS or before == "to" or before.endswith(("'s", "’s")))
     return True
 
 
-def _drop_objects(folded: str, hits: dict[str, CueHit], matched: dict[str, str]) -> None:
-    """Drop an escalatory hit whose words are the object of a de-escalatory one in the same
-    sentence: "after the removal of the barricades, the barricades ..." is a removal."""
-    calming = {lemma(w) for key, text in matched.items() if hits[key].weight < 0
-               for w in text.split()}
-    if not calming:
-        return
-    for key in [k for k, h in hits.items() if h.weight > 0]:
-        if any(lemma(w) in calming for w in matched[key].split()):
+def _drop_objects(hits: dict[str, CueHit], matched: dict[str, str]) -> None:
+    """Drop a cue whose words another cue of the sentence holds: the more specific phrase
+    says what they are ("the removal of the barricades" is a removal, not a blockade;
+    "the failure of the talks" is a collapse, not talks)."""
+    words = {key: {lemma(w) for w in text.split()} for key, text in matched.items()}
+    for key in list(hits):
+        if any(other != key and len(words[other]) > len(words[key])
+               and words[key] <= words[other] for other in words):
             del hits[key]
 
 
@@ -133,7 +135,7 @@ class CueFinder:
                 spans.append((m.start, m.end))
                 matched[m.key] = folded[m.start:m.end]
         if len(hits) > 1:
-            _drop_objects(folded, hits, matched)
+            _drop_objects(hits, matched)
         if self._lexicon is not None:
             self._events(sentence, credibility, hits, spans)
         return list(hits.values())

@@ -103,3 +103,23 @@ def test_the_driver_list_shows_code_and_label() -> None:
 def test_tokens_are_shared_by_stances_and_events() -> None:
     sentence = Folded.of("Serbian troops returned.")
     assert tokens_of(sentence) is tokens_of(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("Beijing strongly opposes the move.", "1"),  # verbal conflict in the present counts
+    ("We condemn the decision.", "1"),
+])
+def test_statements_of_conflict_count_in_the_present(sentence: str, code: str) -> None:
+    hits = events(sentence)
+    assert hits and all(h.code.startswith(code) and h.weight > 0 for h in hits), hits
+
+
+def test_a_noun_or_an_infinitive_is_no_statement_of_conflict() -> None:
+    assert events("The demands were published.") == []
+    assert "111" not in {h.code for h in events("They met to condemn nothing.")}
+
+
+def test_the_more_specific_cue_says_what_it_is() -> None:
+    hits = events("The failure of the talks worried everyone at the talks.", SHIPPED)
+    assert {h.cue for h in hits} == {"talks-collapse"}
+    assert total("The failure of the talks was announced.") > 0

@@ -45,6 +45,11 @@ _CLAUSE_BREAK = re.compile(
 # a preposition between a predicate and "by X": X is the agent of that noun phrase
 # ("concern over a move by Kosovo"), not of the predicate
 _OTHER_HEAD = re.compile(r"\b(?:over|about|on|of|with|for|to|against|in|at)\b", re.IGNORECASE)
+# A clause whose subject is a group of no configured actor holds its own stance, not the
+# reporter's ("no new country has recognized ...", "many states oppose ...").
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:no|few|many|several|other|some|most|all)\s+(?:\w+\s+)?(?:country|countries|"
+    r"states?|governments?|members?|nations?)\b", re.IGNORECASE)
 _REFERRING = re.compile(
     r"\b(?:we|he|she|they|i|the (?:spokes(?:person|man|woman)|minister|ministry|president"
     r"|prime minister|envoy|ambassador|government|statement))\b", re.IGNORECASE)
@@ -66,7 +71,8 @@ _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 
 class Holding(NamedTuple):
     """Who holds a reading: "subject" (the actors given), "speaker" (whoever speaks the
-    sentence), or "speaker-demand" (the speaker wants what a condition names)."""
+    sentence), "speaker-demand" (the speaker wants what a condition names) or "nobody"
+    (a group of no configured actor)."""
 
     how: str
     actors: list[str]
@@ -121,6 +127,9 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
             return Holding("subject", [m.actor])
     if cue_start >= topic[1]:
         return Holding("speaker", [])  # the topic is the subject: "X is unacceptable"
+    clause = _CLAUSE_BREAK.split(text[:cue_start])[-1]
+    if _GENERIC_SUBJECT.search(clause) and not _DEONTIC.search(clause):
+        return Holding("nobody", [])  # "no new country has recognized": not the speaker's
     for index in range(len(mentions) - 1, -1, -1):
         m = mentions[index]
         if m.end > cue_start or text[m.end:m.end + 1] == "-":
@@ -173,7 +182,7 @@ def holders(
     `previous` is the actor of the article's last statement before this sentence: a
     pronoun subject with no speaker of its own refers back to it."""
     holding = clause_subject(sentence, reading, mentions)
-    if holding.how == "subject":
+    if holding.how in ("subject", "nobody"):
         return holding.actors, reading
     speakers = speaker_of(sentence, reading, statements)
     if not speakers and previous and _pronoun_speaks(sentence, reading):

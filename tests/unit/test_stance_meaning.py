@@ -132,6 +132,12 @@ def test_the_right_actor_is_credited(analyzer: Analyzer, text: str, expected: se
     assert not wrong, got
 
 
+def test_a_group_of_no_actor_holds_its_own_stance(analyzer: Analyzer) -> None:
+    # the reporter does not hold what "no new country" did
+    text = "Vjosa Osmani said that no new country has recognized Kosovo this year."
+    assert not any(s.topic == "kosovo-independence" for s in analyzer.analyse("", text).stances)
+
+
 def test_each_stance_keeps_its_evidence_sentence(analyzer: Analyzer) -> None:
     text = ("The weather was mild. Gabriel Escobar said Washington firmly rejects the "
             "return of Serbian forces.")

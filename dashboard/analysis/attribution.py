@@ -56,6 +56,7 @@ _OBJECT_END = re.compile(
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+_INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
 # the end of the sentence ("..., the ministry noted.")
 _CLAUSE_SOON = re.compile(r"(?:[\s,]+[^\s.;:]+){0,7}?[\s,]+that\b|\s*[:“\"]|\s*[.!?]?\s*$")
@@ -163,9 +164,12 @@ def _subject(
         speakers = _surname_before(sentence, lo, vs, ctx)
     # "Content, said X." (not "For more, see X": a verb with a non-speech sense)
     inverted = cue.reading != "clause" and sentence[:vs].rstrip().endswith(",")
-    if not speakers and (inverted or (after_quote and not sentence[after_quote:vs].strip(" ,–—-"))):
+    if inverted and speakers and _close(folded, speakers[-1].end, vs):
+        inverted = False  # "X, the envoy, said": the subject is before after all
+    if inverted or (not speakers and after_quote and not sentence[after_quote:vs].strip(" ,–—-")):
+        # "Content, said X": the name after the verb, not one inside the content
         found = speaker_after(sentence, ve, s.mentions, matcher)
-        speakers = [found] if found else []
+        speakers = [found] if found else ([] if inverted and speakers else speakers)
     if speakers and cue.reading == "intent" and (
         not speakers[-1].is_person or len(folded[speakers[-1].end : vs].split()) > 1
     ):
@@ -272,6 +276,8 @@ def _statements(
     if content is None:
         return []
     if len(content.split()) < 2 and not chained_object(cue, content):
+        if cue.reading == "clause" and not _ends_attribution(sentence, folded, speakers[0], vs):
+            return []  # "... their state." is a noun, not "..., the ministry stated."
         content = _content_before(sentence, speakers[0].start)
     if not content or (len(content.split()) < 2 and not chained_object(cue, content)):
         return []
@@ -283,6 +289,12 @@ def _statements(
 
 _AND_THAT = re.compile(r"\s*,?\s+and that\s+")
 _THAT_NEXT = re.compile(r"(?:\s+(?:on|in|at)?\s*[\w,]+){0,3}?\s+that\s+")
+
+
+def _ends_attribution(sentence: str, folded: str, speaker: Speaker, vs: int) -> bool:
+    """'Content, X noted.': the speaker right before the verb, after a comma."""
+    return (speaker.start < vs and len(folded[speaker.end : vs].split()) <= 1
+            and sentence[: speaker.start].rstrip().endswith((",", "”", '"')))
 
 
 def _that_clause(sentence: str, folded: str, ve: int, limit: int) -> str | None:
@@ -423,6 +435,8 @@ def _according_to(
         return [], []
     if sentence[:vs].strip() == "":
         content = sentence[inner_end + 1 :].strip() if comma >= 0 else ""
+        if speaker.actor is None and _INNER_CUE.search(s.folded, inner_end):
+            return [], []  # "According to a press release, Kurti said ...": Kurti speaks
     else:
         content = sentence[:vs].rstrip(" ,")
     content = content.rstrip(" .")

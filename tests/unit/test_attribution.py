@@ -280,3 +280,22 @@ def test_a_participle_after_a_quote_is_the_speakers_next_statement(
         ("Kurvi Tasch", "borduria", "direct", "The call was difficult"),
         ("Kurvi Tasch", "borduria", "reported", "sanctions were raised"),
     ]
+
+
+def test_a_verb_form_used_as_a_noun_at_the_end_is_not_speech(matcher: ActorMatcher) -> None:
+    body = "Its leaders, Kurvi Tasch among them, have questioned the legitimacy of their state."
+    assert rows(body, matcher) == []
+
+
+def test_according_to_a_document_yields_to_the_speaker_inside(matcher: ActorMatcher) -> None:
+    body = "According to a press release from the cabinet, Kurvi Tasch said that the road is open."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "the road is open"),
+    ]
+
+
+def test_an_apposition_before_the_verb_keeps_the_subject(matcher: ActorMatcher) -> None:
+    body = "Kurvi Tasch, the Bordurian president, said the session would resume in March."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "the session would resume in March"),
+    ]

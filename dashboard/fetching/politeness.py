@@ -20,6 +20,9 @@ def host_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+MAX_HOSTS = 2000  # hosts remembered at most; idle ones are forgotten past it
+
+
 class HostGate:
     """At most `concurrency` requests per host at once, starts `delay` seconds apart."""
 
@@ -29,18 +32,34 @@ class HostGate:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}  # requests holding or awaiting a slot, per host
 
     @contextlib.asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         """Wait for a free slot on the URL's host and for its turn, then hold the slot."""
         host = host_of(url)
         slots = self._slots.setdefault(host, asyncio.Semaphore(self.concurrency))
-        async with slots:
-            # one waiter at a time reserves the next start time, so starts stay spaced
-            async with self._locks.setdefault(host, asyncio.Lock()):
-                now = time.monotonic()
-                start = max(now, self._next_start.get(host, now))
-                self._next_start[host] = start + self.delay
-            if start > now:
-                await asyncio.sleep(start - now)
-            yield
+        self._users[host] = self._users.get(host, 0) + 1
+        try:
+            async with slots:
+                # one waiter at a time reserves the next start time, so starts stay spaced
+                async with self._locks.setdefault(host, asyncio.Lock()):
+                    now = time.monotonic()
+                    start = max(now, self._next_start.get(host, now))
+                    self._next_start[host] = start + self.delay
+                if start > now:
+                    await asyncio.sleep(start - now)
+                yield
+        finally:
+            self._users[host] -= 1
+        if len(self._slots) > MAX_HOSTS:
+            self._forget()
+
+    def _forget(self) -> None:
+        """Forget hosts nobody is waiting for whose delay has passed."""
+        now = time.monotonic()
+        idle = [h for h in self._slots
+                if not self._users.get(h) and self._next_start.get(h, 0.0) <= now]
+        for host in idle:
+            for table in (self._slots, self._next_start, self._locks, self._users):
+                table.pop(host, None)

@@ -23,6 +23,7 @@ from dashboard.fetching.retrieve import FetchError, NotModified, Postponed, retr
 
 ROBOTS_MAX_BYTES = 500_000  # what Google reads of a robots.txt; the rest is ignored
 ROBOTS_DEADLINE = 10.0
+MAX_HOSTS = 2000  # rules kept at most (GDELT links reach thousands of hosts over weeks)
 
 
 @dataclass
@@ -54,11 +55,20 @@ class RobotsCache:
             rules = self._rules.get(host)
             if rules is None or rules.expires <= time.monotonic():
                 rules = self._rules[host] = await self._read(host, rules)
+        if len(self._rules) > MAX_HOSTS:
+            self._forget()
         if rules.refused:
             return rules.refused
         if rules.parser is not None and not rules.parser.can_fetch(url, self.fetch.user_agent):
             return "robots.txt disallows this page for our user agent"
         return None
+
+    def _forget(self) -> None:
+        """Drop the rules read longest ago (and their idle locks) down to half the cap."""
+        keep = sorted(self._rules, key=lambda h: self._rules[h].expires)[-MAX_HOSTS // 2:]
+        self._rules = {h: self._rules[h] for h in keep}
+        self._locks = {h: lock for h, lock in self._locks.items()
+                       if h in self._rules or lock.locked()}
 
     async def _read(self, host: str, old: _Rules | None) -> _Rules:
         from protego import Protego  # here: only sources with article pages need it

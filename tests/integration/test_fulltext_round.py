@@ -7,6 +7,7 @@ deadline are read next round (oldest first), and feeds are never held up by page
 
 from __future__ import annotations
 
+import collections
 import time
 from pathlib import Path
 
@@ -68,8 +69,9 @@ async def test_a_one_line_summary_gets_the_statements_of_its_article(loopback, t
         assert item.page.state == "ok" and item.page.url == page
         assert "ready to discuss every point" in item.page.text
         assert item.summary == "One line about the talks."  # both texts kept
-        (statement,) = store.statements()
-        assert (statement.speaker, statement.origin) == ("Aleksandar Vucic", "page")
+        found = {(s.speaker, s.origin) for s in store.statements()}
+        assert found == {("Aleksandar Vucic", "page")}
+        before = sorted(s.text for s in store.statements())
     finally:
         store.close()
     # the next round reads neither the item nor its page again
@@ -81,8 +83,8 @@ async def test_a_one_line_summary_gets_the_statements_of_its_article(loopback, t
     assert main(["reanalyze", "--config", str(path)]) == 0
     store = open_store(tmp_path / "store.json", readonly=True)
     try:
-        assert [(s.speaker, s.origin) for s in store.statements()] == [
-            ("Aleksandar Vucic", "page")]
+        assert sorted(s.text for s in store.statements()) == before
+        assert {s.origin for s in store.statements()} == {"page"}
     finally:
         store.close()
 
@@ -119,36 +121,36 @@ async def test_pages_past_the_deadline_wait_for_the_next_round_oldest_first(
         assert {i.title: i.page.state for i in store.items()} == {
             "Item 0": "ok", "Item 1": "ok", "Item 2": "ok"}
         assert store.pending_pages("wire") == []
-        # each item has its page's statement once: the first round's and the later ones
-        assert sorted(s.item_id for s in store.statements()) == sorted(
-            i.id for i in store.items())
+        # each item has its page's statements once: the first round's and the later ones
+        per_item = collections.Counter(s.item_id for s in store.statements())
+        assert set(per_item) == {i.id for i in store.items()}
+        assert len(set(per_item.values())) == 1  # the same page, the same statements
     finally:
         store.close()
 
 
 async def test_slow_pages_never_delay_another_sources_feed(loopback, tmp_path):
+    pages_asked: list[float] = []
+    feed_asked: list[float] = []
+
     def slow(request):
+        pages_asked.append(time.monotonic())
         time.sleep(1.0)
         return html(ARTICLE)
 
-    asked: list[float] = []
-
     def quiet_feed(request):
-        asked.append(time.monotonic())
+        feed_asked.append(time.monotonic())
         return Reply(body=rss([]))
 
     links = [(f"Item {i}", loopback.route(f"/a{i}", slow)) for i in range(6)]
     with LoopbackServer() as other:
         quiet = other.route("/feed.xml", quiet_feed)
         busy = loopback.route("/feed.xml", Reply(body=rss(links)))
-        path = config(tmp_path, {"busy": busy, "quiet": quiet})
-        started = time.monotonic()
+        path = config(tmp_path, {"busy": busy, "quiet": quiet}, fetch="10s")
         results, store = await run(path)
-        took = time.monotonic() - started
         store.close()
     assert {r.state for r in results} == {"ok"}
-    # six 1 s pages, two at a time on their host: the round runs 3 s or more, yet the
-    # other source's feed was asked for at the round's start
-    assert took >= 3.0
-    assert len(asked) == 1 and asked[0] - started < 1.0
-    assert len(loopback.requests_to("/a5")) == 1
+    # six 1 s pages, two at a time on their host, take three turns; the other source's
+    # feed was asked for before the last turn of pages had even started
+    assert len(pages_asked) == 6 and len(feed_asked) == 1
+    assert feed_asked[0] < sorted(pages_asked)[-1] - 1.5

@@ -190,7 +190,9 @@ _NOT_SURNAME = words(
     "commissioner representative envoy mayor director leader commander high european "
     "mr mrs ms dr chancellor"
 )
-_LAST_WORD = re.compile(r"([A-Z][\w'’-]+)\s*(?:,[^,]{1,80},\s*)?(?:\w+ly\s+|also\s+)?$")
+_LAST_WORD = re.compile(
+    r"([A-Z][\w'’-]+)\s*(?:,[^,]{1,80},\s*)?(?:(?:\w+ly|also|has|have|had|will|would)\s+)*$"
+)
 
 
 def _surname_before(sentence: str, lo: int, vs: int, ctx: Context) -> list[Speaker]:

@@ -56,7 +56,8 @@ INSTITUTION_WORDS = words(
 # Adverbs that may stand between a subject and its verb ("Serbia also said").
 _ADVERBS = words(
     "also later earlier then again further once still already strongly firmly previously "
-    "has have had will would did does do"
+    "has have had will would did does do on monday tuesday wednesday thursday friday "
+    "saturday sunday today yesterday"
 )
 # Capitalised words that are titles, months or function words, never part of a name.
 _NOT_NAME = words(
@@ -80,6 +81,21 @@ _GAP_TOKEN = re.compile(r"[’']s\b|[\w.-]+|[,;:()]")
 _OTHER_CONJUNCT = re.compile(
     r"\s*(?:,\s*and|,|and)\s+(?:the\s+)?([A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3})\s*"
     r"(?:has\s+|have\s+|also\s+|\w+ly\s+)*$"
+)
+# people and documents a description may name as the speaker
+_PERSON_ROLES = words(
+    "official president minister diplomat head chief spokesperson spokesman spokeswoman "
+    "representative envoy ambassador secretary commissioner leader negotiator premier"
+)
+_ROLES = _PERSON_ROLES | words(
+    "officials diplomats leaders correspondents correspondent letter note proposal report "
+    "document communique analysts residents locals sources"
+)
+_DESCRIPTION = re.compile(
+    r"(?:^|[,;:]\s+|\band\s+|\bbut\s+|[”\"]\s*)(?P<np>(?P<det>the|a|an)?\s*"
+    r"(?:[\w’'.-]+\s+){0,4}?(?P<role>" + "|".join(sorted(_ROLES, key=len, reverse=True))
+    + r")(?:\s+(?:of|for|to)\s+[^,;:“”\"]{1,60}?)?)\s+(?:(?:has|have|had|also|again|"
+    r"\w+ly)\s+)*$"
 )
 _LOOKBACK = 300  # characters searched for a verb's subject
 
@@ -131,7 +147,22 @@ def speakers_before(
         actor = organisation if noun in _ORG_NOUNS else (state if noun in _STATE_NOUNS else None)
         if actor:
             return [Speaker(matcher.display_name(actor), actor, vs, vs, False)]
-    return []
+    described = _DESCRIPTION.search(folded, lo, vs)
+    if described is None:
+        return []
+    # "The head of Serbian diplomacy said", "the EU's top diplomat said", "the letter said":
+    # the actor named in the description, else the person in focus for a definite office
+    # ("The President underlined"), else a speaker of no actor
+    a, b = described.start("np"), described.end("np")
+    named = [m for m in window if a <= m.start and m.end <= b and m.person is None]
+    if named:
+        return [Speaker(matcher.display_name(named[0].actor), named[0].actor, a, b, False)]
+    role = described.group("role")
+    if person and described.group("det") == "the" and role in _PERSON_ROLES:
+        return [Speaker(person[0], person[1], a, b, True)]
+    if role in _PERSON_ROLES and described.group("det") in ("the", "a", "an"):
+        return []  # an unnamed official with no one in focus: not enough to attribute
+    return [Speaker(sentence[a:b], None, a, b, False)]
 
 
 def actor_subjects(

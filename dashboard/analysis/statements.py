@@ -109,6 +109,14 @@ def statements_in(
             continue
         if opened is not None:
             continue  # someone's words whose speaker is not known yet: no verb in them counts
+        turn = _transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
+        if turn:  # "Maria Zakharova: We are alarmed ...": a turn of a transcript
+            out.append(turn)
+            ctx.last = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
+            ctx.since_last = 0
+            continue
+        first_person = ctx.last and ctx.since_last == 1 and _FIRST_PERSON.search(text)
+        before = len(out)
         for k, sentence in enumerate(paragraph):
             s = _sentence(sentence, find(sentence))
             found: list[Statement] = []
@@ -124,7 +132,32 @@ def statements_in(
                        sentence.text)
                 continue
             _emit(out, ctx, found, s, matcher)
+        if first_person and len(out) == before and ctx.last:
+            # the next paragraph of someone's first-person words, without quotation marks
+            # (a statement's body, a transcript): still theirs
+            _carry(out, ctx, text.strip(), text)
     return out
+
+
+_FIRST_PERSON = re.compile(r"(?<![\w'’“\"])(?:We|we|Our|our|us|I|my|My)\b(?![’'])")
+_TURN = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}):\s+(?=\S)")
+
+
+def _transcript_turn(
+    first: Folded, mentions: list[Mention], matcher: ActorMatcher, paragraph: str
+) -> Statement | None:
+    """'Maria Zakharova: We are alarmed ...': a named person's turn, the paragraph's words."""
+    m = _TURN.match(first.text)
+    if m is None or not paragraph.startswith(first.text[: m.end()]):
+        return None
+    people = [x for x in mentions if x.person and x.start == 0 and x.end == m.end(1)]
+    if not people:
+        return None  # only a configured person opens a turn ("Update: ...", "Source: ...")
+    words = paragraph[m.end() :].strip()
+    if len(words.split()) < 3:
+        return None
+    who = from_mention(people[0], matcher)
+    return Statement(who.name, who.actor, "direct", words, paragraph)
 
 
 def _sentence(folded: Folded, mentions: list[Mention]) -> Sentence:

@@ -299,3 +299,53 @@ def test_an_apposition_before_the_verb_keeps_the_subject(matcher: ActorMatcher) 
     assert rows(body, matcher) == [
         ("Kurvi Tasch", "borduria", "reported", "the session would resume in March"),
     ]
+
+
+def test_a_definite_office_is_the_person_in_focus(matcher: ActorMatcher) -> None:
+    body = "Kurvi Tasch met the envoys. The President stressed the need for calm."
+    assert rows(body, matcher) == [("Kurvi Tasch", "borduria", "reported", "the need for calm")]
+
+
+def test_a_description_naming_an_actor_speaks_for_it(matcher: ActorMatcher) -> None:
+    body = "The head of Bordurian diplomacy said that the embassy would reopen."
+    assert rows(body, matcher) == [("Borduria", "borduria", "reported", "the embassy would reopen")]
+
+
+def test_a_document_or_group_with_no_actor_still_speaks(matcher: ActorMatcher) -> None:
+    body = "The letter said the decision had been premature."
+    assert rows(body, matcher) == [
+        ("The letter", None, "reported", "the decision had been premature"),
+    ]
+
+
+def test_an_unnamed_official_with_no_one_in_focus_is_not_attributed(matcher: ActorMatcher) -> None:
+    assert rows("A senior official said the talks were over.", matcher) == []
+
+
+def test_a_transcript_turn_is_the_named_persons(matcher: ActorMatcher) -> None:
+    body = "Kurvi Tasch: We will keep the crossing open for the harvest."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "direct", "We will keep the crossing open for the harvest."),
+    ]
+
+
+def test_a_first_person_paragraph_after_a_statement_continues_it(matcher: ActorMatcher) -> None:
+    body = ("Kurvi Tasch said the harvest would be late.\n\n"
+            "We have asked our neighbours for help. Our farmers cannot wait.")
+    assert rows(body, matcher)[1] == (
+        "Kurvi Tasch", "borduria", "direct",
+        "We have asked our neighbours for help. Our farmers cannot wait.",
+    )
+
+
+def test_a_third_person_paragraph_after_a_statement_is_not_speech(matcher: ActorMatcher) -> None:
+    body = ("Kurvi Tasch said the harvest would be late.\n\n"
+            "The valley has flooded twice this year.")
+    assert len(rows(body, matcher)) == 1
+
+
+def test_a_day_between_an_actor_and_its_verb(matcher: ActorMatcher) -> None:
+    body = "Borduria on Monday denied that its troops had crossed the river."
+    assert rows(body, matcher) == [
+        ("Borduria", "borduria", "reported", "its troops had crossed the river"),
+    ]

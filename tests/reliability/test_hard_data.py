@@ -188,3 +188,22 @@ def test_a_feed_of_100000_tiny_items_is_read_in_time_and_truncated_with_a_note(
     state = status(cfg)
     assert state["items"] == 2_000
     assert state["sources"][0]["state"] == "ok"
+
+
+def test_fetch_through_a_symlinked_store_path_keeps_the_link_and_the_items(tmp_path):
+    """Point 12 as a process: the config names a link to the store in another folder."""
+    real, links = tmp_path / "real", tmp_path / "links"
+    real.mkdir()
+    links.mkdir()
+    (links / "store.json").symlink_to(real / "store.json")  # dangling until the first write
+    with Farm(feeds=2, items=3) as farm:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(farm.config_toml(str(links / "store.json")))
+        for _ in range(2):
+            out = flashpoint("fetch", "--once", "--config", str(cfg))
+            assert out.returncode == 0, out.stderr
+            farm.bump()
+    assert (links / "store.json").is_symlink()
+    assert [p.name for p in links.iterdir()] == ["store.json"]
+    assert (real / "store.json.items").is_dir() and not list(real.glob("*.corrupt-*"))
+    assert status(cfg)["items"] == 2 * 4

@@ -127,6 +127,8 @@ def attribute(
     chained = bool(before) and (
         cue.gerund
         or bool(_CHAINED.search(folded, 0, vs))
+        # "X confirms that A, claims that B": a list of the same speaker's clauses
+        or (bool(_COMMA_BEFORE.search(folded, 0, vs)) and bool(_THAT_NEXT.match(folded, ve)))
     )
     pronoun = _PRONOUN_SUBJECT.search(folded, 0, vs)
     if chained:

@@ -57,7 +57,7 @@ INSTITUTION_WORDS = words(
 _ADVERBS = words(
     "also later earlier then again further once still already strongly firmly previously "
     "has have had will would did does do on monday tuesday wednesday thursday friday "
-    "saturday sunday today yesterday"
+    "saturday sunday today yesterday all both jointly"
 )
 # Capitalised words that are titles, months or function words, never part of a name.
 _NOT_NAME = words(

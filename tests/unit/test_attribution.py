@@ -349,3 +349,16 @@ def test_a_day_between_an_actor_and_its_verb(matcher: ActorMatcher) -> None:
     assert rows(body, matcher) == [
         ("Borduria", "borduria", "reported", "its troops had crossed the river"),
     ]
+
+
+def test_a_list_of_that_clauses_is_one_speakers(matcher: ActorMatcher) -> None:
+    body = ("The League confirms that two patrols were fired on, claims that the shots came "
+            "from the ridge and demands that the firing stop.")
+    assert [r[3] for r in rows(body, matcher)] == [
+        "two patrols were fired on", "the shots came from the ridge", "the firing stop",
+    ]
+
+
+def test_a_joint_subject_with_all(matcher: ActorMatcher) -> None:
+    body = "Borduria, Ruritania and the League all condemned the closure of the schools."
+    assert [r[1] for r in rows(body, matcher)] == ["borduria", "ruritania", "league"]

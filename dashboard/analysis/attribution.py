@@ -51,11 +51,16 @@ _ADVERBIAL = re.compile(
 )
 # Where an object phrase ends: a clause boundary or a new clause of the sentence.
 _OBJECT_END = re.compile(
-    r"\s*(?:,\s*(?:[a-z]+ing|and|but|as|while|who|after|because)\b|[;:–—]|\s-\s|"
+    r"\s*(?:,\s*(?:[a-z]+ing|and|but|as|while|who|after|because|with)\b|[;:–—]|\s-\s|"
     r"\b(?:saying|adding|because|after|while|amid|following|but|and said|and called|"
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+# "..., with Serbia's president appealing": a participle with a subject of its own
+_OWN_SUBJECT = re.compile(r"\bwith\s+(?:[\w’'.-]+\s+){1,4}$")
+# content that only points back at what was said ("said this in a comment")
+_ONLY_POINTER = re.compile(r"(?:this|that|so|it|these|those)(?:\s+(?:in|on|at|during|to|"
+                           r"after|before|when|while)\b.*)?$", re.IGNORECASE)
 _INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
 # the end of the sentence ("..., the ministry noted.")
@@ -125,7 +130,7 @@ def attribute(
     # "..., saying" and "... and warned" go on from the earlier speakers; "..., said X"
     # is an inverted attribution of its own
     chained = bool(before) and (
-        cue.gerund
+        (cue.gerund and not _OWN_SUBJECT.search(folded, 0, vs))
         or bool(_CHAINED.search(folded, 0, vs))
         # "X confirms that A, claims that B": a list of the same speaker's clauses
         or (bool(_COMMA_BEFORE.search(folded, 0, vs)) and bool(_THAT_NEXT.match(folded, ve)))
@@ -277,7 +282,7 @@ def _statements(
         content = ""  # "Content, said X." / "Content, X said, adding ..."
     else:
         content = _content_after(sentence, folded, ve, cue, limit)
-    if content is None:
+    if content is None or _ONLY_POINTER.match(content):
         return []
     if len(content.split()) < 2 and not chained_object(cue, content):
         if cue.reading == "clause" and not _ends_attribution(sentence, folded, speakers[0], vs):

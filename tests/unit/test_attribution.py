@@ -362,3 +362,17 @@ def test_a_list_of_that_clauses_is_one_speakers(matcher: ActorMatcher) -> None:
 def test_a_joint_subject_with_all(matcher: ActorMatcher) -> None:
     body = "Borduria, Ruritania and the League all condemned the closure of the schools."
     assert [r[1] for r in rows(body, matcher)] == ["borduria", "ruritania", "league"]
+
+
+def test_a_participle_with_its_own_subject_is_not_chained(matcher: ActorMatcher) -> None:
+    body = ("Ruritania and the League condemned the closure of the schools, with the "
+            "Bordurian president appealing to the League to act.")
+    found = rows(body, matcher)
+    assert [r[:2] for r in found] == [
+        ("Ruritania", "ruritania"), ("League", "league"), ("Kurvi Tasch", "borduria"),
+    ]
+    assert found[0][3] == "the closure of the schools"
+
+
+def test_words_that_only_point_back_are_no_content(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch said this in a comment on the ministry's website.", matcher) == []

@@ -34,7 +34,7 @@ class Speaker(NamedTuple):
 
 
 _PRONOUN_PERSON = words("he she")
-_LOCATIVE = words("in at from near to")
+_LOCATIVE = words("in at from near to on with against about over")
 _ORG_NOUNS = words(
     "mission alliance force organisation organization bloc commission council peacekeepers"
 )
@@ -177,15 +177,21 @@ def actor_subjects(
     """
     found: list[Speaker] = []
     end = vs
+    anded = False
     for m in reversed(window):
-        before = folded[max(0, m.start - 6) : m.start].split()
+        before = folded[max(0, m.start - 9) : m.start].split()
         if before and before[-1] in _LOCATIVE:
+            if found:
+                break
             continue
         gap = [t.lower() for t in _GAP_TOKEN.findall(sentence[m.end : end])]
         if found:  # joining an actor to the ones after it: only "and", "," and "the"
             joins = {",", "and"} & set(gap)
             if not joins or any(t not in (",", "and", "the") for t in gap):
                 break
+            if "and" not in gap and not anded:
+                break  # "A, B and C": a bare comma joins only once an "and" has
+            anded = anded or "and" in gap
             found.append(from_mention(m, matcher))
             end = m.start
             continue

@@ -376,3 +376,11 @@ def test_a_participle_with_its_own_subject_is_not_chained(matcher: ActorMatcher)
 
 def test_words_that_only_point_back_are_no_content(matcher: ActorMatcher) -> None:
     assert rows("Kurvi Tasch said this in a comment on the ministry's website.", matcher) == []
+
+
+def test_a_comma_alone_does_not_join_a_place_to_the_subject(matcher: ActorMatcher) -> None:
+    body = "The deal ignores every earlier accord on Ruritania, the Bordurian president said."
+    assert rows(body, matcher) == [
+        ("Kurvi Tasch", "borduria", "reported",
+         "The deal ignores every earlier accord on Ruritania"),
+    ]

@@ -34,7 +34,7 @@ from dashboard.decisions import (
 from dashboard.memory import limit_malloc_arenas
 from dashboard.models import LEVELS, Snapshot, Statement
 from dashboard.read_only import HIDDEN_SYSTEM_COMMANDS, ReadOnlyMixin
-from dashboard.report import freshness_of
+from dashboard.report import freshness_of, source_details_fields
 from dashboard.textclean import safe_link
 from widgets.confirm_screen import ConfirmScreen
 from widgets.details_screen import DetailsScreen
@@ -505,6 +505,12 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
                 fields.append((f"{ev.stance} · {self.source_name(ev.source_id)} · {when}",
                                ev.evidence))
         self.push_screen(DetailsScreen(f"{actor} on {topic}", fields))
+
+    @on(SourcesPanel.Selected)
+    def _source_chosen(self, message: SourcesPanel.Selected) -> None:
+        v = message.source
+        self.push_screen(DetailsScreen(f"Source: {v.name or v.id}",
+                                       source_details_fields(v, self.clock()), link=v.url))
 
     @on(RecognitionPanel.PendingSelected)
     def _pending_chosen(self, message: RecognitionPanel.PendingSelected) -> None:

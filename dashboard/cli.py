@@ -171,9 +171,14 @@ def cmd_collect(args: argparse.Namespace) -> int:
         scheduler = None
         first = None
 
+        names = {s.id: s.label for s in config.sources}
+
         async def guarded(source_ids: list[str] | None = None) -> object:
             try:
-                return await runner(source_ids)
+                results = await runner(source_ids)
+                for line in report.failure_lines(results, store.health(), names):
+                    log.warning("%s", line)
+                return results
             except asyncio.CancelledError:
                 if stop.is_set():  # shutdown cancels ticks waiting for a batch: not an error
                     return []

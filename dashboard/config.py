@@ -7,6 +7,7 @@ passed to whoever needs it; there is no global.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -355,7 +356,7 @@ class Escalation(_Model):
     """The trend compares the score now with the score this long ago."""
     trend_margin: float = Field(5.0, ge=0.0)
     """A change smaller than this many points counts as steady."""
-    scale: float = Field(12.0, gt=0.0)
+    scale: float = Field(40.0, gt=0.0)
     """Decayed weight that maps to a score of about 63 (score = 100·(1-exp(-w/scale)))."""
     thresholds: Thresholds = Field(default_factory=Thresholds)
     """Score thresholds of the levels."""
@@ -555,8 +556,48 @@ def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
     return problems
 
 
+SHIPPED_CONFIG = Path(__file__).parent / "data" / "config.toml"
+"""The shipped theatre: what a section left out of a config file defaults to."""
+
+DEFAULTED_SECTIONS = ("theatre", "fetch", "display", "actors", "topics", "recognition",
+                      "escalation")
+"""Sections a config file may leave out to get the shipped file's. Not `sources` (each
+file names its own), `storage` (where a store lives is the file's business) or `alerts`
+(the shipped example would fire in every config that has none)."""
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_sections() -> dict[str, Any]:
+    """The DEFAULTED_SECTIONS of the shipped config.toml, as parsed TOML."""
+    data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
+    return {key: data[key] for key in DEFAULTED_SECTIONS if key in data}
+
+
+def with_shipped_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` over the shipped sections: a table left out, or a key left out of a table,
+    takes the shipped value; a list (actors, topics, cues) given replaces the shipped one.
+
+    So a file holding only [[sources]] watches with the shipped actors, topics, cues and
+    scale, and scores the same news the same as the shipped file does.
+    """
+
+    def merge(base: Any, over: Any) -> Any:
+        if isinstance(base, dict) and isinstance(over, dict):
+            return {**base, **{k: merge(base.get(k), v) for k, v in over.items()}}
+        return over
+
+    merged = dict(data)
+    for key, value in shipped_sections().items():
+        merged[key] = merge(value, data[key]) if key in data else value
+    return merged
+
+
 def parse_config(text: str, path: str = "config.toml") -> Config:
-    """Validate TOML text; raises ConfigError naming `path` in every problem."""
+    """Validate TOML text; raises ConfigError naming `path` in every problem.
+
+    Sections and keys the text leaves out take the shipped config.toml's values
+    (`with_shipped_defaults`).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -566,7 +607,7 @@ def parse_config(text: str, path: str = "config.toml") -> Config:
     lines = _key_lines(text)
     problems = _duplicate_ids(path, data, lines)
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(with_shipped_defaults(data))
     except ValidationError as exc:
         problems = _problems(path, lines, exc) + problems
     if problems:

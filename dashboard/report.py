@@ -22,6 +22,7 @@ from dashboard.models import (
     Recognition,
     RefreshResult,
     Snapshot,
+    SourceHealth,
     SourceView,
     Statement,
 )
@@ -269,6 +270,47 @@ def level_text(s: Snapshot, now: datetime) -> str:
     return text
 
 
+def source_details_fields(v: SourceView, now: datetime) -> list[tuple[str, str]]:
+    """What the details of one source show: where it is, how it did, when it runs next."""
+    h = v.health
+
+    def when(value: datetime | None) -> str:
+        if value is None:
+            return "never"
+        rel = f"{age_text(value, now)} ago" if value <= now else f"in {age_text(now, value)}"
+        return f"{value:%Y-%m-%d %H:%M:%S} UTC ({rel})"
+
+    return [
+        ("id", v.id), ("kind", v.kind), ("url", v.url),
+        ("state", h.state.replace("_", " ")),
+        ("last error", h.last_error or "none"),
+        ("failed rounds in a row", str(h.failures)),
+        ("last success", when(h.last_success)),
+        ("last attempt", when(h.last_attempt)),
+        ("next run", when(h.next_run) if h.next_run else "not scheduled"),
+        ("items stored", str(h.items)),
+    ]
+
+
+def failure_lines(results: Iterable[RefreshResult], health: dict[str, SourceHealth],
+                  names: dict[str, str]) -> list[str]:
+    """One log line per source that failed or was postponed in a round: why, and when
+    it is tried next (what `collect` logs, so a failing source shows in the journal)."""
+    lines = []
+    for r in results:
+        if r.state not in ("error", "postponed"):
+            continue
+        h = health.get(r.source_id)
+        when = r.postponed_until or (h.next_run if h else None)
+        next_try = when.strftime("%Y-%m-%d %H:%M UTC") if when else "on its next tick"
+        failures = h.failures if h else 0
+        streak = f" ({failures} rounds in a row)" if failures > 1 else ""
+        what = "postponed" if r.state == "postponed" else "failed"
+        lines.append(f"source {names.get(r.source_id, r.source_id)} {what}{streak}: "
+                     f"{r.error}; next try {next_try}")
+    return lines
+
+
 def status_text(s: Snapshot, *, now: datetime | None = None) -> str:
     """A compact summary for a tmux status line or a motd."""
     now = now or utc_now()
@@ -291,6 +333,7 @@ __all__ = [
     "analysis_json",
     "dumps",
     "escalation_json",
+    "failure_lines",
     "freshness_json",
     "freshness_of",
     "level_text",
@@ -299,6 +342,7 @@ __all__ = [
     "round_lines",
     "shown_level",
     "snapshot_json",
+    "source_details_fields",
     "source_json",
     "statement_json",
     "status_text",

@@ -7,17 +7,19 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import SourceView
-from widgets.plain_text import cell
+from widgets.plain_text import cell, clean, set_static
 from widgets.table_cells import patch_rows
 
 # A fixed mark rather than an animated spinner keeps snapshots deterministic.
 FETCHING_MARK = "⟳"
 STATE_SYMBOLS = {"ok": "✓", "not_modified": "=", "error": "✗", "postponed": "…", "never": "-"}
 STATE_WORDS = {"not_modified": "not modified"}
+ERRORS_SHOWN = 3  # failing sources whose error is shown in full under the table
 
 
 def age(when: datetime | None, now: datetime | None) -> str:
@@ -39,12 +41,21 @@ def until(when: datetime | None, now: datetime | None) -> str:
 
 
 class SourcesPanel(Vertical):
-    """A table of sources; `-error` is set while any source is failing."""
+    """A table of sources with the selected one's error in full below it; enter opens
+    its details. `-error` is set while any source is failing."""
 
     DEFAULT_CSS = """
     SourcesPanel > DataTable { height: 1fr; }
     SourcesPanel > .panel-title { height: 1; }
+    SourcesPanel > #sources-error { height: auto; max-height: 8; }
     """
+
+    class Selected(Message):
+        """The analyst opened a source (enter) to read its details."""
+
+        def __init__(self, source: SourceView) -> None:
+            self.source = source
+            super().__init__()
 
     sources: reactive[tuple[SourceView, ...]] = reactive((), always_update=True)
     now: reactive[datetime | None] = reactive(None)
@@ -52,11 +63,19 @@ class SourcesPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources", style="bold"), classes="panel-title")
         table: DataTable = DataTable(id="sources-table", cursor_type="row")
-        self._columns = table.add_columns("", "source", "state", "error", "last ok", "next",
-                                          "items")
+        # the error last: it takes the width the others leave, and is shown in full below
+        self._columns = table.add_columns("", "source", "state", "last ok", "next", "items",
+                                          "error")
         self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
         self._keys: list[str] = []
         yield table
+        yield Static(Text(""), id="sources-error")
+
+    @property
+    def selected(self) -> SourceView | None:
+        """The source under the cursor, if any."""
+        row = self.query_one(DataTable).cursor_row
+        return self.sources[row] if 0 <= row < len(self.sources) else None
 
     def _cells(self, s: SourceView) -> tuple[Text, ...]:
         h = s.health
@@ -68,10 +87,10 @@ class SourcesPanel(Vertical):
             Text(FETCHING_MARK if s.fetching else " ", no_wrap=True),
             cell(s.name or s.id, 24),
             state,
-            cell(h.last_error or "", 40),
             Text(age(h.last_success, self.now), no_wrap=True),
             Text(until(h.next_run, self.now), no_wrap=True),
             Text(str(h.items), no_wrap=True),
+            cell(h.last_error or "", 160),
         )
 
     def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
@@ -89,3 +108,29 @@ class SourcesPanel(Vertical):
                 table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
         self._shown, self._keys = rows, keys
         self.set_class(any(s.health.state == "error" for s in sources), "-error")
+        self._show_error()
+
+    def _show_error(self) -> None:
+        """The errors in full under the table: the selected source's first, then others."""
+        chosen = self.selected
+        failing = [s for s in self.sources if s.health.last_error and s is not chosen]
+        if chosen is not None and chosen.health.last_error:
+            failing.insert(0, chosen)
+        line = Text()
+        for s in failing[:ERRORS_SHOWN]:
+            line.append(f"{clean(s.name or s.id)}: ", style="bold")
+            line.append(f"{clean(s.health.last_error)}\n")
+        if len(failing) > ERRORS_SHOWN:
+            line.append(f"and {len(failing) - ERRORS_SHOWN} more; ", style="dim")
+        if failing:
+            line.append("enter on a source: its details", style="dim")
+        set_static(self.query_one("#sources-error", Static), line)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_error()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        chosen = self.selected
+        if chosen is not None:
+            self.post_message(self.Selected(chosen))

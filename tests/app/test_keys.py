@@ -81,7 +81,7 @@ async def test_panels_show_the_snapshot():
         assert "TENSE" in headline and "↑" in headline
         sources = app.query_one(SourcesPanel)
         assert sources.has_class("-error")
-        assert "HTTP 500" in cell_text(sources.query_one(DataTable), 2, 3)
+        assert "HTTP 500" in cell_text(sources.query_one(DataTable), 2, 6)
         header = str(app.query_one(HeaderBar).render())
         assert "TENSE" in header and "Test Theatre" in header and "12:00:00" in header
 

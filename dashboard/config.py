@@ -559,18 +559,17 @@ def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
 SHIPPED_CONFIG = Path(__file__).parent / "data" / "config.toml"
 """The shipped theatre: what a section left out of a config file defaults to."""
 
-DEFAULTED_SECTIONS = ("theatre", "fetch", "display", "actors", "topics", "recognition",
-                      "escalation")
-"""Sections a config file may leave out to get the shipped file's. Not `sources` (each
-file names its own), `storage` (where a store lives is the file's business) or `alerts`
-(the shipped example would fire in every config that has none)."""
+OWN_SECTIONS = ("sources", "storage", "alerts")
+"""Sections never taken from the shipped file: `sources` (each file names its own),
+`storage` (where a store lives is the file's business) and `alerts` (the shipped example
+would fire in every config that has none). Every other section left out is the shipped."""
 
 
 @functools.lru_cache(maxsize=1)
 def shipped_sections() -> dict[str, Any]:
-    """The DEFAULTED_SECTIONS of the shipped config.toml, as parsed TOML."""
+    """The shipped config.toml's sections but OWN_SECTIONS, as parsed TOML."""
     data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
-    return {key: data[key] for key in DEFAULTED_SECTIONS if key in data}
+    return {key: value for key, value in data.items() if key not in OWN_SECTIONS}
 
 
 def with_shipped_defaults(data: dict[str, Any]) -> dict[str, Any]:

@@ -282,6 +282,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.url:
         return extract_url(config, args.url)
     if args.file in (None, "-"):
+        if sys.stdin.isatty():  # a terminal, not a pipe: say what we wait for
+            print("flashpoint extract: reading an article from the terminal: paste or type "
+                  "it, then press ctrl+d on an empty line (or give a FILE)", file=sys.stderr)
         text = sys.stdin.read()
     else:
         try:

@@ -41,6 +41,7 @@ DEMO_DIR = Path(__file__).parent / "data" / "demo"
 ITEMS_FILE = DEMO_DIR / "items.json"
 SAMPLE_NOTICE = "SAMPLE DATA written for the Flashpoint demo: not real reporting."
 DEFAULT_EVERY = "15s"
+STORY_HALF_LIFE = 30.0  # demo seconds: the half-life of a cue hit in the demo's story
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
 GDELT_SEENDATE = "%Y%m%dT%H%M%SZ"
@@ -562,4 +563,9 @@ def demo_config(base: Config, server: DemoServer, store_path: str) -> Config:
     # the demo's full items run to 40 words and more: only one-line summaries want a page;
     # every page is on the one loopback host, so a short delay between them is polite
     pages = base.pages.model_copy(update={"min_words": 30, "host_delay": 0.2})
-    return base.model_copy(update={"sources": sources, "storage": storage, "pages": pages})
+    # the story is told in three minutes, not three days: cue hits fade on its clock, so
+    # the level rises with the clashes and falls with the talks that end it
+    story = STORY_HALF_LIFE / server.speed
+    escalation = base.escalation.model_copy(update={"half_life": story, "window": story})
+    return base.model_copy(update={"sources": sources, "storage": storage, "pages": pages,
+                                   "escalation": escalation})

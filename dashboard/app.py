@@ -91,6 +91,9 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # q and ? first: the footer shows a panel's own keys before these and cuts the
+        # rest at 80 columns, and these two must stay in sight
+        Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("slash", "filter_text", "Filter"),
         Binding("a", "filter_actor", "Actor"),
@@ -99,14 +102,16 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         Binding("c", "copy_link", "Copy link"),
         Binding("r", "refresh", "Refresh"),
         Binding("p", "pause", "Pause"),
+        Binding("p", "resume", "Resume"),  # shown instead while paused (check_action)
         Binding("m", "mute_alerts", "Mute alerts", show=False),
         # only from the pending table (the panel's own y/n); elsewhere they say so
         Binding("y", "decide('confirmed')", "Confirm", show=False),
         Binding("n", "decide('rejected')", "Reject", show=False),
         Binding("escape", "clear_filters", "Clear filters", show=False),
-        Binding("q", "quit", "Quit"),
         Binding("tab", "next_panel(1)", "Next panel", show=False, priority=True),
         Binding("shift+tab", "next_panel(-1)", "Previous panel", show=False, priority=True),
+        *(Binding(str(n), f"show_panel('{key}')", label, show=False)
+          for n, (key, label) in enumerate(PANELS, start=1)),
     ]
 
     def __init__(
@@ -179,7 +184,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
             yield RecognitionPanel(id="recognition", classes="panel")
             yield EscalationPanel(id="escalation", classes="panel")
             yield SourcesPanel(id="sources", classes="panel")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help
 
     def on_mount(self) -> None:
         header = self.main.query_one(HeaderBar)
@@ -187,6 +192,8 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         header.mode = ("read-only" if self.read_only else "viewer" if self.viewer
                        else "demo" if self.demo else "")
         header.now = self.clock()
+        header.muted = self._alerts_muted()
+        self.main.set_class(self.no_color, "-no-color")  # NO_COLOR: marks without colour
         self._apply_layout(self.size.width, self.size.height)
         self.main.query_one("#statements-table").focus()
         self.set_interval(1.0, self._tick)
@@ -723,6 +730,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
             return
         self.collector.paused = not self.collector.paused
         self.main.query_one(HeaderBar).paused = self.collector.paused
+        self.refresh_bindings()  # the footer says Resume while paused
         self.notify("Fetching paused." if self.collector.paused else "Fetching resumed.",
                     markup=False)
 
@@ -762,7 +770,36 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
             self.notify(f"Cannot {'mute' if muting else 'unmute'} alerts: {clean(exc)}",
                         severity="error", markup=False)
             return
+        self.main.query_one(HeaderBar).muted = muting
         self.notify(f"{len(ids)} alert(s) {'muted' if muting else 'unmuted'}.", markup=False)
+
+    def _alerts_muted(self) -> bool:
+        """True when alerts are configured and every one is muted."""
+        ids = [a.id for a in self.config.alerts]
+        if not ids:
+            return False
+        from dashboard.alert_state import AlertState, state_path_for
+
+        state = AlertState.load(state_path_for(self.config.storage.resolved_path()))
+        return all(state.is_muted(i) for i in ids)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Of the two `p` bindings, only the one that names what `p` does now is shown."""
+        if action in ("pause", "resume"):
+            paused = bool(self.collector and self.collector.paused)
+            return (action == "resume") == paused
+        return True
+
+    def action_resume(self) -> None:
+        """Resume scheduled fetching (the `p` key while paused)."""
+        self.action_pause()
+
+    def action_show_panel(self, panel_id: str) -> None:
+        """Show and focus one panel (the keys 1 to 5)."""
+        if len(self.screen_stack) > 1:
+            return
+        self._show_panel(panel_id)
+        self._focus_panel(self.main.query_one(f"#{panel_id}"))
 
     def get_system_commands(self, screen):
         commands = [*super().get_system_commands(screen)]

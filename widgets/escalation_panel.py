@@ -60,7 +60,8 @@ class EscalationPanel(VerticalScroll, can_focus=True):
     no_data = False  # set before `escalation`: no source has ever answered
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Escalation", style="bold"), id="escalation-headline")
+        yield Static(Text("Escalation", style="bold"), classes="panel-title")
+        yield Static(Text("no score yet", style="dim"), id="escalation-headline")
         yield Sparkline([], id="escalation-history")
         yield Static(Text(""), id="escalation-drivers")
 

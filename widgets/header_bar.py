@@ -47,6 +47,7 @@ class HeaderBar(Widget):
     freshness: reactive[Freshness | None] = reactive(None)
     mode: reactive[str] = reactive("")  # "", "viewer", "demo"
     paused: reactive[bool] = reactive(False)
+    muted: reactive[bool] = reactive(False)  # every configured alert is muted
 
     def watch_level(self, level: Level | None) -> None:
         for name in LEVEL_BADGES:
@@ -93,6 +94,8 @@ class HeaderBar(Widget):
             line.append(f"  {self.mode.upper()}", style="bold")
         if self.paused:
             line.append("  ‖ PAUSED", style="bold")
+        if self.muted:
+            line.append("  ✕ MUTED", style="bold")
         # the update time and the clock only where they fit: the rest says more
         for extra in (f"  updated {_short(self.updated)}",
                       f"  {self.now.strftime('%H:%M:%S')} UTC" if self.now else ""):

@@ -12,7 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
+    ("q", "quit (ctrl+q too)"),
     ("?", "this help"),
+    ("1 … 5", "show a panel (statements … sources)"),
+    ("tab / shift+tab", "next / previous panel"),
+    ("j / k", "down / up in a table"),
+    ("g / G, home / end", "first / last row"),
     ("/", "filter statements by text"),
     ("a", "filter by actor"),
     ("t", "filter positions by topic"),
@@ -24,9 +29,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("m", "mute / unmute alerts"),
     ("y / n", "confirm / reject the selected pending change (asks first)"),
     ("u", "undo a recognition decision (the selected one in its history, else the newest)"),
-    ("tab / shift+tab", "next / previous panel"),
     ("ctrl+p", "command palette"),
-    ("q", "quit"),
 )
 
 
@@ -34,7 +37,7 @@ def help_text() -> Text:
     """The key table as Text."""
     out = Text("Flashpoint keys\n\n", style="bold")
     for key, what in KEYS:
-        out.append(f"{key:>16}  ", style="bold")
+        out.append(f"{key:>18}  ", style="bold")
         out.append(f"{what}\n")
     out.append("\nPositions: ▲ support ▼ oppose ◆ conditional ● neutral · none ! changed\n")
     out.append("Sources: ✓ ok  = not modified  ✗ error  … postponed  ⟳ fetching\n")

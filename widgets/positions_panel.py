@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Position
+from widgets.nav_table import NavTable
 from widgets.plain_text import cell, plain, set_static, truncate
 
 # Symbol first, colour second: the matrix must read on a monochrome terminal.
@@ -86,7 +87,7 @@ class PositionsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Actor positions", style="bold"), classes="panel-title")
-        yield DataTable(id="positions-table", cursor_type="cell", fixed_columns=1)
+        yield NavTable(id="positions-table", cursor_type="cell", fixed_columns=1)
         yield Static(Text(LEGEND, style="dim"), classes="legend")
 
     def _rows(self) -> list[str]:

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Decision, PendingStatus, Recognition, RecognitionEvent
+from widgets.nav_table import NavTable
 from widgets.plain_text import cell, clean, set_static, truncate
 
 BAR_WIDTH = 20
@@ -107,13 +108,14 @@ class RecognitionPanel(VerticalScroll):
     recognition: reactive[Recognition | None] = reactive(None, always_update=True)
 
     def compose(self) -> ComposeResult:
+        yield Static(Text("Recognition", style="bold"), classes="panel-title")
         # Pending changes first: they are what the analyst acts on.
         yield Static(Text("Pending changes (y confirm, n reject)", style="bold"))
-        table: DataTable = DataTable(id="recognition-pending", cursor_type="row")
+        table: DataTable = NavTable(id="recognition-pending", cursor_type="row")
         table.add_columns("country", "change", "evidence")
         yield table
         yield Static(Text("Your decisions (u undo)", style="bold"), id="decisions-title")
-        decisions: DataTable = DataTable(id="recognition-decisions", cursor_type="row")
+        decisions: DataTable = NavTable(id="recognition-decisions", cursor_type="row")
         decisions.add_columns("time", "country", "change", "decision")
         yield decisions
         yield Static(Text("Recognition", style="bold"), id="recognition-summary")

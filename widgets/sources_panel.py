@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import SourceView
+from widgets.nav_table import NavTable
 from widgets.plain_text import cell, clean, set_static
 from widgets.table_cells import patch_rows
 
@@ -62,7 +63,7 @@ class SourcesPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Sources", style="bold"), classes="panel-title")
-        table: DataTable = DataTable(id="sources-table", cursor_type="row")
+        table: DataTable = NavTable(id="sources-table", cursor_type="row")
         # the error last: it takes the width the others leave, and is shown in full below
         self._columns = table.add_columns("", "source", "state", "last ok", "next", "items",
                                           "error")

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from dashboard.models import Statement
+from widgets.nav_table import NavTable
 from widgets.plain_text import set_static, truncate
 from widgets.statement_cells import Layout, layout_for, preview, row_cells, statement_key
 from widgets.table_cells import patch_rows
@@ -66,7 +67,7 @@ class StatementsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Latest statements", style="bold"), classes="panel-title")
-        yield DataTable(id="statements-table", cursor_type="row", zebra_stripes=True)
+        yield NavTable(id="statements-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="statement-preview")
 
     @property

@@ -36,8 +36,11 @@ def summary_text(rec: Recognition) -> Text:
     title = f"Recognition of {clean(rec.subject)}" if rec.subject else "Recognition"
     out.append(f"{title}\n", style="bold")
     for s in rec.series:
-        of = f"/{s.of}" if s.of else ""
-        out.append(f"{truncate(s.label, 28):<28} {bar(s.count, s.of)} {s.count}{of}\n")
+        # the label whole on its own line: cut to fit beside the bar it lost its meaning
+        # ("Kosovo's own count (incl. n…")
+        out.append(f"{clean(s.label)}\n")
+        gauge = f"{bar(s.count, s.of)} " if s.of else ""
+        out.append(f"  {gauge}{s.count}{f'/{s.of}' if s.of else ''}\n")
         as_of = f", as of {clean(s.as_of)}" if s.as_of else ""
         out.append(f"  source: {truncate(s.source, 60)}{as_of}\n", style="dim")
     if rec.blocs:
@@ -52,7 +55,8 @@ def summary_text(rec: Recognition) -> Text:
         out.append("Recent changes\n", style="bold")
         for e in rec.recent[:5]:
             when = e.time.strftime("%Y-%m-%d") if e.time else "undated"
-            out.append(f"  {when} {clean(e.country)} {e.change} ({e.status})\n")
+            country = country_label(e.country, rec.countries)
+            out.append(f"  {when} {country} {e.change} ({e.status})\n")
     return out
 
 

@@ -8,7 +8,8 @@ Fetch rounds run as async workers, one at a time; parsing runs in the collector'
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -829,6 +830,13 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
                 "Confirm change", "Reject change", "Undo decision"}
             commands = [c for c in commands if c.title not in hidden]
         yield from commands
+
+
+def honour_plain_terminal(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Give a `TERM=dumb` terminal the NO_COLOR screen: no colours, and the selection, the
+    active tab and the focused panel in reverse video (Textual reads NO_COLOR at start)."""
+    if environ.get("TERM", "") == "dumb":
+        environ.setdefault("NO_COLOR", "1")
 
 
 def create_app(

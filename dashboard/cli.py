@@ -386,7 +386,7 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The TUI: a writer with its own scheduler, or a viewer when `collect` holds the store."""
-    from dashboard.app import create_app
+    from dashboard.app import create_app, honour_plain_terminal
     from dashboard.viewcache import load_view
 
     config = load(args)
@@ -403,6 +403,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from dashboard.pipeline import Collector
 
         collector = Collector(config, store)
+    honour_plain_terminal()
     app = create_app(config, store=store, collector=collector, viewer=viewer,
                      last_view=last_view, read_only=read_only)
     try:
@@ -446,7 +447,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The TUI on bundled sample feeds released by a loopback server over a few minutes."""
     import tempfile
 
-    from dashboard.app import create_app
+    from dashboard.app import create_app, honour_plain_terminal
     from dashboard.demo import DemoServer, demo_config
     from dashboard.pipeline import Collector
 
@@ -458,6 +459,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store = open_for(config, readonly=False)
         try:
             collector = Collector(config, store)
+            honour_plain_terminal()
             app = create_app(config, store=store, collector=collector, demo=True)
             app.run()
         finally:

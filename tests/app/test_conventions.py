@@ -214,3 +214,17 @@ def test_the_help_screen_names_every_documented_key():
     for key in readme_keys() - {"ctrl+c", "question_mark", "slash"} - set("12345"):
         assert re.search(rf"(^|[\s/,]){re.escape(key)}($|[\s/,])", shown, re.M), key
     assert "1 … 5" in shown and "?" in shown and "/" in shown
+
+
+async def test_term_dumb_gets_the_no_colour_screen(monkeypatch):
+    from dashboard.app import honour_plain_terminal
+
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("NO_COLOR", raising=False)  # restored as absent after the test
+    honour_plain_terminal()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.no_color and app.screen.has_class("-no-color")
+        table = app.query_one("#statements-table", DataTable)
+        assert table.get_component_rich_style("datatable--cursor").reverse

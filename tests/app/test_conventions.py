@@ -220,7 +220,8 @@ async def test_term_dumb_gets_the_no_colour_screen(monkeypatch):
     from dashboard.app import honour_plain_terminal
 
     monkeypatch.setenv("TERM", "dumb")
-    monkeypatch.delenv("NO_COLOR", raising=False)  # restored as absent after the test
+    monkeypatch.setenv("NO_COLOR", "")  # so that the teardown removes what the test sets
+    monkeypatch.delenv("NO_COLOR")
     honour_plain_terminal()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

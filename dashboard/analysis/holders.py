@@ -48,7 +48,7 @@ _OTHER_HEAD = re.compile(r"\b(?:over|about|on|of|with|for|to|against|in|at)\b", 
 # A clause whose subject is a group of no configured actor holds its own stance, not the
 # reporter's ("no new country has recognized ...", "many states oppose ...").
 _GENERIC_SUBJECT = re.compile(
-    r"\b(?:no|few|many|several|other|some|most|all)\s+(?:\w+\s+)?(?:country|countries|"
+    r"\b(?:\d+|no|few|many|several|other|some|most|all)\s+(?:\w+\s+)?(?:country|countries|"
     r"states?|governments?|members?|nations?)\b", re.IGNORECASE)
 _REFERRING = re.compile(
     r"\b(?:we|he|she|they|i|the (?:spokes(?:person|man|woman)|minister|ministry|president"

@@ -166,3 +166,11 @@ def test_more_crediting_rules(analyzer: Analyzer, text: str, expected: tuple,
     assert expected in got, got
     if absent:
         assert not any(absent in x for x in got if x != expected), got
+
+
+def test_the_shipped_counter_concept_is_the_territorial_claim(analyzer: Analyzer) -> None:
+    claim = "Belgrade still regards Kosovo as an integral part of its territory."
+    assert ("serbia", "kosovo-independence", "oppose") in credited(analyzer, claim)
+    other = ("Aleksandar Vucic said the annex will become an integral part of the accession "
+             "processes of Kosovo and Serbia.")
+    assert not any(t == "kosovo-independence" for _, t, _ in credited(analyzer, other))

@@ -75,6 +75,7 @@ _PRONOUN_SUBJECT = re.compile(
     r"(?<![\w'’-])(?:they|it)\s+(?:also\s+|\w+ly\s+)?$"
 )
 _LOOKBACK = 300  # characters searched for a verb's subject
+_BEHIND = 80  # characters before a verb read for "and", a comma or a pronoun (linear time)
 _GAP_QUOTE = 8  # words between a verb and the quotation it introduces ("said on Monday:")
 _GAP_CLOSE = 5  # words that may stand between a subject and an evaluative verb
 # what may fill that gap besides one other word: auxiliaries, adverbs, a day
@@ -127,15 +128,16 @@ def attribute(
         return [], []  # "said to be", "were told to"
     if is_negated(folded, vs, ve, window=2):
         return [], []  # "did not say whether"
+    back = max(0, vs - _BEHIND)  # the few words before the verb that the tests below read
     # "..., saying" and "... and warned" go on from the earlier speakers; "..., said X"
     # is an inverted attribution of its own
     chained = bool(before) and (
-        (cue.gerund and not _OWN_SUBJECT.search(folded, 0, vs))
-        or bool(_CHAINED.search(folded, 0, vs))
+        (cue.gerund and not _OWN_SUBJECT.search(folded, back, vs))
+        or bool(_CHAINED.search(folded, back, vs))
         # "X confirms that A, claims that B": a list of the same speaker's clauses
-        or (bool(_COMMA_BEFORE.search(folded, 0, vs)) and bool(_THAT_NEXT.match(folded, ve)))
+        or (bool(_COMMA_BEFORE.search(folded, back, vs)) and bool(_THAT_NEXT.match(folded, ve)))
     )
-    pronoun = _PRONOUN_SUBJECT.search(folded, 0, vs)
+    pronoun = _PRONOUN_SUBJECT.search(folded, back, vs)
     if chained:
         speakers = before
     elif cue.gerund and not folded[:vs].strip(" ,"):

@@ -252,7 +252,7 @@ def _statements(
     for i, verb in enumerate(verbs):
         limit = len(s.text)
         for later in verbs[i + 1 :]:  # a chained cue, or a quote it attributes, ends it
-            if _CHAIN_BEFORE.search(s.folded, 0, later.start()):
+            if _CHAIN_BEFORE.search(s.folded, max(0, later.start() - 40), later.start()):
                 limit = later.start()
                 break
             quote = next((a for a, b in s.spans if verb.end() < a and b <= later.start()

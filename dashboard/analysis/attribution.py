@@ -10,6 +10,7 @@ subject gets their own statement.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import islice
 from typing import NamedTuple
@@ -105,7 +106,7 @@ class Context(NamedTuple):
     when: datetime | None
     names: dict[str, tuple[str, str | None]]  # surname of a speaker named in full earlier
     last: list[Speaker]  # the speakers of the last statement
-    earlier: list[tuple[str, list[Mention]]]  # recent sentences, for a surname's full name
+    earlier: Sequence[tuple[str, list[Mention]]]  # recent sentences, for a surname's full name
 
 
 def attribute(
@@ -220,7 +221,7 @@ def _surname_before(sentence: str, lo: int, vs: int, ctx: Context) -> list[Speak
     return [Speaker(name, actor, m.start(1), m.end(1), True)]
 
 
-def _full_name(surname: str, earlier: list[tuple[str, list[Mention]]]) -> tuple | None:
+def _full_name(surname: str, earlier: Sequence[tuple[str, list[Mention]]]) -> tuple | None:
     """(full name, actor) of the last earlier "First Surname", its actor from a title
     right before it ("Kosovo's Foreign Minister Jane Doe")."""
     pattern = re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,4})" + re.escape(surname) + r"\b")
@@ -410,12 +411,15 @@ def _content_before(sentence: str, subject_start: int) -> str:
     return content
 
 
-_TRAILING_JOIN = re.compile(r"(?:[\s,;:.]|\b(?:and|but|or)\b)+$")
+_JOINS = (" and", " but", " or")
 
 
 def _clean(text: str) -> str:
     """Content without surrounding blanks, final punctuation or a dangling "and"."""
-    return _TRAILING_JOIN.sub("", text.strip().lstrip(",;: ").strip())
+    text = text.strip().lstrip(",;: ").rstrip(" \t\n,;:.")
+    while text.endswith(_JOINS):  # "... attack and" before a chained verb
+        text = text[: text.rfind(" ")].rstrip(" \t\n,;:.")
+    return text
 
 
 def _according_to(

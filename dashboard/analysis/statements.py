@@ -18,6 +18,7 @@ is scanned a fixed number of times.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,7 +64,9 @@ class _Context:
     since_last: int = 0  # paragraphs since the last statement
     when: datetime | None = None
     names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> speaker
-    earlier: list[tuple[str, list[Mention]]] = field(default_factory=list)  # recent sentences
+    earlier: deque[tuple[str, list[Mention]]] = field(
+        default_factory=lambda: deque(maxlen=_EARLIER)
+    )  # recent sentences
 
 
 def extract_statements(
@@ -109,7 +112,8 @@ def statements_in(
             continue
         if opened is not None:
             continue  # someone's words whose speaker is not known yet: no verb in them counts
-        turn = _transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
+        turn = (_transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
+                if _TURN.match(paragraph[0].text) else None)
         if turn:  # "Maria Zakharova: We are alarmed ...": a turn of a transcript
             out.append(turn)
             ctx.last = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
@@ -188,8 +192,6 @@ def _emit(
 ) -> None:
     """Record a sentence's statements and update the context."""
     ctx.earlier.append((s.text, s.mentions))
-    if len(ctx.earlier) > _EARLIER:
-        del ctx.earlier[: len(ctx.earlier) - _EARLIER]
     if found:
         out.extend(found)
         speakers = []

@@ -12,10 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import islice
 from typing import NamedTuple
 
 from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.content import (
+    AND_THAT,
+    THAT_NEXT,
+    aside,
+    clean,
+    content_after,
+    content_before,
+    that_clause,
+)
 from dashboard.analysis.quotes import is_speech_quote, speech_quotes
 from dashboard.analysis.speakers import (
     Speaker,
@@ -25,38 +33,12 @@ from dashboard.analysis.speakers import (
     title_actor,
     unknown_name,
 )
-from dashboard.analysis.speech_lexicon import Cue, speech_lexicon
+from dashboard.analysis.speech_lexicon import Cue
 from dashboard.analysis.text import fold, is_negated, words
 from dashboard.models import Statement
 
 _PASSIVE = words("is are was were be been being")
 _PRONOUN_OBJECT = words("him her")
-# Words between a verb and "that" that show a new clause has begun ("said it had ... that").
-_CLAUSE_WORDS = words(
-    "had has have was were is are would will could should must can may might did does"
-)
-# "in a statement", "in an issued statement", "in his post on X": the lexicon's nouns
-_NOUNS = "|".join(sorted(speech_lexicon().nouns, key=len, reverse=True))
-_ADVERBIAL = re.compile(
-    r"(?:,\s*)?(?:(?:on|late on|early on|earlier on) (?:monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|\w+ \d{1,2}|\d{1,2} \w+)|in a (?:statement|post on \w+|"
-    r"written statement|video address|televised address|joint statement|press release|"
-    r"letter|speech|tweet|note)|in an interview(?: with [\w ]+?(?=,|$| that))?|"
-    r"at a (?:press|news) conference|at a briefing|to reporters|to journalists|"
-    r"on social media|on (?:x|twitter|facebook|instagram|telegram)|earlier|later|also|"
-    r"again|today|yesterday|on [a-z]+day|strongly|firmly|repeatedly|publicly|once again|"
-    r"in the (?:strongest|clearest) (?:possible )?terms|"
-    r"in (?:a|an|his|her|its|their|the) (?:[\w-]+ ){0,2}(?:" + _NOUNS + r")(?: on [\w-]+)?"
-    r"(?: (?:posted|published|issued) (?:online|on [\w-]+|\w+day))?|\([^()]{1,40}\))"
-    r"(?:\b|(?<=\)))[,:]?\s*",
-)
-# Where an object phrase ends: a clause boundary or a new clause of the sentence.
-_OBJECT_END = re.compile(
-    r"\s*(?:,\s*(?:[a-z]+ing|and|but|as|while|who|after|because|with)\b|[;:–—]|\s-\s|"
-    r"\b(?:saying|adding|because|after|while|amid|following|but|and said|and called|"
-    r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
-)
-_NON_SPACE = re.compile(r"\S+")
 # "..., with Serbia's president appealing": a participle with a subject of its own
 _OWN_SUBJECT = re.compile(r"\bwith\s+(?:[\w’'.-]+\s+){1,4}$")
 # content that only points back at what was said ("said this in a comment")
@@ -66,8 +48,6 @@ _INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
 # the end of the sentence ("..., the ministry noted.")
 _CLAUSE_SOON = re.compile(r"(?:[\s,]+[^\s.;:]+){0,7}?[\s,]+that\b|\s*[:“\"]|\s*[.!?]?\s*$")
-# where a coordinated clause with its own subject begins ("..., but EU officials said")
-_NEW_CLAUSE = re.compile(r",\s*but\b|;\s")
 # A cue that goes on from an earlier one: "..., saying", "... and warned", "but added".
 _CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
@@ -136,7 +116,7 @@ def attribute(
         (cue.gerund and not _OWN_SUBJECT.search(folded, back, vs))
         or bool(_CHAINED.search(folded, back, vs))
         # "X confirms that A, claims that B": a list of the same speaker's clauses
-        or (bool(_COMMA_BEFORE.search(folded, back, vs)) and bool(_THAT_NEXT.match(folded, ve)))
+        or (bool(_COMMA_BEFORE.search(folded, back, vs)) and bool(THAT_NEXT.match(folded, ve)))
     )
     pronoun = _PRONOUN_SUBJECT.search(folded, back, vs)
     if chained:
@@ -270,7 +250,7 @@ def _statements(
         out = [
             Statement(sp.name, sp.actor, "direct", q, sentence) for q in quotes for sp in speakers
         ]
-        that = _that_clause(sentence, folded, ve, limit) if quote_first else None
+        that = that_clause(sentence, folded, ve, limit) if quote_first else None
         if that:  # '“Quote” X said that ...': the headline quote and the reported clause
             out += [Statement(sp.name, sp.actor, "reported", that, sentence) for sp in speakers]
         return out
@@ -278,41 +258,31 @@ def _statements(
     if lead is not None and not chained and not folded[ve:limit].strip(" ,.;"):
         # 'X said A, “B” he said.': the quotation just before the attribution
         return [Statement(sp.name, sp.actor, "direct", lead, sentence) for sp in speakers]
-    aside = _aside(sentence, speakers[0].end, limit) if speakers[0].start >= ve else None
-    if not chained and aside:
-        content: str | None = aside  # "A, notes X, would B": the words after the aside
+    after = aside(sentence, speakers[0].end, limit) if speakers[0].start >= ve else None
+    if not chained and after:
+        content: str | None = after  # "A, notes X, would B": the words after the aside
     elif not chained and (speakers[0].start >= ve or _THEN_PARTICIPLE.match(folded, ve, limit)):
         content = ""  # "Content, said X." / "Content, X said, adding ..."
     else:
-        content = _content_after(sentence, folded, ve, cue, limit)
+        content = content_after(sentence, folded, ve, cue, limit)
     if content is None or _ONLY_POINTER.match(content):
         return []
     if len(content.split()) < 2 and not chained_object(cue, content):
         if cue.reading == "clause" and not _ends_attribution(sentence, folded, speakers[0], vs):
             return []  # "... their state." is a noun, not "..., the ministry stated."
-        content = _content_before(sentence, speakers[0].start)
+        content = content_before(sentence, speakers[0].start)
     if not content or (len(content.split()) < 2 and not chained_object(cue, content)):
         return []
-    parts = [p for p in _AND_THAT.split(content) if len(p.split()) >= 2] or [content]
+    parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2] or [content]
     # "said that A and that B": one statement per clause
-    return [Statement(sp.name, sp.actor, "reported", _clean(part), sentence)
+    return [Statement(sp.name, sp.actor, "reported", clean(part), sentence)
             for part in parts for sp in speakers]
-
-
-_AND_THAT = re.compile(r"\s*,?\s+and that\s+")
-_THAT_NEXT = re.compile(r"(?:\s+(?:on|in|at)?\s*[\w,]+){0,3}?\s+that\s+")
 
 
 def _ends_attribution(sentence: str, folded: str, speaker: Speaker, vs: int) -> bool:
     """'Content, X noted.': the speaker right before the verb, after a comma."""
     return (speaker.start < vs and len(folded[speaker.end : vs].split()) <= 1
             and sentence[: speaker.start].rstrip().endswith((",", "”", '"')))
-
-
-def _that_clause(sentence: str, folded: str, ve: int, limit: int) -> str | None:
-    """The clause after a "that" right after the verb (a few adverbial words allowed)."""
-    m = _THAT_NEXT.match(folded, ve, limit)
-    return _clean(sentence[m.end() : limit]) if m else None
 
 
 def _quote_before(sentence: str, spans: list[tuple[int, int]], at: int) -> str | None:
@@ -326,100 +296,9 @@ def _quote_before(sentence: str, spans: list[tuple[int, int]], at: int) -> str |
     return None
 
 
-def _aside(sentence: str, end: int, limit: int) -> str | None:
-    """The clause after an inverted attribution set off by commas ("A, notes X, B")."""
-    rest = sentence[end:limit]
-    if not rest.lstrip().startswith(","):
-        return None
-    words = _clean(rest)
-    if _NOT_ASIDE.match(words):
-        return None  # "..., said X, who is visiting" / ", in a video statement": no content
-    return words if len(words.split()) >= 3 else None
-
-
 def chained_object(cue: Cue, content: str) -> bool:
     """A one-word object is content for evaluative verbs ("condemned violence")."""
     return cue.reading == "object" and content.isalpha() and content.islower()
-
-
-def _content_after(
-    sentence: str, folded: str, ve: int, cue: Cue, limit: int
-) -> str | None:
-    """What follows the verb: after 'that' if it comes soon, else by the cue's reading.
-
-    None when the verb needs a 'that' clause and has none.
-    """
-    if cue.reading == "intent":
-        return _clean(sentence[ve - len(cue.lemma) : limit])
-    rest = folded[ve:limit][:400]
-    for tok in islice(_NON_SPACE.finditer(rest), 8):
-        word = tok.group().strip(",")
-        if word == "that" and not rest[tok.end() :].startswith((" is,", " is ")):
-            return _clean(sentence[ve + tok.end() : limit])
-        if word in _CLAUSE_WORDS:
-            break
-    start = ve + len(rest) - len(rest.lstrip(" :"))
-    while True:
-        m = _ADVERBIAL.match(folded, start)
-        if not m or m.end() == start:
-            break
-        start = m.end()
-    if cue.reading == "free" and _NOT_CONTENT.match(folded, start) and "," in folded[:ve]:
-        return ""  # "Content, X said following a meeting": the content is before
-    if cue.particle and cue.reading == "clause":
-        # "described the move as ...": speech only with its particle near
-        near = folded[start : min(limit, start + 80)]
-        if f" {cue.particle} " not in f" {near} ":
-            return None
-        return _clean(sentence[start:limit])
-    if cue.reading == "clause":
-        # "..., X noted." / "as X noted": the content is before the verb
-        return "" if not folded[start:limit].strip(" .") else None
-    boundary = _NEW_CLAUSE.search(folded, start, limit)
-    if boundary:
-        limit = boundary.start()
-    if cue.reading == "object" and not cue.particle:
-        end = _OBJECT_END.search(folded, start, limit)
-        return _clean(sentence[start : end.start() if end else limit])
-    return _clean(sentence[start:limit])
-
-
-_INTRO = re.compile(r"[A-Z][a-z]+ing\b|(?:In|At|On|During|After|Before|While)\s")
-# what follows a speaker without being their words
-_NOT_ASIDE = re.compile(
-    r"(?:who|which|whose|where|when|in|at|on|during|after|before|while|following|speaking|"
-    r"according|as|the|a|an|his|her|its|their)\b", re.IGNORECASE
-)
-# what follows a verb without being its content ("X said following a meeting")
-_NOT_CONTENT = re.compile(
-    r"(?:following|after|before|during|at|in|on|amid|as|while|when|ahead of|in an?)\s", re.I
-)
-_HAND_OVER = re.compile(r"(?:,|\s[-–—]|[“”\"][-–—])\s*")  # "Content, X said" / "“Content” - X said"
-
-
-def _content_before(sentence: str, subject_start: int) -> str:
-    """'Content, X said.' and '“Content” – X said': the words before the comma or dash
-    that precedes the subject, without quotation marks around them."""
-    cut = -1
-    for m in _HAND_OVER.finditer(sentence, 0, subject_start):
-        cut = m.start() + (1 if sentence[m.start()] in "“”\"" else 0)
-    content = _clean(sentence[:cut]) if cut > 0 else ""
-    if _INTRO.match(content):
-        return ""  # "Speaking at a news conference, X said": an introduction, not content
-    if content[:1] in "“\"" and content[-1:] in "”“\"":
-        content = content[1:-1].strip().rstrip(",")
-    return content
-
-
-_JOINS = (" and", " but", " or")
-
-
-def _clean(text: str) -> str:
-    """Content without surrounding blanks, final punctuation or a dangling "and"."""
-    text = text.strip().lstrip(",;: ").rstrip(" \t\n,;:.")
-    while text.endswith(_JOINS):  # "... attack and" before a chained verb
-        text = text[: text.rfind(" ")].rstrip(" \t\n,;:.")
-    return text
 
 
 def _according_to(

@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         stop = stops.attach(asyncio.get_running_loop())
         round_ = asyncio.ensure_future(collector.run_round())
         stopper = asyncio.ensure_future(stop.wait())
+        progress = asyncio.ensure_future(_round_progress(collector, len(collector.due())))
+        round_.add_done_callback(lambda _: progress.cancel())
         try:
             await asyncio.wait({round_, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if not round_.done():
@@ -142,6 +145,23 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     print(f"round stored: {stored} new items from {usable} of {len(results)} sources "
           f"in {config.storage.resolved_path()}{interrupted}")
     return 0 if usable or stops.received else 1
+
+
+PROGRESS_EVERY = 3.0  # seconds between progress lines of long work on stderr
+
+
+async def _round_progress(collector: object, total: int) -> None:
+    """Say on stderr how far a long round is, every few seconds (a first round over many
+    sources takes minutes): sources done, then the store being written."""
+    started = time.monotonic()
+    await asyncio.sleep(0.5)  # the round claims its sources first
+    while True:
+        await asyncio.sleep(PROGRESS_EVERY)
+        left = len(collector.fetching)  # type: ignore[attr-defined]
+        elapsed = time.monotonic() - started
+        what = (f"{total - left}/{total} sources fetched" if left
+                else f"all {total} sources fetched; storing")
+        print(f"flashpoint: {what} ({elapsed:.0f} s)", file=sys.stderr, flush=True)
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -372,11 +392,17 @@ def cmd_reanalyze(args: argparse.Namespace) -> int:
         by_source: dict[str, list] = {}
         for item in items:
             by_source.setdefault(item.source_id, []).append(item)
+        said, done = time.monotonic(), 0
         for source_id, group in by_source.items():
             weight = credibility.get(source_id, 0.7)
             found = analyse_items(config, fingerprint, group, weight)
             # the article pages read since: their statements are recomputed too
             analyses.update(with_pages(config, fingerprint, group, found, weight))
+            done += len(group)
+            if time.monotonic() - said >= PROGRESS_EVERY:  # a large store takes minutes
+                said = time.monotonic()
+                print(f"flashpoint: reanalysed {done}/{len(items)} items", file=sys.stderr,
+                      flush=True)
         store.replace_analyses(analyses)
     finally:
         store.close()

@@ -586,6 +586,7 @@ def test_reads_in_one_thread_while_rounds_commit_in_another(path):
 def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds(path):
     rounds, size = 20, 10
     writer = run_python(f"""
+        import time
         from datetime import UTC, datetime, timedelta
         from dashboard.models import Analysis, CueHit, Item
         from dashboard.storage import Round, open_store
@@ -596,6 +597,9 @@ def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds
                      for k in range({size})]
             store.commit_round(Round(now, items=items, analyses={{i.id: Analysis(
                 cues=(CueHit("c", 1.0, "e", item_id=i.id, time=i.when),)) for i in items}}))
+            # a pause between rounds: a reader inside a large process (a full collection
+            # per reload) must still get to read between two commits
+            time.sleep(0.1)
         store.close()
     """)
     reader = open_store(path, readonly=True)

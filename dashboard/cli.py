@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from dashboard import report
@@ -148,6 +150,30 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 PROGRESS_EVERY = 3.0  # seconds between progress lines of long work on stderr
+
+
+@contextlib.contextmanager
+def _phases(command: str) -> Iterator[Callable[[str], None]]:
+    """Say on stderr, every PROGRESS_EVERY seconds, which phase of long blocking work
+    runs (an export of a large store spends seconds in each); quick work says nothing.
+    Yields the function that names the phase now running."""
+    now_running = [""]
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tell() -> None:
+        while not done.wait(PROGRESS_EVERY):
+            elapsed = time.monotonic() - started
+            print(f"flashpoint: {command}: {now_running[0]} ({elapsed:.0f} s)",
+                  file=sys.stderr, flush=True)
+
+    teller = threading.Thread(target=tell, name=f"{command}-progress", daemon=True)
+    teller.start()
+    try:
+        yield lambda phase: now_running.__setitem__(0, phase)
+    finally:
+        done.set()
+        teller.join()
 
 
 async def _round_progress(collector: object, total: int) -> None:
@@ -361,13 +387,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"flashpoint: --since: {exc}", file=sys.stderr)
         return 2
-    store = open_for(config, readonly=True)
-    try:
-        snap = build_snapshot(config, store, now=now)
-        text = export(snap, fmt=args.format, since=since, statements=store.statements(limit=5000),
-                      now=now)
-    finally:
-        store.close()
+    with _phases("export") as phase:
+        phase("reading the store")
+        store = open_for(config, readonly=True)
+        try:
+            phase("building the panels")
+            snap = build_snapshot(config, store, now=now)
+            phase("writing the briefing")
+            text = export(snap, fmt=args.format, since=since,
+                          statements=store.statements(limit=5000), now=now)
+        finally:
+            store.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)

@@ -43,3 +43,29 @@ def test_reanalyze_reports_its_progress(tmp_path, monkeypatch, capsys):
     assert [line for line in err.splitlines() if "reanalysed" in line] == [
         "flashpoint: reanalysed 4/12 items", "flashpoint: reanalysed 8/12 items",
         "flashpoint: reanalysed 12/12 items"]
+
+
+def test_export_says_which_phase_runs(tmp_path, monkeypatch, capsys):
+    with Farm(feeds=3, items=4) as farm:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(farm.config_toml(str(tmp_path / "store.json")))
+        assert cli.main(["fetch", "--once", "--config", str(cfg)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "PROGRESS_EVERY", 0.001)  # a line every millisecond, for the test
+    assert cli.main(["export", "--format", "json", "--config", str(cfg)]) == 0
+    out = capsys.readouterr()
+    phases = {m.group(1) for m in re.finditer(r"^flashpoint: export: ([a-z ]+) \(\d+ s\)$",
+                                              out.err, re.M)}
+    assert phases, out.err
+    assert phases <= {"reading the store", "building the panels", "writing the briefing"}
+    assert '"statements"' in out.out  # the briefing itself still goes to stdout, whole
+
+
+def test_a_quick_export_says_nothing_of_its_phases(tmp_path, capsys):
+    with Farm(feeds=1, items=2) as farm:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(farm.config_toml(str(tmp_path / "store.json")))
+        assert cli.main(["fetch", "--once", "--config", str(cfg)]) == 0
+    capsys.readouterr()
+    assert cli.main(["export", "--format", "md", "--config", str(cfg)]) == 0
+    assert "flashpoint: export:" not in capsys.readouterr().err

@@ -22,7 +22,14 @@ from pathlib import Path
 
 from dashboard import report
 from dashboard.clock import utc_now
-from dashboard.config import Config, ConfigError, config_warnings, find_config, load_config
+from dashboard.config import (
+    SHIPPED_CONFIG,
+    Config,
+    ConfigError,
+    config_warnings,
+    find_config,
+    load_config,
+)
 from dashboard.memory import limit_malloc_arenas
 from dashboard.storage import (
     Store,
@@ -37,7 +44,7 @@ from dashboard.storage.paths import resolve_store_path
 
 log = logging.getLogger("flashpoint")
 
-BUNDLED_CONFIG = Path(__file__).parent / "data" / "config.toml"
+BUNDLED_CONFIG = SHIPPED_CONFIG
 
 
 # --- shared helpers --------------------------------------------------------------------

@@ -556,8 +556,16 @@ def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
     return problems
 
 
-SHIPPED_CONFIG = Path(__file__).parent / "data" / "config.toml"
-"""The shipped theatre: what a section left out of a config file defaults to."""
+def _shipped_config() -> Path:
+    # a wheel carries the top-level config.toml as data/config.toml (copied at build time
+    # by setup.py); a source checkout or an editable install reads the top-level file
+    packaged = Path(__file__).parent / "data" / "config.toml"
+    return packaged if packaged.is_file() else Path(__file__).parents[1] / "config.toml"
+
+
+SHIPPED_CONFIG = _shipped_config()
+"""The shipped theatre (the repository's one config.toml): what `flashpoint` uses when no
+config is found, and what a section left out of a config file defaults to."""
 
 OWN_SECTIONS = ("sources", "storage", "alerts")
 """Sections never taken from the shipped file: `sources` (each file names its own),

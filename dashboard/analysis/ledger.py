@@ -15,12 +15,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dashboard.config import Cue, Escalation
+from dashboard.config import SHIPPED_CONFIG, Cue, Escalation
 from dashboard.models import LedgerRow
 
 _STATUSES = ("recognized", "withdrawn_claimed", "not_recognized")
 ALIASES_FILE = "country-aliases.toml"
-BUNDLED_CONFIG = "config.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +164,7 @@ def bundled_cues() -> tuple[Cue, ...]:
     simply scores calm.
     """
     try:
-        data = tomllib.loads(read_data(BUNDLED_CONFIG).decode("utf-8"))
+        data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
     except (FileNotFoundError, tomllib.TOMLDecodeError):
         return ()
     return Escalation.model_validate(data.get("escalation", {})).cues

@@ -45,15 +45,6 @@ def test_only_sources_gets_defaults_for_everything_else() -> None:
     assert config.storage.resolved_path().name == "store.json"
 
 
-def test_shipped_configs_are_valid_and_identical() -> None:
-    top = REPO / "config.toml"
-    bundled = REPO / "dashboard" / "data" / "config.toml"
-    assert top.read_text() == bundled.read_text(), "run: cp config.toml dashboard/data/"
-    config = load_config(top)
-    assert {"serbia", "kosovo", "usa", "kfor"} <= {a.id for a in config.actors}
-    assert any(s.kind == "gdelt" and s.every >= 900 for s in config.sources)
-
-
 def test_missing_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.toml")

@@ -98,6 +98,10 @@ class ActorMatcher:
                 parts = person.name.split()
                 if len(parts) >= 2:
                     surnames.setdefault(fold(parts[-1]), set()).add(person.name)
+                    first_part = parts[-1].split("-")[0]
+                    if first_part != parts[-1]:  # "Jane Doe-Smith" is often "Jane Doe"
+                        self._add(" ".join([*parts[:-1], first_part]), actor.id, person.name)
+                        surnames.setdefault(fold(first_part), set()).add(person.name)
         self._surnames: dict[str, str] = {}
         for surname, names in surnames.items():
             if len(names) == 1 and len(surname) >= 3 and surname not in _COMMON_WORDS:

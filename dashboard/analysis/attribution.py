@@ -102,8 +102,12 @@ def attribute(
     if cue.reading == "according":
         return _according_to(s, vs, ve, matcher, ctx)
     folded = s.folded
-    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve):
-        return [], []  # "reported a rise", "continued the visit": not speech (cheap test first)
+    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve) and (
+        not _after_quote(s, vs) or len(folded[ve:].split()) > _GAP_CLOSE
+    ):
+        # "reported a rise", "continued the visit": not speech (cheap test first); but
+        # '“...”, declared Jane Doe.' is
+        return [], []
     prior = folded[max(0, vs - 20) : vs].split()
     if prior and prior[-1] in _PASSIVE:
         return [], []  # "said to be", "were told to"
@@ -132,6 +136,11 @@ def attribute(
     if not speakers:
         return [], []
     return speakers, _statements(s, verb, cue, speakers, limit, chained)
+
+
+def _after_quote(s: Sentence, vs: int) -> bool:
+    """Whether a quotation ends right before the verb at vs ('“...”, noted X')."""
+    return any(b <= vs and not s.text[b:vs].strip(" ,–—-") for _, b in s.spans)
 
 
 def _subject(

@@ -40,6 +40,8 @@ _OBJECT_END = re.compile(
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+# the preposition between a noun of feeling and what it is about
+_FEELING_ABOUT = re.compile(r"\s*(?:over|about|at|regarding|with|for|on)\s+")
 # where a coordinated clause with its own subject begins ("..., but EU officials said")
 _NEW_CLAUSE = re.compile(r",\s*but\b|;\s")
 AND_THAT = re.compile(r"\s*,?\s+and that\s+")
@@ -90,8 +92,8 @@ def content_after(
     if cue.particle and cue.reading == "clause":
         # "described the move as ...": speech only with its particle near
         near = folded[start : min(limit, start + 80)]
-        if f" {cue.particle} " not in f" {near} ":
-            return None
+        if f" {cue.particle} " not in f" {near} " or near.startswith(f"{cue.particle} "):
+            return None  # no "as"; or "actions described as ...", a passive with no object
         return clean(sentence[start:limit])
     if cue.reading == "clause":
         # "..., X noted." / "as X noted": the content is before the verb
@@ -100,6 +102,9 @@ def content_after(
     if boundary:
         limit = boundary.start()
     if cue.reading == "object" and not cue.particle:
+        if " " in cue.lemma:  # "expressed concern over the arrests": the arrests
+            lead = _FEELING_ABOUT.match(folded, start, limit)
+            start = lead.end() if lead else start
         end = _OBJECT_END.search(folded, start, limit)
         return clean(sentence[start : end.start() if end else limit])
     return clean(sentence[start:limit])

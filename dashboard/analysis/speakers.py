@@ -128,6 +128,10 @@ def speakers_before(
     unknown = unknown_name(sentence, lo, vs, mentions)
     if unknown and (best is None or unknown.start > best.end):
         best = unknown
+    if best is not None and best is unknown and not people:
+        joint = actor_subjects(sentence, folded, window, vs, matcher, when)
+        if len(joint) > 1 and joint[-1].start == unknown.start:
+            return joint  # "the EU and the Red Cross said": the name ends a joint subject
     if best is not None:
         # an actor named between the person and the verb is the subject ("Kurti acted,
         # while the EU and the US warned"), the person only when no actor is there
@@ -185,19 +189,24 @@ def actor_subjects(
                 break
             continue
         gap = [t.lower() for t in _GAP_TOKEN.findall(sentence[m.end : end])]
-        if found:  # joining an actor to the ones after it: only "and", "," and "the"
-            joins = {",", "and"} & set(gap)
-            if not joins or any(t not in (",", "and", "the") for t in gap):
+        if found:  # joining an actor to the ones after it: "and", "," and "the", after
+            # the words naming one of its bodies ("the US State Department, the EU and")
+            cut = next((k for k, t in enumerate(gap) if t in (",", "and")), len(gap))
+            body, join = gap[:cut], gap[cut:]
+            if not join or any(t not in (",", "and", "the") for t in join) or any(
+                t not in INSTITUTION_WORDS for t in body
+            ):
                 break
-            if "and" not in gap and not anded:
+            if "and" not in join and not anded:
                 break  # "A, B and C": a bare comma joins only once an "and" has
-            anded = anded or "and" in gap
+            anded = anded or "and" in join
             found.append(from_mention(m, matcher))
             end = m.start
             continue
         other = _OTHER_CONJUNCT.match(sentence, m.end, end) if not found else None
         if other:  # "the US, the EU and the OSCE said": a last speaker of no actor
             found.append(Speaker(other.group(1), None, other.start(1), other.end(1), False))
+            anded = "and" in sentence[m.end : other.start(1)]
             end = m.end
             gap = []
         core = next((gap[:k] for k, t in enumerate(gap) if t in _LOCATIVE), gap)

@@ -87,6 +87,18 @@ def _reading(lemma: str, group: str) -> str:
     return "free"
 
 
+# Light verbs that say the same as "express" before a noun of feeling ("voiced hope").
+_LIGHT_VERBS = {"express": ("voice", "voices", "voiced", "voicing")}
+
+
+def _light_verb_forms(lemma: str, forms: list[str]) -> list[str]:
+    """The forms of an "express <noun>" phrase, with "voice <noun>" beside them."""
+    head, _, noun = lemma.partition(" ")
+    if not noun or head not in _LIGHT_VERBS:
+        return forms
+    return [*forms, *(f"{verb} {noun}" for verb in _LIGHT_VERBS[head])]
+
+
 def compile_lexicon(data: dict) -> SpeechLexicon:
     """Compile a parsed speech-verbs.toml."""
     cues: dict[str, Cue] = {}
@@ -95,7 +107,7 @@ def compile_lexicon(data: dict) -> SpeechLexicon:
             lemma = verb["lemma"]
             reading = _reading(lemma, group)
             particle = _SEPARABLE.get(lemma)
-            for form in verb["forms"]:
+            for form in _light_verb_forms(lemma, verb["forms"]):
                 if particle:  # match the head verb; the particle is looked for after it
                     form = form.rsplit(" ", 1)[0]
                 cue = Cue(lemma, group, reading, form.split()[0].endswith("ing"), particle)

@@ -239,6 +239,8 @@ def _statements(
     for verb in lexicon.regex.finditer(s.folded):
         if len(verbs) >= _MAX_VERBS:
             break
+        if _in_name(s.mentions, verb.start()):
+            continue  # "the United States": a word of a name, not a verb
         if not title or verb.group() in _TITLE_VERBS:
             verbs.append(verb)
     if not verbs:
@@ -248,6 +250,7 @@ def _statements(
     out: list[Statement] = []
     speakers: list[Speaker] = []
     covered = 0  # where the content of the statements so far ends
+    feeling: tuple[int, int] | None = None  # the statements of the last cue, if a feeling
     opening = _opening_gerund(s, verbs[0], lexicon)
     if opening is not None:
         verbs = verbs[1:]
@@ -267,12 +270,23 @@ def _statements(
         found_speakers, found = attribute(s, verb, cue, matcher, context, speakers, limit)
         found = [st for st in found if all(st.text != o.text for o in out)]
         if found and out and verb.start() < covered and not cue.gerund and all(
-            sp.name in {o.speaker for o in out} for sp in found_speakers
+            sp.name in {o.speaker for o in out}
+            or (not sp.is_person and sp.actor is not None
+                and sp.actor in {o.actor for o in out})
+            for sp in found_speakers
         ):
-            continue  # "he plans to demand ...": the same speaker inside their own words
+            # "he plans to demand ...": the same speaker inside their own words; "the
+            # spokesman said the EU urges ...": the EU is the spokesman's own voice
+            continue
+        if found and cue.gerund and feeling and found_speakers is speakers:
+            # "expressed disappointment over the raid, saying A": A is what they said
+            del out[feeling[0] : feeling[1]]
+        feeling = None
         if found:
             at = s.text.find(found[0].text)  # where the words it found end
             covered = at + len(found[0].text) if at >= 0 else limit
+            if cue.reading == "object" and " " in cue.lemma:
+                feeling = (len(out), len(out) + len(found))
             out.extend(found)
             speakers = found_speakers
     if opening is not None and speakers:
@@ -283,6 +297,14 @@ def _statements(
             _, found = attribute(s, opening, cue, matcher, context, speakers, limit)
             out[:0] = [st for st in found if all(st.text != o.text for o in out)]
     return out
+
+
+def _in_name(mentions: list[Mention], at: int) -> bool:
+    """Whether position `at` lies inside a named actor or person."""
+    for m in mentions:  # noqa: SIM110 (a plain loop: a few mentions per sentence)
+        if m.start <= at < m.end:
+            return True
+    return False
 
 
 def _opening_gerund(

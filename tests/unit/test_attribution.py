@@ -68,7 +68,7 @@ def rows(body: str, matcher: ActorMatcher, when: datetime | None = None) -> list
      "any incursion would be met with force"),
     # expressive, a multi-word cue
     ("Kurvi Tasch expressed concern over the arrests in the north.",
-     "over the arrests in the north"),
+     "the arrests in the north"),
     # labeling, separable
     ("Kurvi Tasch described the decision as a grave mistake.",
      "the decision as a grave mistake"),

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.attribution import Context, Sentence, attribute
+from dashboard.analysis.layout import LABEL, is_body_paragraph, statement_heading
 from dashboard.analysis.quotes import (
     OPENING_MARKS,
     is_bare_quote,
@@ -61,6 +62,9 @@ class _Context:
     organisation: str | None = None
     state: str | None = None
     last: list[Speaker] | None = None  # the last speakers, for quotations that go on
+    voice: list[Speaker] | None = None  # who a titled statement's or a turn's body is
+    heard: bool = False  # whether the body has shown that voice yet
+    turn: bool = False  # whether the voice is a transcript turn's (a label ends it)
     since_last: int = 0  # paragraphs since the last statement
     when: datetime | None = None
     names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> speaker
@@ -99,6 +103,10 @@ def statements_in(
     ctx = _Context(when=when)
     for i, sentence in enumerate(title):
         s = _sentence(sentence, find(sentence))
+        if i == 0 and len(title) == 1:
+            ctx.voice = statement_heading(sentence.text, s.mentions, matcher)
+            if ctx.voice:  # "UK statement on ...": the body is the UK's words
+                continue
         head = _headline(sentence.text, s.mentions, matcher) if i == 0 else []
         _emit(out, ctx, head or _statements(s, sentence, matcher, ctx, title=True), s, matcher)
     for n, paragraph in enumerate(paragraphs):
@@ -112,13 +120,20 @@ def statements_in(
             continue
         if opened is not None:
             continue  # someone's words whose speaker is not known yet: no verb in them counts
+        if n == 0 and len(paragraph) == 1 and not ctx.voice:
+            ctx.voice = statement_heading(text, find(paragraph[0]), matcher)
+            if ctx.voice:  # "Statement by the Secretary General on ...": a title
+                continue
         turn = (_transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
                 if _TURN.match(paragraph[0].text) else None)
         if turn:  # "Maria Zakharova: We are alarmed ...": a turn of a transcript
             out.append(turn)
-            ctx.last = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
+            ctx.last = ctx.voice = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
+            ctx.heard = ctx.turn = True
             ctx.since_last = 0
             continue
+        if LABEL.match(text) and ctx.turn:
+            ctx.voice = None  # "Question: ...": the turn is over
         first_person = ctx.last and ctx.since_last == 1 and _FIRST_PERSON.search(text)
         before = len(out)
         for k, sentence in enumerate(paragraph):
@@ -136,7 +151,22 @@ def statements_in(
                        sentence.text)
                 continue
             _emit(out, ctx, found, s, matcher)
-        if first_person and len(out) == before and ctx.last:
+        if ctx.voice and not ctx.heard and is_body_paragraph(text):
+            # a title's voice is heard in the first paragraph: first person, or the
+            # speaker's own statement ("We call for ...", "The Union welcomes ..."); a
+            # news story about a statement speaks of it in the third person
+            actors = {sp.actor for sp in ctx.voice}
+            ctx.heard = bool(_FIRST_PERSON.search(text)) or any(
+                st.actor in actors for st in out[before:])
+            if not ctx.heard:
+                ctx.voice = None
+        if len(out) > before:
+            continue
+        if ctx.voice and is_body_paragraph(text):
+            # a paragraph of a titled statement or of a transcript turn: its speaker's
+            out += [Statement(sp.name, sp.actor, "direct", text.strip(), text)
+                    for sp in ctx.voice]
+        elif first_person and ctx.last:
             # the next paragraph of someone's first-person words, without quotation marks
             # (a statement's body, a transcript): still theirs
             _carry(out, ctx, text.strip(), text)

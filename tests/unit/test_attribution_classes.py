@@ -82,3 +82,50 @@ def test_an_inverted_clause_verb_after_a_quotation_attributes_it(matcher: ActorM
         ("Sapt Hentzau", "league", "direct",
          "We are ready to host the next round at any time")]
     assert rows("The agency reported a rise in crossings.", matcher) == []
+
+
+def test_a_titled_statement_speaks_in_its_own_voice(matcher: ActorMatcher) -> None:
+    body = ("Ruritanian statement on the closure of the northern crossing – 3 May\n\n"
+            "We call on all sides to reopen the crossing without delay.\n\n"
+            "The closure harms families on both banks of the river.\n\n"
+            "Press Office")
+    got = rows(body, matcher)
+    assert [(r[0], r[1], r[2]) for r in got] == [("Ruritania", "ruritania", "direct")] * 2
+    assert got[1][3] == "The closure harms families on both banks of the river."
+
+
+def test_a_statement_by_a_person_titles_its_body(matcher: ActorMatcher) -> None:
+    body = ("Border talks: Statement by Spokesperson Hentzau on the agreement\n\n"
+            "12.03.2024 Press Team\n\n"
+            "The League welcomes the agreement reached by the two delegations.\n\n"
+            "It opens the way to a lasting settlement of the border question.")
+    got = rows(body, matcher)
+    assert got[-1] == ("Sapt Hentzau", "league", "direct",
+                       "It opens the way to a lasting settlement of the border question.")
+    assert all(r[1] == "league" for r in got) and len(got) == 2
+
+
+def test_a_story_about_a_statement_is_not_its_voice(matcher: ActorMatcher) -> None:
+    body = ("Ruritania's statement on the border angers Borduria\n\n"
+            "Officials in Szohod reacted sharply on Monday to the text from Strelsau.\n\n"
+            "The border has been closed for a week.")
+    assert rows(body, matcher) == []
+
+
+def test_a_transcript_turn_goes_on_until_the_next_label(matcher: ActorMatcher) -> None:
+    body = ("Question: What do you make of the clashes in the north?\n\n"
+            "Sapt Hentzau: We are alarmed by the clashes in the north.\n\n"
+            "The aim of these provocations is plain to everyone watching.\n\n"
+            "Question: Will the League send observers?\n\n"
+            "The observers arrived in the capital on Tuesday evening.")
+    got = rows(body, matcher)
+    assert [r[3] for r in got] == ["We are alarmed by the clashes in the north.",
+                                  "The aim of these provocations is plain to everyone watching."]
+    assert {r[0] for r in got} == {"Sapt Hentzau"}
+
+
+def test_a_feed_title_can_title_the_statement(matcher: ActorMatcher) -> None:
+    got = extract_statements("Statement by the League Council on the elections",
+                             "We urge both parties to accept the result of the vote.",
+                             matcher)
+    assert [(s.speaker, s.actor, s.kind) for s in got] == [("League", "league", "direct")]

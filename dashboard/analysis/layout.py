@@ -1,0 +1,63 @@
+"""Statements that the page's layout attributes rather than a verb.
+
+A titled statement ("UK statement on the situation in the north", "Statement by the
+High Representative on the agreement") speaks in its own voice below the title: its
+paragraphs are the named speaker's words though nothing in them says so. A transcript
+turn ("Jane Doe: We are alarmed ...") goes on in the paragraphs after it until another
+label ("Question: ...") takes the floor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.speakers import Speaker, from_mention
+
+_STATEMENT_NOUNS = r"(?:statement|declaration|communiqu[eé]|press release|remarks)"
+# "Statement by X on ...", "Joint statement of X", "Topic: Statement by X"
+_BY = re.compile(
+    r"^(?:[^:]{1,80}:\s+)?(?:joint\s+|press\s+|official\s+)?" + _STATEMENT_NOUNS
+    + r"\s+(?:by|of|from)\s+(?P<by>.{2,100}?)"
+    r"(?:\s+(?:on|about|regarding|following|after|at|in|to)\s.*)?$",
+    re.IGNORECASE,
+)
+# "X statement on ...", "X's statement after ..."
+_OWNER = re.compile(
+    r"^(?:[^:]{1,80}:\s+)?(?P<by>.{2,80}?)(?:['’]s)?\s+(?:joint\s+|press\s+)?"
+    + _STATEMENT_NOUNS + r"\s+(?:on|about|regarding|following|after|at|in)\s.*$",
+    re.IGNORECASE,
+)
+_MAX_HEADING_WORDS = 25
+# a paragraph label that hands the floor to someone else ("Question:", "Comment:")
+LABEL = re.compile(r"^[A-Z][\w.'’ -]{0,40}:\s")
+_MIN_BODY_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?][\"”’»)]*$")
+
+
+def statement_heading(
+    paragraph: str, mentions: list[Mention], matcher: ActorMatcher
+) -> list[Speaker] | None:
+    """The speaker of a statement titled by this paragraph, else None.
+
+    A title is one line of at most 25 words, not ending as a sentence does, that names
+    a statement and whose speaker is a configured person or actor.
+    """
+    text = paragraph.strip()
+    if len(text.split()) > _MAX_HEADING_WORDS or _SENTENCE_END.search(text):
+        return None
+    m = _BY.match(text) or _OWNER.match(text)
+    if m is None:
+        return None
+    a, b = m.span("by")
+    inside = [x for x in mentions if a <= x.start and x.end <= b]
+    people = [x for x in inside if x.person]
+    chosen = people[-1] if people else (inside[0] if inside else None)
+    return [from_mention(chosen, matcher)] if chosen else None
+
+
+def is_body_paragraph(text: str) -> bool:
+    """A paragraph that can be a statement's words: sentences, not a label or a date line."""
+    text = text.strip()
+    return (len(text.split()) >= _MIN_BODY_WORDS and bool(_SENTENCE_END.search(text))
+            and not LABEL.match(text))

@@ -53,6 +53,6 @@ def test_one_clock():
 
 def test_one_link_check_and_one_config_digest():
     assert DEFS["safe_link"] == {"dashboard/textclean.py"}
-    assert DEFS["config_digest"] == {"dashboard/config.py"}
+    assert DEFS["config_digest"] == {"dashboard/config/loading.py"}
     # a config is hashed by dumping it: only the digest does that
-    assert CALLS["config.model_dump_json"] <= {"dashboard/config.py"}
+    assert CALLS["config.model_dump_json"] <= {"dashboard/config/loading.py"}

@@ -1,86 +1,28 @@
-"""Configuration: `config.toml` read with tomllib into frozen pydantic models.
+"""The config's schema: frozen pydantic models, one per section of `config.toml`.
 
-`load_config(path)` returns a `Config` or raises one `ConfigError` that lists every
-problem as ``file:line: key: what is wrong (what is allowed)``. The config object is
-passed to whoever needs it; there is no global.
+Every key a config file may hold is declared here with its default and what is allowed;
+a new key also gets a comment in `config.toml` and a line in README's config reference.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import math
-import os
-import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Literal
 
-from platformdirs import user_config_path, user_data_path
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    model_validator,
+from platformdirs import user_data_path
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from dashboard.config.values import (
+    ACTOR_SHORT_MAX,
+    APP_NAME,
+    MAX_RETENTION_DAYS,
+    TOPIC_SHORT_MAX,
+    Duration,
+    HttpUrl,
+    PartialDate,
+    Slug,
+    Unit,
 )
-
-APP_NAME = "flashpoint"
-ENV_CONFIG = "FLASHPOINT_CONFIG"
-MAX_RETENTION_DAYS = 36_500  # storage.retention_days: a hundred years
-
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
-_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
-
-
-def parse_duration(value: object) -> float:
-    """Turn "15m", "1h30m", "45s", "2d" (or a number of seconds) into seconds > 0."""
-    if isinstance(value, bool):
-        raise ValueError("a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip().lower().replace(" ", "")
-        parts = _DURATION.findall(text)
-        if not parts or "".join(n + u for n, u in parts) != text:
-            raise ValueError(f"{value!r} is not a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
-        seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    else:
-        raise ValueError("a duration like \"15m\", \"1h\", \"30s\" or \"2d\"")
-    if seconds <= 0:
-        raise ValueError(f"{value!r} must be longer than zero")
-    return seconds
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r} is not an http:// or https:// URL")
-    return value
-
-
-def _slug(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
-        raise ValueError(f"{value!r} may hold only letters, digits, '-', '_' and '.'")
-    return value
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-Slug = Annotated[str, AfterValidator(_slug)]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-# Short names in narrow tables: an actor's tag, a topic's column header.
-ACTOR_SHORT_MAX = 8
-TOPIC_SHORT_MAX = 12
 
 
 class _Model(BaseModel):
@@ -177,19 +119,6 @@ class Source(_Model):
             raise ValueError("every: GDELT allows one request per 5 s (use \"15m\" or more)")
         return self
 
-
-_PARTIAL_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
-
-
-def _partial_date(value: str) -> str:
-    if not _PARTIAL_DATE.fullmatch(value):
-        raise ValueError(
-            f'"{value}" is not a year ("2021"), month ("2021-05") or day ("2021-05-24")'
-        )
-    return value
-
-
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
 
 
 class Office(_Model):
@@ -424,273 +353,3 @@ class Config(_Model):
     def source(self, source_id: str) -> Source:
         """The source with this id."""
         return next(s for s in self.sources if s.id == source_id)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a config file."""
-
-    file: str
-    line: int
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.key}: {self.message}"
-
-
-class ConfigError(Exception):
-    """A config file that cannot be used; `problems` lists everything wrong with it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-# --- locating keys in the TOML text (for error messages only) --------------------------
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_KEYLINE = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
-
-
-def _key_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """Map key paths like ("sources", 2, "every") to 1-based line numbers."""
-    lines: dict[tuple[Any, ...], int] = {}
-    counters: dict[tuple[str, ...], int] = {}
-    table: tuple[Any, ...] = ()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(raw)
-        if header:
-            names = tuple(n.strip().strip("\"'") for n in header.group(2).split("."))
-            if header.group(1) == "[[":
-                index = counters.get(names, -1) + 1
-                counters[names] = index
-                # nested arrays of tables index into their parent's latest entry
-                table = (*_with_indices(names[:-1], counters), names[-1], index)
-            else:
-                table = _with_indices(names, counters)
-            lines.setdefault(table, number)
-            continue
-        key = _KEYLINE.match(raw)
-        if key:
-            lines.setdefault((*table, key.group(1).strip("\"'")), number)
-    return lines
-
-
-def _with_indices(names: tuple[str, ...], counters: dict[tuple[str, ...], int]) -> tuple:
-    path: list[Any] = []
-    for i, name in enumerate(names):
-        path.append(name)
-        if names[: i + 1] in counters:
-            path.append(counters[names[: i + 1]])
-    return tuple(path)
-
-
-def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return 1
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _describe(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown key (check the spelling against the config reference in README.md)"
-    if kind == "missing":
-        return "missing (this key is required)"
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{error['input']!r} is not allowed (allowed: {expected})"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"{message} (got {type(error['input']).__name__} {error['input']!r})"
-    return message
-
-
-def _problems(path: str, lines: dict, error: ValidationError) -> list[Problem]:
-    problems = []
-    for e in error.errors():
-        loc = tuple(e["loc"])
-        message = _describe(e)
-        # a model validator may name the key it is about as "key: message"
-        key, sep, rest = message.partition(": ")
-        if sep and e["type"] == "value_error" and key.isidentifier():
-            loc, message = (*loc, key), rest
-        problems.append(Problem(path, _line_for(loc, lines), _dotted(loc), message))
-    return problems
-
-
-_ID_TABLES = (("sources",), ("actors",), ("topics",), ("escalation", "cues"), ("alerts",))
-
-
-def _duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
-    """Duplicate ids, found on the raw data so they are listed with every other problem."""
-    problems = []
-    for table in _ID_TABLES:
-        entries: Any = data
-        for name in table:
-            entries = entries.get(name, []) if isinstance(entries, dict) else []
-        if not isinstance(entries, list):
-            continue
-        seen: dict[str, int] = {}
-        for i, entry in enumerate(entries):
-            value = entry.get("id") if isinstance(entry, dict) else None
-            if not isinstance(value, str):
-                continue
-            loc = (*table, i, "id")
-            if value in seen:
-                first = _line_for((*table, seen[value], "id"), lines)
-                problems.append(Problem(path, _line_for(loc, lines), _dotted(loc),
-                                        f"duplicate id {value!r}, first used on line {first} "
-                                        "(ids must be unique)"))
-            else:
-                seen[value] = i
-    return problems
-
-
-def _shipped_config() -> Path:
-    # a wheel carries the top-level config.toml as data/config.toml (copied at build time
-    # by setup.py); a source checkout or an editable install reads the top-level file
-    packaged = Path(__file__).parent / "data" / "config.toml"
-    return packaged if packaged.is_file() else Path(__file__).parents[1] / "config.toml"
-
-
-SHIPPED_CONFIG = _shipped_config()
-"""The shipped theatre (the repository's one config.toml): what `flashpoint` uses when no
-config is found, and what a section left out of a config file defaults to."""
-
-OWN_SECTIONS = ("sources", "storage", "alerts")
-"""Sections never taken from the shipped file: `sources` (each file names its own),
-`storage` (where a store lives is the file's business) and `alerts` (the shipped example
-would fire in every config that has none). Every other section left out is the shipped."""
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_sections() -> dict[str, Any]:
-    """The shipped config.toml's sections but OWN_SECTIONS, as parsed TOML."""
-    data = tomllib.loads(SHIPPED_CONFIG.read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if key not in OWN_SECTIONS}
-
-
-def with_shipped_defaults(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` over the shipped sections: a table left out, or a key left out of a table,
-    takes the shipped value; a list (actors, topics, cues) given replaces the shipped one.
-
-    So a file holding only [[sources]] watches with the shipped actors, topics, cues and
-    scale, and scores the same news the same as the shipped file does.
-    """
-
-    def merge(base: Any, over: Any) -> Any:
-        if isinstance(base, dict) and isinstance(over, dict):
-            return {**base, **{k: merge(base.get(k), v) for k, v in over.items()}}
-        return over
-
-    merged = dict(data)
-    for key, value in shipped_sections().items():
-        merged[key] = merge(value, data[key]) if key in data else value
-    return merged
-
-
-def parse_config(text: str, path: str = "config.toml") -> Config:
-    """Validate TOML text; raises ConfigError naming `path` in every problem.
-
-    Sections and keys the text leaves out take the shipped config.toml's values
-    (`with_shipped_defaults`).
-    """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else 1
-        raise ConfigError([Problem(path, line, "(syntax)", f"not valid TOML: {exc}")]) from None
-    lines = _key_lines(text)
-    problems = _duplicate_ids(path, data, lines)
-    try:
-        config = Config.model_validate(with_shipped_defaults(data))
-    except ValidationError as exc:
-        problems = _problems(path, lines, exc) + problems
-    if problems:
-        problems.sort(key=lambda p: p.line)
-        raise ConfigError(problems)
-    return config
-
-
-def load_config(path: str | os.PathLike[str]) -> Config:
-    """Read and validate a config file; raises ConfigError for any problem."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem(name, 0, "(file)", "no such file")]) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem(name, 0, "(file)", "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError([Problem(name, line, "(file)", "not UTF-8 text")]) from None
-    return parse_config(text, name)
-
-
-def config_warnings(config: Config, path: str | os.PathLike[str]) -> list[Problem]:
-    """What is valid but probably not meant, as Problems (`path` is read for line numbers).
-
-    Today one: a retention shorter than the escalation horizon. Retention archives an
-    item with its cue hits, so hits that should still count leave the score early and the
-    level drops as items age out, not as the situation calms.
-    """
-    horizon_days = config.escalation.horizon / 86400
-    retention = config.storage.retention_days
-    if retention >= horizon_days:
-        return []
-    try:
-        lines = _key_lines(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        lines = {}
-    loc = ("storage", "retention_days")
-    if loc not in lines and ("escalation", "half_life") in lines:
-        loc = ("escalation", "half_life")
-    return [Problem(
-        str(path), _line_for(loc, lines) if lines else 0, "storage.retention_days",
-        f"warning: {retention} days is shorter than the escalation horizon "
-        f"({HORIZON_HALF_LIVES} half-lives = {horizon_days:g} days): cue hits would leave "
-        f"the score when their items are archived, lowering it; use at least "
-        f"{math.ceil(horizon_days)} or a shorter escalation.half_life",
-    )]
-
-
-def config_digest(config: Config) -> str:
-    """The one name for a config's content: the last view's key, the analyzers' cache key
-    and the name workers keep the config under. Equal settings give the same digest.
-
-    The storage section is left out: the view lies next to its store, and `--db` or a
-    relative path must not make the writer's view foreign to a viewer of the same store
-    (nothing else digested depends on where the store is).
-    """
-    body = config.model_dump_json(exclude={"storage"}).encode()
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
-def find_config(explicit: str | None = None) -> Path:
-    """The config file to use: --config, $FLASHPOINT_CONFIG, ./config.toml, user config dir."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG])
-    local = Path("config.toml")
-    if local.exists():
-        return local
-    user = user_config_path(APP_NAME) / "config.toml"
-    if user.exists():
-        return user
-    return local  # the error message then names ./config.toml

@@ -12,6 +12,12 @@ the stance is the United States', whoever reports it. The rules, in order:
 4. for a pronoun or a bare role as subject ("we", "the spokesperson"), the actor of the
    article's last statement before it.
 
+A subject named inside someone else's words is reported, not heard: "Vucic said Pristina
+is trying to avoid the association" is Serbia's complaint, so an obstruction a speaker
+reports of another actor (refuses, rejects, avoids, does not want) is the speaker's
+support for what is obstructed, and any other stance so reported (a decision, a
+commitment, an alleged backing) is credited to nobody.
+
 A stance nobody can be credited with is dropped: a wrong actor is worse than none.
 """
 
@@ -150,6 +156,41 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
     return Holding("speaker", [])
 
 
+# Predicates that obstruct their object: reported of another actor, they are a complaint
+# ("X refuses to form the association"), which tells what the speaker wants.
+_OBSTRUCTIONS = frozenset({
+    "against", "oppose", "opposition to", "reject", "refuse", "object to", "veto", "block",
+    "prevent", "resist", "avoid", "obstruct", "undermine", "sabotage",
+})
+
+
+def _speaking(sentence: Folded, reading: Reading, statements: Sequence[Statement]) -> list[str]:
+    """The actors of the statements of this sentence whose words hold the cue, the
+    outermost only ("Vucic said Pristina refuses to ...": Vucic is heard, and Pristina's
+    refusal is his report)."""
+    cue = _original(sentence, reading.cue_start)
+    spans = []
+    for st in statements:
+        at = sentence.text.find(st.text) if st.actor and st.text else -1
+        if at >= 0 and at <= cue <= at + len(st.text):
+            spans.append((at, at + len(st.text), st.actor))
+    out: list[str] = []
+    for start, end, actor in spans:
+        inner = any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in spans)
+        if not inner and actor not in out:
+            out.append(actor)  # type: ignore[arg-type]
+    return out
+
+
+def _reported(reading: Reading, speakers: list[str]) -> tuple[list[str], Reading]:
+    """What a stance reported of another actor tells (see the module docstring)."""
+    obstruction = reading.stance == "oppose" and (
+        reading.negated != (reading.phrase in _OBSTRUCTIONS))
+    if not obstruction:
+        return [], reading
+    return speakers, reading._replace(stance="support", negated=False)
+
+
 def speaker_of(sentence: Folded, reading: Reading, statements: Sequence[Statement]) -> list[str]:
     """Rule 3: the actor of the statement in this sentence whose words hold the cue."""
     cue = _original(sentence, reading.cue_start)
@@ -182,7 +223,12 @@ def holders(
     `previous` is the actor of the article's last statement before this sentence: a
     pronoun subject with no speaker of its own refers back to it."""
     holding = clause_subject(sentence, reading, mentions)
-    if holding.how in ("subject", "nobody"):
+    if holding.how == "subject":
+        speakers = _speaking(sentence, reading, statements)
+        if speakers and not set(speakers) & set(holding.actors):
+            return _reported(reading, speakers)
+        return holding.actors, reading
+    if holding.how == "nobody":
         return holding.actors, reading
     speakers = speaker_of(sentence, reading, statements)
     if not speakers and previous and _pronoun_speaks(sentence, reading):

@@ -48,7 +48,7 @@ STANCE_CUES: dict[str, tuple[str, ...]] = {
         "only lasting", "way forward", "milestone", "priority",
         "implement", "implementation of", "establish", "establishment of", "form",
         "formation of", "strengthen", "reinforce", "obligation to", "obliged to",
-        "depend on", "hail", "applaud", "victory", "thank", "delighted", "happy",
+        "depend on", "focus on", "hail", "applaud", "victory", "thank", "delighted", "happy",
         "maintain", "ensure", "preserve", "guarantee", "through", "via", "regard",
     ),
     "oppose": (
@@ -62,7 +62,7 @@ STANCE_CUES: dict[str, tuple[str, ...]] = {
         "not coordinated", "disappointment", "disappointed",
         "express concern", "concerned", "unfair", "penalise", "penalize", "illegal",
         "illegitimate", "brutally", "brutal", "escalate tension", "lift", "lifting of",
-        "scrap", "abolish",
+        "scrap", "abolish", "avoid", "obstruct", "sabotage",
     ),
     "neutral": (
         "receive a request", "receive the request", "receive a letter", "analyze", "analyse",
@@ -76,6 +76,10 @@ _REVERSIBLE = frozenset({
     "withdraw", "withdrawal of", "revoke", "suspend", "halt", "stop", "prevent", "resist",
     "rule out",
 })
+# Oppositions that end the topic: made to depend on a condition, the topic stays until
+# it is met ("the lifting of the sanctions depends on ...": the sanctions are kept).
+_REMOVALS = frozenset({"withdraw", "withdrawal of", "revoke", "suspend", "halt", "stop",
+                       "end to", "lift", "lifting of", "scrap", "abolish"})
 # Nouns of action that name the topic's fate ("the establishment of X"): a verb cue
 # before them in the clause governs instead ("refused to accept ... the establishment").
 _WEAK = frozenset({"establishment of", "formation of", "implementation of", "importance of",
@@ -85,6 +89,8 @@ _WEAK = frozenset({"establishment of", "formation of", "implementation of", "imp
 # "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
 # noun ("attacks against KFOR troops").
 _AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
+# "regard" as a noun after these ("in this regard", "with regard to"), not "regards X as"
+_REGARD_NOUN = words("this that with in high no any")
 _NEGATORS = words("not no never cannot nor neither nobody none")
 _NEAR_NEGATORS = words("without")  # only just before: "without delay" is no negation
 # Verbs that negate the verb after them ("refuses to recognise", "failed to implement").
@@ -128,6 +134,7 @@ class Reading(NamedTuple):
     cue_start: int  # == topic_start when the topic has no cue (a negated mention)
     cue_end: int
     negated: bool = False  # the cue (or the mention) is negated
+    phrase: str = ""  # the cue's lemma phrase ("" when the topic has no cue)
 
 
 _CUE_INDEX = LemmaIndex(
@@ -147,6 +154,9 @@ def _cues(tokens: Tokens, folded: str) -> list[Cue]:
         if start and folded[start - 1] == "-":
             continue  # a compound modifier ("EU-supported dialogue"), not a predicate
         stance, _, phrase = m.key.partition(":")
+        if phrase == "regard" and (tokens.words[m.first] == "regarding" or (
+                m.first and tokens.words[m.first - 1] in _REGARD_NOUN)):
+            continue  # a preposition ("a decision regarding X", "in this regard")
         if phrase == "against" and not any(
                 tokens.lemmas[i] in _AGAINST_AFTER for i in range(max(0, m.first - 3), m.first)):
             continue
@@ -205,8 +215,22 @@ def _governing(folded: str, topic: TopicSpan, cues: list[Cue], lo: int, hi: int)
     return None
 
 
+# the topic as the subject of these is conditioned ("the lifting of X depends on Y")
+_DEPENDS = re.compile(r"\s(?:depends?|depended|hinges?|hinged|is conditional|are conditional)"
+                      r"\s+(?:\w+\s+)?(?:on|upon)\s")
+
+
+def _depends(folded: str, topic: TopicSpan) -> bool:
+    """Whether the topic is the subject of "depends on" ("the lifting of X depends on")."""
+    after = _DEPENDS.search(folded, topic.end, topic.end + _AFTER_REACH)
+    return after is not None and not _CLAUSE_BREAK.search(folded, topic.end, after.start())
+
+
 def _conditional(folded: str, topic: TopicSpan, conditions: list[int]) -> bool:
-    """Whether a condition stands near the topic in the same clause."""
+    """Whether a condition stands near the topic in the same clause, or the topic is
+    the subject of "depends on"."""
+    if _depends(folded, topic):
+        return True
     first = bisect_left(conditions, topic.start - _CONDITION_REACH)
     for at in conditions[first:]:
         if at > topic.start + _CONDITION_REACH:
@@ -256,6 +280,10 @@ class StanceFinder:
         cue = _governing(folded, topic, cues, lo, hi)
         if _conditional(folded, topic, conditions):
             at = (cue.start, cue.end) if cue else (topic.start, topic.start)
+            if cue is not None and cue.phrase in _REMOVALS and _depends(folded, topic):
+                # "the lifting of the measures depends on X": they stay until then
+                return Reading(topic.topic, "support", topic.start, topic.end, *at,
+                               phrase=cue.phrase)
             return Reading(topic.topic, "conditional", topic.start, topic.end, *at)
         stance: Stance | None
         if cue is not None:
@@ -270,7 +298,9 @@ class StanceFinder:
                     else "neutral"
                 )
             at = (cue.start, cue.end)
+            phrase = cue.phrase
         else:
+            phrase = ""
             first = bisect_left(tokens.starts, topic.start)
             negated = first < len(tokens.starts) and _negated(tokens, first, folded)
             stance = "oppose" if negated else None
@@ -279,7 +309,7 @@ class StanceFinder:
             stance = _FLIP_SUPPORT.get(stance, stance)
         if stance is None:
             return None
-        return Reading(topic.topic, stance, topic.start, topic.end, *at, negated)
+        return Reading(topic.topic, stance, topic.start, topic.end, *at, negated, phrase)
 
     def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
         """The stances `actor` takes on the topics in one sentence (see find_stances)."""

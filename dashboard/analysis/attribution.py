@@ -39,6 +39,7 @@ from dashboard.models import Statement
 
 _PASSIVE = words("is are was were be been being")
 _PRONOUN_OBJECT = words("him her")
+_DETERMINERS = words("the a an its their his her our my your these those this that every")
 # "..., with Serbia's president appealing": a participle with a subject of its own
 _OWN_SUBJECT = re.compile(r"\bwith\s+(?:[\w’'.-]+\s+){1,4}$")
 # content that only points back at what was said ("said this in a comment")
@@ -47,7 +48,9 @@ _ONLY_POINTER = re.compile(r"(?:this|that|so|it|these|those)(?:\s+(?:in|on|at|du
 _INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
 # the end of the sentence ("..., the ministry noted.")
-_CLAUSE_SOON = re.compile(r"(?:[\s,]+[^\s.;:]+){0,7}?[\s,]+that\b|\s*[:“\"]|\s*[.!?]?\s*$")
+_CLAUSE_SOON = re.compile(
+    r"(?:[\s,]+[^\s.;:]+){0,7}?[\s,]+that\b|(?:\s+[^\s.;:“\"]+){0,4}?\s*[:“\"]|\s*[.!?]?\s*$"
+)
 # A cue that goes on from an earlier one: "..., saying", "... and warned", "but added".
 _CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
@@ -111,6 +114,8 @@ def attribute(
     prior = folded[max(0, vs - 20) : vs].split()
     if prior and prior[-1] in _PASSIVE:
         return [], []  # "said to be", "were told to"
+    if prior and (prior[-1] in _DETERMINERS or prior[-1].endswith(("'s", "’s"))):
+        return [], []  # "Serbia's claims", "a warning that": a noun, not a verb
     if is_negated(folded, vs, ve, window=2):
         return [], []  # "did not say whether"
     back = max(0, vs - _BEHIND)  # the few words before the verb that the tests below read
@@ -282,10 +287,16 @@ def _statements(
         content = content_before(sentence, speakers[0].start)
     if not content or (len(content.split()) < 2 and not chained_object(cue, content)):
         return []
-    parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2] or [content]
-    # "said that A and that B": one statement per clause
+    # "said that A and that B" is one statement: one act of speech, as real copy is read;
+    # but 'said that “A” and that it “B”' quotes twice, one statement per quotation
+    parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2]
+    if len(parts) < 2 or not all(QUOTE_MARK.match(p) for p in parts):
+        parts = [content]
     return [Statement(sp.name, sp.actor, "reported", clean(part), sentence)
             for part in parts for sp in speakers]
+
+
+QUOTE_MARK = re.compile(r"\s*(?:\S+\s+)?[“\"„«]")  # a clause that opens with a quotation
 
 
 def _ends_attribution(sentence: str, folded: str, speaker: Speaker, vs: int) -> bool:

@@ -129,3 +129,24 @@ def test_a_feed_title_can_title_the_statement(matcher: ActorMatcher) -> None:
                              "We urge both parties to accept the result of the vote.",
                              matcher)
     assert [(s.speaker, s.actor, s.kind) for s in got] == [("League", "league", "direct")]
+
+
+def test_a_cue_after_a_possessive_or_determiner_is_a_noun(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch said that Ruritania's claims of bias were baseless.", matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "Ruritania's claims of bias were baseless")]
+    assert rows("Kurvi Tasch said the raid was a warning that Strelsau wants the valley.",
+                matcher) == [
+        ("Kurvi Tasch", "borduria", "reported",
+         "the raid was a warning that Strelsau wants the valley")]
+
+
+def test_two_quoted_that_clauses_are_one_statement_each(matcher: ActorMatcher) -> None:
+    got = rows('The League said that "the raid was not agreed with anyone" and that it '
+               '"sets back the talks by months".', matcher)
+    assert [r[3] for r in got] == ['"the raid was not agreed with anyone"',
+                                  'it "sets back the talks by months"']
+
+
+def test_a_clause_verb_takes_a_colon_after_an_adverbial(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch wrote in a post: “We will not give up the valley.”", matcher) == [
+        ("Kurvi Tasch", "borduria", "direct", "We will not give up the valley.")]

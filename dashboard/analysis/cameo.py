@@ -30,6 +30,7 @@ from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas
 _GENERIC_ROOTS = frozenset({"01", "04", "05", "06", "07", "08"})
 GAP = 3  # words that may stand between two words of a pattern
 BUNDLED = "cameo-verbs.tsv"
+_MERGED_MAX = 20_000  # cached candidate lists (see EventLexicon._candidates)
 
 # A pattern element: the alternatives it accepts, each a lemma sequence.
 _Element = tuple[tuple[str, ...], ...]
@@ -150,8 +151,12 @@ class EventLexicon:
         # per verb, its patterns filed under one word each needs (the verb's own patterns
         # without such a word are always tried), so a sentence only tries the patterns
         # whose words it holds
-        self._filed: dict[str, tuple[dict[str, list[tuple[int, _Pattern]]],
-                                     list[tuple[int, _Pattern]]]] = {}
+        self._filed: dict[str, tuple[dict[str, tuple[tuple[int, _Pattern], ...]],
+                                     tuple[tuple[int, _Pattern], ...]]] = {}
+        # per verb and the set of its filing words a sentence holds, the candidates in
+        # rank order (see _candidates): sentences share a few such sets, so the merge and
+        # sort are done once, not at every verb of every sentence
+        self._merged: dict[tuple[str, frozenset[str]], tuple[_Pattern, ...]] = {}
         for verb, patterns in self._by_verb.items():
             # the most specific first: more words after and before, then the bare verb
             patterns.sort(key=lambda p: -(len(p.rest) + len(p.post) + len(p.pre)))
@@ -162,7 +167,7 @@ class EventLexicon:
                     keyed.setdefault(min(p.required), []).append((rank, p))
                 else:
                     always.append((rank, p))
-            self._filed[verb] = (keyed, always)
+            self._filed[verb] = ({k: tuple(v) for k, v in keyed.items()}, tuple(always))
 
     def _elements(self, words: list[str]) -> tuple[_Element, ...]:
         out = []
@@ -176,6 +181,20 @@ class EventLexicon:
                 out.append((seq,))
         return tuple(out)
 
+    def _candidates(self, verb: str, present: set[str]) -> tuple[_Pattern, ...]:
+        """The verb's patterns filed under a word the sentence holds (or under none), in
+        rank order; the merge is cached per set of such words."""
+        keyed, always = self._filed[verb]
+        keys = frozenset(keyed.keys() & present) if keyed else frozenset()
+        merged = self._merged.get((verb, keys))
+        if merged is None:
+            ranked = [*always, *(x for k in keys for x in keyed[k])]
+            ranked.sort(key=lambda x: x[0])
+            if len(self._merged) >= _MERGED_MAX:
+                self._merged.clear()
+            merged = self._merged[(verb, keys)] = tuple(p for _, p in ranked)
+        return merged
+
     def find(self, tokens: Tokens) -> Iterator[EventMatch]:
         """The events of a sentence: at each verb, the most specific row that matches."""
         present = tokens.present
@@ -188,19 +207,21 @@ class EventLexicon:
             verb = lemmas[i] if lemmas[i] in filed else words[i]
             patterns = tried.get(verb)
             if patterns is None:
-                keyed, always = filed[verb]
-                ranked = always + [x for k in keyed.keys() & present for x in keyed[k]]
-                ranked.sort(key=lambda x: x[0])
-                patterns = tried[verb] = [p for _, p in ranked]
-            for p in patterns:
                 # set tests rule out most patterns: a word an element needs is absent
-                if not p.required <= present or (p.options and not all(
-                        not o.isdisjoint(present) for o in p.options)):
-                    continue
+                patterns = tried[verb] = [
+                    p for p in self._candidates(verb, present)
+                    if p.required <= present and _has_options(p.options, present)
+                ]
+            for p in patterns:
                 last = _match(tokens, i, p)
                 if last is not None:
                     yield EventMatch(p.phrase, p.event, i, last, p.bare)
                     break
+
+
+def _has_options(options: tuple[frozenset[str], ...], present: set[str]) -> bool:
+    """Whether the sentence holds a first word of each element with alternatives."""
+    return not options or all(not o.isdisjoint(present) for o in options)
 
 
 def _at(tokens: Tokens, i: int, seq: tuple[str, ...]) -> int | None:

@@ -1,0 +1,74 @@
+"""The fast paths of the analysis give what the straightforward ones give.
+
+Each matcher that files or pre-checks its lexicon for speed is compared with the plain
+reading of the same lexicon (every pattern tried in turn), on the project's own labelled
+passages (tests/data/analysis) and on sentences made from the lexicon's own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.analysis.cameo import EventLexicon, EventMatch, _match, load_lexicon
+from dashboard.analysis.lemmas import Tokens, tokens_of
+from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
+
+
+def _passage_sentences() -> list[Folded]:
+    out = []
+    for path in sorted(CASES.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        out.append(Folded.of(title))
+        for paragraph in split_paragraphs(body):
+            out.extend(folded_sentences(paragraph))
+    return out
+
+
+def _lexicon_sentences(lexicon: EventLexicon) -> list[Folded]:
+    """A sentence per pattern: its words in order, synsets by their first member, with
+    subjects and small words around and between them."""
+    out = []
+    for patterns in lexicon._by_verb.values():
+        for p in patterns:
+            words = []
+            for word in p.phrase.split():
+                if word.startswith("<"):
+                    members = lexicon._synsets.get(word[1:-1])
+                    word = " ".join(members[0]) if members else word
+                words.append(word)
+            text = " ".join(words)
+            out.append(Folded.of(f"Officials said the army {text} the rebels on Monday."))
+            out.append(Folded.of(f"If they {text}, there would be no new talks."))
+    return out
+
+
+def _reference_find(lexicon: EventLexicon, tokens: Tokens) -> Iterator[EventMatch]:
+    """At each verb, every pattern of that verb in rank order; the first match wins."""
+    for i, (lemma, word) in enumerate(zip(tokens.lemmas, tokens.words, strict=True)):
+        patterns = lexicon._by_verb.get(lemma) or lexicon._by_verb.get(word)
+        for p in patterns or ():
+            last = _match(tokens, i, p)
+            if last is not None:
+                yield EventMatch(p.phrase, p.event, i, last, p.bare)
+                break
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> EventLexicon:
+    return load_lexicon()
+
+
+def test_cameo_filing_finds_what_trying_every_pattern_finds(lexicon: EventLexicon) -> None:
+    sentences = _passage_sentences() + _lexicon_sentences(lexicon)
+    found = 0
+    for sentence in sentences:
+        tokens = tokens_of(sentence)
+        fast = list(lexicon.find(tokens))
+        assert fast == list(_reference_find(lexicon, tokens)), sentence.text
+        found += len(fast)
+    assert found > len(sentences) // 2  # the sentences do hold events

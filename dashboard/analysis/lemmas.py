@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Iterator
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 import simplemma
@@ -21,6 +22,9 @@ from dashboard.analysis.text import Folded, fold
 # Words (with an inner apostrophe: "kosovo's", "doesn't"); hyphens split words, so
 # "serb-majority" is "serb" "majority" and "eu-facilitated" is "eu" "facilitated".
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
+# The same words as a split's captured parts: separators and words alternate, so their
+# running lengths give every word's span without a match object per word.
+_CUT = re.compile(r"(\w+(?:['’]\w+)?)")
 _LEMMAS: dict[str, str] = {}
 _LEMMA_CACHE_MAX = 200_000  # distinct words; hostile text cannot grow it without bound
 
@@ -46,11 +50,11 @@ class Tokens:
     and a set of every word and lemma are worked out on first use (most sentences name
     no topic and no event, and need neither)."""
 
-    __slots__ = ("_ends", "_folded", "_present", "_starts", "lemmas", "words")
+    __slots__ = ("_ends", "_parts", "_present", "_starts", "lemmas", "words")
 
     def __init__(self, folded: str):
-        self._folded = folded
-        self.words: list[str] = _WORD.findall(folded)
+        self._parts = _CUT.split(folded)  # separator, word, separator, ..., separator
+        self.words: list[str] = self._parts[1::2]
         cache = _LEMMAS
         self.lemmas: list[str] = [cache.get(w) or lemma(w) for w in self.words]
         self._starts: list[int] | None = None
@@ -58,9 +62,9 @@ class Tokens:
         self._present: set[str] | None = None
 
     def _spans(self) -> None:
-        spans = [m.span() for m in _WORD.finditer(self._folded)]
-        self._starts = [a for a, _ in spans]
-        self._ends = [b for _, b in spans]
+        offsets = list(accumulate(map(len, self._parts)))  # where each part ends
+        self._starts = offsets[:-1:2]
+        self._ends = offsets[1::2]
 
     @property
     def starts(self) -> list[int]:

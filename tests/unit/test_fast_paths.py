@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.analysis.cameo import EventLexicon, EventMatch, _match, load_lexicon
-from dashboard.analysis.lemmas import Tokens, tokens_of
+from dashboard.analysis.lemmas import _WORD, Tokens, tokens_of
 from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
@@ -72,3 +72,17 @@ def test_cameo_filing_finds_what_trying_every_pattern_finds(lexicon: EventLexico
         assert fast == list(_reference_find(lexicon, tokens)), sentence.text
         found += len(fast)
     assert found > len(sentences) // 2  # the sentences do hold events
+
+
+def test_tokens_from_one_split_have_the_words_and_spans_of_the_word_regex() -> None:
+    texts = [s.folded for s in _passage_sentences()] + [
+        "", " ", "a", "kosovo's troops’ return", "don't  stop--now", "1,000 (u.s.) 'quoted'",
+        "đ ø ß ﬁ", "trailing ", " leading", "a’b's c-d", "x\ny\tz",
+    ]
+    for text in texts:
+        tokens = Tokens(text)
+        spans = [m.span() for m in _WORD.finditer(text)]
+        assert tokens.words == _WORD.findall(text), text
+        assert list(zip(tokens.starts, tokens.ends, strict=True)) == spans, text
+        assert all(text[a:b] == w for a, b, w in zip(tokens.starts, tokens.ends, tokens.words,
+                                                      strict=True))

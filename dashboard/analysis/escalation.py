@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -36,10 +37,16 @@ _NEGATED_AFTER = re.compile(
 # reported as denied ("denied that troops had crossed").
 _NEGATORS = words("not no never cannot without nor neither nobody none")
 _MODALS = words("could would might may ready prepared")
+# an intention is not the act: "a proposal for de-escalation", "plans to attack"
+_INTENTS = words("proposal propose plan offer")
 _CONDITIONS = words("if unless whether")
-_DENIALS = words("deny dismiss refute")
+# a possibility is not the act: "the possibility of protesters being detained"
+_POSSIBLE = words("possibility possible potential potentially")
+# "failed to take steps to de-escalate", "refused to lift the blockade": not done
+_DENIALS = words("deny dismiss refute fail refuse decline")
 _UNREAL_REACH = 8  # words back to a condition or denial
 _CLAUSE_END = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
+_CLAUSE_WORDS = words("but however while whereas")
 
 
 def unreal(tokens: Tokens, first: int, folded: str) -> bool:
@@ -52,15 +59,28 @@ def unreal(tokens: Tokens, first: int, folded: str) -> bool:
         if _CLAUSE_END.search(folded, tokens.ends[i], tokens.starts[i + 1]):
             return False
         word = w[i]
+        if word in _CLAUSE_WORDS:
+            return False  # "... cannot be allowed, but steps towards war were taken"
         if back < 4 and (word in _NEGATORS or word.endswith(("n't", "n’t"))
-                         or word in _MODALS):
+                         or word in _MODALS or lemmas[i] in _INTENTS):
             return True
-        if word in _CONDITIONS or lemmas[i] in _DENIALS:
+        if word in _CONDITIONS or word in _POSSIBLE or lemmas[i] in _DENIALS:
             return True
     return False
 
 
 _DETERMINERS = words("the a an its his her their our this that these those of")
+# An -ing form after "have" is an adjective, not an event ("have conflicting interests").
+_HAVE = words("have has had having")
+# Verbs whose everyday sense outweighs the event when they stand alone: "broke the
+# rules", "took part", "removed the item", "conflicting reports", "struck a deal", "the
+# press", "hit the headlines", "fired the director", "expressed hope". Their patterns with objects still
+# count ("fired at the convoy", "hit by a bullet", "broke up the demonstration").
+_EVERYDAY_BARE = words("break take remove conflict strike press hit fire express")
+# A cue undone in its own clause: "the barricades ... will be removed" is no blockade.
+_UNDONE = re.compile(
+    r"[^;:.]{0,100}?\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?"
+    r"(?:removed|lifted|dismantled|cleared|withdrawn|called off|taken down|ended)\b")
 
 
 def _reported_verb(
@@ -75,9 +95,11 @@ def _reported_verb(
     if at and sentence.text[at:at + 1].isupper():
         return False
     word = tokens.words[i]
-    if word not in forms:
+    if word not in forms or tokens.lemmas[i] in _EVERYDAY_BARE:
         return False
     before = tokens.words[i - 1] if i else ""
+    if word.endswith("ing") and before in _HAVE:
+        return False
     if word.endswith("ing") or word == tokens.lemmas[i] or word.endswith("s"):
         # a noun ("the demands", "Serbia's threats") or an infinitive ("to condemn")
         return not (before in _DETERMINERS or before == "to" or before.endswith(("'s", "’s")))
@@ -124,10 +146,15 @@ class CueFinder:
         matched: dict[str, str] = {}  # cue id -> the words it matched
         folded = sentence.folded
         if self.phrases.may_match(sentence):
+            tokens = tokens_of(sentence)
             for m in self.phrases.finditer(folded):
                 if m.key in hits or negated(folded, m.start, m.end):
                     continue
                 if _NEGATED_AFTER.match(folded, m.end):
+                    continue
+                if self._weights[m.key] > 0 and _UNDONE.match(folded, m.end):
+                    continue  # "the barricades ... will be removed"
+                if unreal(tokens, bisect_left(tokens.starts, m.start), folded):
                     continue
                 code, label = self._codes[m.key]
                 hits[m.key] = CueHit(m.key, self._weights[m.key], sentence.text,

@@ -123,3 +123,51 @@ def test_the_more_specific_cue_says_what_it_is() -> None:
     hits = events("The failure of the talks worried everyone at the talks.", SHIPPED)
     assert {h.cue for h in hits} == {"talks-collapse"}
     assert total("The failure of the talks was announced.") > 0
+
+
+@pytest.mark.parametrize("sentence", [
+    # the config's own cues are read like events: negated, hypothetical, intended,
+    # possible, failed or refused, they do not count
+    "Officials discussed the possibility of protesters being arrested.",
+    "The potential arrest of the mayor worried residents.",
+    "The police could have arrested the suspects.",
+    "The minister has so far failed to take any steps to de-escalate.",
+    "The premier presented a plan for de-escalation on Monday.",
+    "If the protesters are arrested, the unions will strike.",
+])
+def test_an_unreal_config_cue_does_not_count(sentence: str) -> None:
+    cues = {h.cue for h in events(sentence, SHIPPED)}
+    assert not cues & {"arrest", "withdrawal"}, cues
+
+
+@pytest.mark.parametrize("sentence", [
+    "The roadblocks, which truckers set up on Sunday after the arrests, will be removed.",
+    "Officials said the blockade was lifted at dawn.",
+])
+def test_an_escalatory_cue_undone_in_its_clause_does_not_count(sentence: str) -> None:
+    assert all(h.weight <= 0 for h in events(sentence, SHIPPED)), events(sentence, SHIPPED)
+
+
+def test_asking_to_remove_barricades_is_a_withdrawal() -> None:
+    hits = events("The mayor asked the villagers to remove the barricades.", SHIPPED)
+    assert "withdrawal" in {h.cue for h in hits} and "blockade" not in {h.cue for h in hits}
+    assert total("The mayor asked the villagers to remove the barricades.") < 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "The parties have conflicting interests on the annex.",  # an adjective after "have"
+    "The opposition accused the speaker of breaking the rules.",  # idioms of everyday verbs
+    "The ministers took part in the ceremony.",
+    "Negotiators struck a balance between both drafts.",
+    "The report hit the headlines on Monday.",
+    "Reporters from the local press asked about the annex.",
+    "The minister expressed hope for a quick deal.",
+])
+def test_everyday_senses_of_conflict_verbs_are_no_events(sentence: str) -> None:
+    # (an accusation is a verbal event of its own; force, seizure or a demand is not here)
+    assert not [h for h in events(sentence, SHIPPED) if h.weight >= 3], events(sentence, SHIPPED)
+
+
+def test_conflict_verbs_with_their_objects_still_count() -> None:
+    assert "190" in {h.code for h in events("Troops fired at the convoy near the border.")}
+    assert total("Gunmen attacked a police patrol.") > 0

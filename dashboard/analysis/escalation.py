@@ -74,8 +74,9 @@ _DETERMINERS = words("the a an its his her their our this that these those of")
 _HAVE = words("have has had having")
 # Verbs whose everyday sense outweighs the event when they stand alone: "broke the
 # rules", "took part", "removed the item", "conflicting reports", "struck a deal", "the
-# press", "hit the headlines", "fired the director", "expressed hope". Their patterns with objects still
-# count ("fired at the convoy", "hit by a bullet", "broke up the demonstration").
+# press", "hit the headlines", "fired the director", "expressed hope". Their patterns
+# with objects still count ("fired at the convoy", "hit by a bullet", "broke up the
+# demonstration").
 _EVERYDAY_BARE = words("break take remove conflict strike press hit fire express")
 # A cue undone in its own clause: "the barricades ... will be removed" is no blockade.
 _UNDONE = re.compile(

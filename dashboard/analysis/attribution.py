@@ -111,11 +111,8 @@ def attribute(
         # "reported a rise", "continued the visit": not speech (cheap test first); but
         # '“...”, declared Jane Doe.' is
         return [], []
-    prior = folded[max(0, vs - 20) : vs].split()
-    if prior and prior[-1] in _PASSIVE:
-        return [], []  # "said to be", "were told to"
-    if prior and (prior[-1] in _DETERMINERS or prior[-1].endswith(("'s", "’s"))):
-        return [], []  # "Serbia's claims", "a warning that": a noun, not a verb
+    if not_a_verb(folded, vs):
+        return [], []
     if is_negated(folded, vs, ve, window=2):
         return [], []  # "did not say whether"
     back = max(0, vs - _BEHIND)  # the few words before the verb that the tests below read
@@ -141,6 +138,14 @@ def attribute(
     if not speakers:
         return [], []
     return speakers, _statements(s, verb, cue, speakers, limit, chained)
+
+
+def not_a_verb(folded: str, vs: int) -> bool:
+    """Whether the cue at vs is a passive ("said to be", "were told to") or a noun
+    ("Serbia's claims", "a warning that"), by the word before it."""
+    prior = folded[max(0, vs - 20) : vs].split()
+    return bool(prior) and (prior[-1] in _PASSIVE or prior[-1] in _DETERMINERS
+                            or prior[-1].endswith(("'s", "’s")))
 
 
 def _after_quote(s: Sentence, vs: int) -> bool:
@@ -184,7 +189,9 @@ def _subject(
 
 
 # a relative clause or apposition between the subject and its verb
-_TRAILING_ASIDE = re.compile(r",\s*(?:which|who|whose|the|a|an)\b[^,]{0,150},\s*(?:\w+ly\s+)?$")
+_TRAILING_ASIDE = re.compile(
+    r"(?:,|\s[-–—])\s*(?:which|who|whose|the|a|an)\b[^,–—]{0,150}?(?:,|\s[-–—])\s*(?:\w+ly\s+)?$"
+)
 # capitalised words that are not a person's name
 _NOT_SURNAME = words(
     "the a an he she it they we this that these those president minister prime secretary "

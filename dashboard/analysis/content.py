@@ -79,8 +79,8 @@ def content_after(
         word = tok.group().strip(",")
         if word == "that" and not rest[tok.end() :].startswith((" is,", " is ")):
             return clean(sentence[ve + tok.end() : limit])
-        if word in _CLAUSE_WORDS:
-            break
+        if word in _CLAUSE_WORDS or (word == "to" and cue.group == "directive"):
+            break  # "urged the mayor to ensure that ...": the "that" is the infinitive's
     start = ve + len(rest) - len(rest.lstrip(" :"))
     while True:
         m = _ADVERBIAL.match(folded, start)

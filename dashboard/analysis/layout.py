@@ -1,5 +1,7 @@
 """Statements that the page's layout attributes rather than a verb.
 
+A headline `Name: “…”` quotes its speaker.
+
 A titled statement ("UK statement on the situation in the north", "Statement by the
 High Representative on the agreement") speaks in its own voice below the title: its
 paragraphs are the named speaker's words though nothing in them says so. A transcript
@@ -12,7 +14,10 @@ from __future__ import annotations
 import re
 
 from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.quotes import is_speech_quote, speech_quotes
 from dashboard.analysis.speakers import Speaker, from_mention
+from dashboard.analysis.text import Folded, quote_spans
+from dashboard.models import Statement
 
 _STATEMENT_NOUNS = r"(?:statement|declaration|communiqu[eé]|press release|remarks)"
 # "Statement by X on ...", "Joint statement of X", "Topic: Statement by X"
@@ -61,3 +66,57 @@ def is_body_paragraph(text: str) -> bool:
     text = text.strip()
     return (len(text.split()) >= _MIN_BODY_WORDS and bool(_SENTENCE_END.search(text))
             and not LABEL.match(text))
+
+
+# --- transcripts ---------------------------------------------------------------------
+
+TURN = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}):\s+(?=\S)")
+
+
+def transcript_turn(
+    first: Folded, mentions: list[Mention], matcher: ActorMatcher, paragraph: str
+) -> Statement | None:
+    """'Maria Zakharova: We are alarmed ...': a named person's turn, the paragraph's words."""
+    m = TURN.match(first.text)
+    if m is None or not paragraph.startswith(first.text[: m.end()]):
+        return None
+    people = [x for x in mentions if x.person and x.start == 0 and x.end == m.end(1)]
+    if not people:
+        return None  # only a configured person opens a turn ("Update: ...", "Source: ...")
+    words = paragraph[m.end() :].strip()
+    if len(words.split()) < 3:
+        return None
+    who = from_mention(people[0], matcher)
+    return Statement(who.name, who.actor, "direct", words, paragraph)
+
+
+# --- headlines -----------------------------------------------------------------------
+
+_HEADLINE = re.compile(r"^([^:“\"]{2,80}):\s+(.+)$")
+
+
+def headline(
+    title: str, mentions: list[Mention], matcher: ActorMatcher, *, body: bool = False
+) -> list[Statement]:
+    """'Vucic: Serbia will never recognise Kosovo' -> a statement by the named speaker.
+
+    A headline at the top of a body must quote its speaker ('Borrell: “Talks failed”').
+    """
+    m = _HEADLINE.match(title)
+    if not m or len(m.group(1).split()) > 6:
+        return []
+    named = [x for x in mentions if x.end <= m.end(1)]
+    if not named:
+        return []
+    who = from_mention(named[-1], matcher)
+    content = m.group(2).strip()
+    spans = quote_spans(content)
+    if spans and spans[0][0] == 0 and is_speech_quote(content, *spans[0]):
+        kind, text = "direct", " ".join(speech_quotes(content, spans))
+    elif body:
+        return []
+    else:
+        kind, text = "reported", content.rstrip(".")
+    if not any(ch.isalnum() for ch in text):
+        return []  # "Vucic said: ." says nothing: no statement without words
+    return [Statement(who.name, who.actor, kind, text, title)]

@@ -209,9 +209,15 @@ def actor_subjects(
             anded = "and" in sentence[m.end : other.start(1)]
             end = m.end
             gap = []
-        core = next((gap[:k] for k, t in enumerate(gap) if t in _LOCATIVE), gap)
+        at = next((k for k, t in enumerate(gap) if t in _LOCATIVE), len(gap))
+        core, place = gap[:at], gap[at + 1 :]
+        if "," in place or len(place) > 4:
+            return []  # "the League to send observers, said X": not a place after "to"
         core = [t for t in core if t not in _ADVERBS and not t.endswith("ly")]
-        if len(gap) > 8 or any(t not in INSTITUTION_WORDS for t in core):
+        if len(gap) > 8 or any(  # "secretary-general" is two institution words
+            t not in INSTITUTION_WORDS and not all(p in INSTITUTION_WORDS for p in t.split("-"))
+            for t in core
+        ):
             return []
         speaker = _office_speaker(m, core, matcher, when) or from_mention(m, matcher)
         found.append(speaker._replace(end=end))  # its bodies and offices are the subject too

@@ -24,8 +24,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dashboard.analysis.actors import ActorMatcher, Mention
-from dashboard.analysis.attribution import Context, Sentence, attribute
-from dashboard.analysis.layout import LABEL, is_body_paragraph, statement_heading
+from dashboard.analysis.attribution import Context, Sentence, attribute, not_a_verb
+from dashboard.analysis.layout import (
+    LABEL,
+    TURN,
+    headline,
+    is_body_paragraph,
+    statement_heading,
+    transcript_turn,
+)
 from dashboard.analysis.quotes import (
     OPENING_MARKS,
     is_bare_quote,
@@ -34,7 +41,7 @@ from dashboard.analysis.quotes import (
     speech_quotes,
     unclosed_quote,
 )
-from dashboard.analysis.speakers import Speaker, from_mention, possessive
+from dashboard.analysis.speakers import Speaker, possessive
 from dashboard.analysis.speech_lexicon import SpeechLexicon, speech_lexicon
 from dashboard.analysis.text import (
     Folded,
@@ -107,7 +114,7 @@ def statements_in(
             ctx.voice = statement_heading(sentence.text, s.mentions, matcher)
             if ctx.voice:  # "UK statement on ...": the body is the UK's words
                 continue
-        head = _headline(sentence.text, s.mentions, matcher) if i == 0 else []
+        head = headline(sentence.text, s.mentions, matcher) if i == 0 else []
         _emit(out, ctx, head or _statements(s, sentence, matcher, ctx, title=True), s, matcher)
     for n, paragraph in enumerate(paragraphs):
         if not paragraph:
@@ -124,8 +131,8 @@ def statements_in(
             ctx.voice = statement_heading(text, find(paragraph[0]), matcher)
             if ctx.voice:  # "Statement by the Secretary General on ...": a title
                 continue
-        turn = (_transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
-                if _TURN.match(paragraph[0].text) else None)
+        turn = (transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
+                if TURN.match(paragraph[0].text) else None)
         if turn:  # "Maria Zakharova: We are alarmed ...": a turn of a transcript
             out.append(turn)
             ctx.last = ctx.voice = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
@@ -140,7 +147,7 @@ def statements_in(
             s = _sentence(sentence, find(sentence))
             found: list[Statement] = []
             if n == 0 and k == 0 and len(paragraph) == 1:
-                found = _headline(sentence.text, s.mentions, matcher, body=True)
+                found = headline(sentence.text, s.mentions, matcher, body=True)
             found = found or _statements(s, sentence, matcher, ctx)
             if not found and ctx.last and ctx.since_last <= _CARRY_PARAGRAPHS and (
                 is_bare_quote(sentence.text, s.spans)
@@ -149,6 +156,16 @@ def statements_in(
             ):
                 _carry(out, ctx, " ".join(speech_quotes(sentence.text, s.spans[:1])),
                        sentence.text)
+                continue
+            if not found and ctx.last and ctx.since_last <= 1 and _quotes_on(s, ctx.last):
+                # 'Although rejected, “I expect A” and “B”.': the speaker quoted on, with
+                # no cue and no one else named: one statement per quotation, or the
+                # sentence when its own words carry it ('The raid was “a provocation.”')
+                quotes = speech_quotes(sentence.text, s.spans)
+                if 2 * sum(len(q.split()) for q in quotes) < len(sentence.text.split()):
+                    quotes = [sentence.text.rstrip(" .")]
+                for words in quotes:
+                    _carry(out, ctx, words, sentence.text)
                 continue
             _emit(out, ctx, found, s, matcher)
         if ctx.voice and not ctx.heard and is_body_paragraph(text):
@@ -174,26 +191,6 @@ def statements_in(
 
 
 _FIRST_PERSON = re.compile(r"(?<![\w'’“\"])(?:We|we|Our|our|us|I|my|My)\b(?![’'])")
-_TURN = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}):\s+(?=\S)")
-
-
-def _transcript_turn(
-    first: Folded, mentions: list[Mention], matcher: ActorMatcher, paragraph: str
-) -> Statement | None:
-    """'Maria Zakharova: We are alarmed ...': a named person's turn, the paragraph's words."""
-    m = _TURN.match(first.text)
-    if m is None or not paragraph.startswith(first.text[: m.end()]):
-        return None
-    people = [x for x in mentions if x.person and x.start == 0 and x.end == m.end(1)]
-    if not people:
-        return None  # only a configured person opens a turn ("Update: ...", "Source: ...")
-    words = paragraph[m.end() :].strip()
-    if len(words.split()) < 3:
-        return None
-    who = from_mention(people[0], matcher)
-    return Statement(who.name, who.actor, "direct", words, paragraph)
-
-
 def _sentence(folded: Folded, mentions: list[Mention]) -> Sentence:
     """The sentence's quotations, its masked fold and its mentions outside quotations."""
     text = folded.text
@@ -205,6 +202,16 @@ def _sentence(folded: Folded, mentions: list[Mention]) -> Sentence:
         if len(masked) != len(text):  # folding changed lengths: find verbs on a safe copy
             masked = mask(text, spans).lower()
     return Sentence(text, masked, spans, _outside_quotes(mentions, spans))
+
+
+def _quotes_on(s: Sentence, last: list[Speaker]) -> bool:
+    """Whether a sentence without a cue quotes someone, and names no person outside its
+    quotations but the last speakers."""
+    names = {sp.name for sp in last}
+    return bool(speech_quotes(s.text, s.spans)) and all(
+        m.person is None or m.person in names for m in s.mentions
+    ) and all(  # an active cue of no known speaker: the words are that speaker's
+        not_a_verb(s.folded, v.start()) for v in speech_lexicon().regex.finditer(s.folded))
 
 
 def _carry(out: list[Statement], ctx: _Context, words: str, sentence: str) -> None:
@@ -299,11 +306,9 @@ def _statements(
         cue = lexicon.cues[verb.group()]
         found_speakers, found = attribute(s, verb, cue, matcher, context, speakers, limit)
         found = [st for st in found if all(st.text != o.text for o in out)]
-        if found and out and verb.start() < covered and not cue.gerund and all(
-            sp.name in {o.speaker for o in out}
-            or (not sp.is_person and sp.actor is not None
-                and sp.actor in {o.actor for o in out})
-            for sp in found_speakers
+        if found and out and verb.start() < covered and not cue.gerund and (
+            all(sp.name in {o.speaker for o in out} for sp in found_speakers)
+            or _same_voice(found_speakers, out)
         ):
             # "he plans to demand ...": the same speaker inside their own words; "the
             # spokesman said the EU urges ...": the EU is the spokesman's own voice
@@ -326,7 +331,27 @@ def _statements(
             cue = lexicon.cues[opening.group()]
             _, found = attribute(s, opening, cue, matcher, context, speakers, limit)
             out[:0] = [st for st in found if all(st.text != o.text for o in out)]
-    return out
+    return _without_own_voice(out, matcher) if len(out) > 1 else out
+
+
+def _same_voice(found: list[Speaker], out: list[Statement]) -> bool:
+    """Whether institutions found inside a person's words include that person's own
+    actor ("the spokesman said the EU urges ...", "Macron said France and Germany
+    asked ..."): the person speaks for them, and the words are the person's."""
+    actors = {o.actor for o in out if o.actor is not None}
+    return all(not sp.is_person for sp in found) and any(sp.actor in actors for sp in found)
+
+
+def _without_own_voice(out: list[Statement], matcher: ActorMatcher) -> list[Statement]:
+    """`out` without institutions' statements inside the words of a person of theirs
+    ('France and Germany urged A, said Macron': Macron's statement only)."""
+    institutions = matcher.display_names
+    inner = {st.text for st in out if st.speaker in institutions and any(
+        o.speaker not in institutions and o.actor == st.actor and st.text in o.text
+        and st.text != o.text for o in out)}
+    if not inner:
+        return out
+    return [st for st in out if st.text not in inner or st.speaker not in institutions]
 
 
 def _in_name(mentions: list[Mention], at: int) -> bool:
@@ -344,35 +369,3 @@ def _opening_gerund(
     if s.folded[: verb.start()].strip() or not lexicon.cues[verb.group()].gerund:
         return None
     return verb
-
-
-# --- headlines -----------------------------------------------------------------------
-
-_HEADLINE = re.compile(r"^([^:“\"]{2,80}):\s+(.+)$")
-
-
-def _headline(
-    title: str, mentions: list[Mention], matcher: ActorMatcher, *, body: bool = False
-) -> list[Statement]:
-    """'Vucic: Serbia will never recognise Kosovo' -> a statement by the named speaker.
-
-    A headline at the top of a body must quote its speaker ('Borrell: “Talks failed”').
-    """
-    m = _HEADLINE.match(title)
-    if not m or len(m.group(1).split()) > 6:
-        return []
-    named = [x for x in mentions if x.end <= m.end(1)]
-    if not named:
-        return []
-    who = from_mention(named[-1], matcher)
-    content = m.group(2).strip()
-    spans = quote_spans(content)
-    if spans and spans[0][0] == 0 and is_speech_quote(content, *spans[0]):
-        kind, text = "direct", " ".join(speech_quotes(content, spans))
-    elif body:
-        return []
-    else:
-        kind, text = "reported", content.rstrip(".")
-    if not any(ch.isalnum() for ch in text):
-        return []  # "Vucic said: ." says nothing: no statement without words
-    return [Statement(who.name, who.actor, kind, text, title)]

@@ -150,3 +150,56 @@ def test_two_quoted_that_clauses_are_one_statement_each(matcher: ActorMatcher) -
 def test_a_clause_verb_takes_a_colon_after_an_adverbial(matcher: ActorMatcher) -> None:
     assert rows("Kurvi Tasch wrote in a post: “We will not give up the valley.”", matcher) == [
         ("Kurvi Tasch", "borduria", "direct", "We will not give up the valley.")]
+
+
+def test_a_directive_s_that_belongs_to_its_infinitive(matcher: ActorMatcher) -> None:
+    assert rows("The League called on the mayor to ensure that the market reopens.",
+                matcher) == [
+        ("League", "league", "reported", "the mayor to ensure that the market reopens")]
+
+
+def test_a_person_speaks_for_their_actor_named_in_their_words(matcher: ActorMatcher) -> None:
+    got = rows("Ruritania and Borduria urged the League to send observers, "
+               "said Rudolf Rassendyll.", matcher)
+    assert got == [("Rudolf Rassendyll", "ruritania", "reported",
+                    "Ruritania and Borduria urged the League to send observers")]
+
+
+def test_a_quotation_without_a_cue_goes_on_from_the_speaker(matcher: ActorMatcher) -> None:
+    body = ("Kurvi Tasch said the talks had stalled. Although the offer was rejected, "
+            "“I expect Strelsau to lift the ban at once” and for the League "
+            "“to send its observers to the valley”.")
+    got = rows(body, matcher)
+    assert [r[3] for r in got[1:]] == ["I expect Strelsau to lift the ban at once",
+                                      "to send its observers to the valley"]
+    assert {r[0] for r in got} == {"Kurvi Tasch"}
+
+
+def test_a_sentence_with_a_short_quotation_goes_on_whole(matcher: ActorMatcher) -> None:
+    body = ("Kurvi Tasch spoke at length on Monday. The raid on the customs post in the north "
+            "was “a plain provocation against us”, Kurvi Tasch said. Monday's closure of the "
+            "northern bridge by the police was “a step towards open conflict”.")
+    got = rows(body, matcher)
+    assert got[-1] == ("Kurvi Tasch", "borduria", "direct",
+                       "Monday's closure of the northern bridge by the police was "
+                       "“a step towards open conflict”")
+
+
+def test_a_quotation_near_a_cue_of_someone_unknown_is_not_carried(
+    matcher: ActorMatcher,
+) -> None:
+    body = ("Kurvi Tasch said the talks had stalled. Villagers are afraid, describing "
+            "the night as “a small war in the hills”.")
+    assert len(rows(body, matcher)) == 1
+
+
+def test_a_dashed_aside_is_skipped_to_the_subject(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch - who is in Strelsau for talks with Rudolf Rassendyll - said "
+                "the visit went well.", matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "the visit went well")]
+
+
+def test_a_hyphenated_office_names_its_actor(matcher: ActorMatcher) -> None:
+    got = rows("“The border must stay open to all traffic,” the League secretary-general "
+               "said.", matcher)
+    assert [(r[1], r[2]) for r in got] == [("league", "direct")]

@@ -86,6 +86,9 @@ _WEAK = frozenset({"establishment of", "formation of", "implementation of", "imp
                    "through", "via",
                    "withdrawal of", "lifting of", "commitment", "priority", "plan to",
                    "proposal for"})
+# Prepositions of means govern what follows them ("settled through dialogue"), never a
+# topic before them ("a decision on the bridge must be made through dialogue").
+_MEANS = frozenset({"through", "via"})
 # "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
 # noun ("attacks against KFOR troops").
 _AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
@@ -196,6 +199,10 @@ def _governing(folded: str, topic: TopicSpan, cues: list[Cue], lo: int, hi: int)
     before = [c for c in cues if lo <= c.start and (
         c.end <= topic.start or c.start == topic.start or c.end == topic.end
         or (topic.concept and c.end <= topic.end))]
+    after = [c for c in cues if c.start >= topic.end and c.end <= hi
+             and c.phrase not in _MEANS]
+    if after and _PASSIVE_GAP.fullmatch(folded, topic.end, after[0].start):
+        return _framed(folded, after[0], before, topic)
     if before:
         cue = before[-1]
         if cue.phrase in _WEAK and len(before) > 1 and before[-2].start >= lo:
@@ -206,13 +213,29 @@ def _governing(folded: str, topic: TopicSpan, cues: list[Cue], lo: int, hi: int)
         gap = folded[cue.end:topic.start] if cue.end <= topic.start else ""
         if len(gap) <= _BEFORE_REACH and not _BLOCKED.search(gap):
             return cue
-    after = [c for c in cues if c.start >= topic.end and c.end <= hi]
     if after:
         cue = after[0]
         gap = folded[topic.end:cue.start]
         if len(gap) <= _AFTER_REACH and not _CLAUSE_BREAK.search(gap):
             return cue
     return None
+
+
+# The topic as the subject of a passive: "(ensure that) special units are withdrawn".
+_PASSIVE_GAP = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?")
+
+
+def _framed(folded: str, passive: Cue, before: list[Cue], topic: TopicSpan) -> Cue:
+    """The topic's own passive predicate governs it; a reversible opposition framing the
+    clause turns it round ("rejected demands that the units be withdrawn": support)."""
+    stance = passive.stance
+    for frame in before:
+        if (frame.end <= topic.start and frame.phrase in _REVERSIBLE
+                and topic.start - frame.end <= _BEFORE_REACH
+                and not _BLOCKED.search(folded[frame.end:topic.start])):
+            stance = _FLIP_SUPPORT.get(stance, stance)
+    return passive._replace(stance=stance)
 
 
 # the topic as the subject of these is conditioned ("the lifting of X depends on Y")

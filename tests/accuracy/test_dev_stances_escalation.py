@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 FLOORS = {
-    "stance-recall": 0.57,
-    "stance-precision": 0.90,
+    "stance-recall": 0.58,
+    "stance-precision": 0.91,
     "escalation-sign": 0.92,
 }
 

@@ -237,3 +237,20 @@ def test_dependence_focus_and_avoidance(sentence: str, topic: str, expected: str
 ])
 def test_regard_as_a_preposition_is_no_stance(sentence: str) -> None:
     assert "ibar-bridge" not in shipped(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "topic", "expected"), [
+    # the topic's own passive predicate governs it, inside the frame that asks for it
+    ("We call on the government to ensure that the special police units are withdrawn "
+     "from the north.", "north-policing", "oppose"),
+    ("Belgrade demanded that the Ibar bridge be opened without delay.", "ibar-bridge",
+     "support"),
+    # a reversible opposition framing the clause turns it round
+    ("Pristina rejected demands that the special police units be withdrawn from the north.",
+     "north-policing", "support"),
+    # a preposition of means after the topic names another thing
+    ("Any decision on the Ibar bridge must be taken through dialogue.", "ibar-bridge", None),
+])
+def test_the_topics_own_passive_predicate_governs_it(sentence: str, topic: str,
+                                                     expected: str | None) -> None:
+    assert shipped(sentence).get(topic) == expected, shipped(sentence)

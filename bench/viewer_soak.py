@@ -157,7 +157,7 @@ def reload_cost(items: int, repeats: int = 3) -> None:
     import gc
     import os
 
-    import dashboard.storage.tinydb_store as tinydb_store
+    import dashboard.storage.loading as loading
     from bench.farm import config_toml
     from bench.tui import build_store
     from dashboard.memory import gc_paused_then_frozen
@@ -184,7 +184,7 @@ def reload_cost(items: int, repeats: int = 3) -> None:
         try:
             ways = (("freeze only", freeze_only), ("thaw+collect", gc_paused_then_frozen))
             for label, pause in ways * 2:
-                tinydb_store.gc_paused_then_frozen = pause
+                loading.gc_paused_then_frozen = pause
                 times = []
                 for _ in range(repeats):
                     st = path.stat()
@@ -195,7 +195,7 @@ def reload_cost(items: int, repeats: int = 3) -> None:
                 print(f"  reload of {items} items, {label:>12}: "
                       + " ".join(f"{t:.2f}" for t in times) + " s", flush=True)
         finally:
-            tinydb_store.gc_paused_then_frozen = gc_paused_then_frozen
+            loading.gc_paused_then_frozen = gc_paused_then_frozen
             store.close()
 
 

@@ -1,4 +1,10 @@
-"""Storage: the Store protocol and its TinyDB implementation (the only tinydb import)."""
+"""Storage: the Store protocol and its TinyDB implementation (the only tinydb import).
+
+Split by concern (docs/ARCHITECTURE.md, Storage): `engine` (TinyDB in memory), `schema`
+(format and migrations), `segments` (the files on disk), `loading` (files into memory,
+the opened store), `archive`, `reads` and `writes` (the protocol's two halves), and
+`convert` (documents <-> models).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,15 @@ import os
 
 from dashboard.storage.base import Round, Store, StoreError, StoreLocked, StoreLost
 from dashboard.storage.lock import writer_holder
-from dashboard.storage.tinydb_store import TinyDBStore
+from dashboard.storage.reads import StoreReads
+from dashboard.storage.writes import StoreWrites
 
 __all__ = ["Round", "Store", "StoreError", "StoreLocked", "StoreLost", "open_store",
            "writer_holder"]
+
+
+class TinyDBStore(StoreWrites, StoreReads):
+    """A Store kept in a main file, hour segment files and an archive directory."""
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False,

@@ -18,7 +18,7 @@ from dashboard.models import Item, Statement
 from dashboard.pipeline import Collector
 from dashboard.service import RoundRunner
 from dashboard.snapshot import build_snapshot
-from dashboard.storage import Round, StoreError, StoreLocked, open_store, tinydb_store
+from dashboard.storage import Round, StoreError, StoreLocked, loading, open_store
 from dashboard.viewcache import MAX_LAG, load_view, save_view, view_path
 
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
@@ -77,13 +77,13 @@ async def test_collect_keeps_a_view_that_a_new_dashboard_paints_before_the_store
 
     # the next dashboard: its store load is held back until the test lets it go
     release = threading.Event()
-    real_read = tinydb_store.read_store
+    real_read = loading.read_store
 
     def slow_read(p):
         release.wait(30)
         return real_read(p)
 
-    monkeypatch.setattr(tinydb_store, "read_store", slow_read)
+    monkeypatch.setattr(loading, "read_store", slow_read)
     viewer = open_store(path, readonly=True, background=True)
     app = create_app(config, store=viewer, collector=None, viewer=True, scheduler=False,
                      last_view=view)
@@ -104,8 +104,8 @@ def test_a_background_load_makes_calls_wait_and_holds_the_lock_at_once(tmp_path,
     path = tmp_path / "store.json"
     commit_one(path)
     release = threading.Event()
-    real_read = tinydb_store.read_store
-    monkeypatch.setattr(tinydb_store, "read_store",
+    real_read = loading.read_store
+    monkeypatch.setattr(loading, "read_store",
                         lambda p: (release.wait(30), real_read(p))[1])
     store = open_store(path, background=True)
     store.start_loading()
@@ -143,8 +143,8 @@ def test_a_background_load_begins_when_asked_or_after_the_gate_timeout(tmp_path,
     path = tmp_path / "store.json"
     commit_one(path)
     reads: list[float] = []
-    real_read = tinydb_store.read_store
-    monkeypatch.setattr(tinydb_store, "read_store",
+    real_read = loading.read_store
+    monkeypatch.setattr(loading, "read_store",
                         lambda p: (reads.append(time.monotonic()), real_read(p))[1])
     store = open_store(path, readonly=True, background=True)
     time.sleep(0.3)
@@ -152,7 +152,7 @@ def test_a_background_load_begins_when_asked_or_after_the_gate_timeout(tmp_path,
     store.start_loading()
     assert store.item_count() == 1 and len(reads) == 1
     store.close()
-    monkeypatch.setattr(tinydb_store, "LOAD_GATE_TIMEOUT", 0.2)
+    monkeypatch.setattr(loading, "LOAD_GATE_TIMEOUT", 0.2)
     started = time.monotonic()
     unattended = open_store(path, readonly=True, background=True)  # nobody asks
     assert unattended.item_count() == 1  # it loads anyway, after the timeout

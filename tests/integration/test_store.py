@@ -32,8 +32,9 @@ from dashboard.storage import (
     atomic,
     convert,
     open_store,
-    tinydb_store,
+    schema,
     writer_holder,
+    writes,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -247,7 +248,7 @@ def test_retention_moves_old_items_to_daily_archives_and_keeps_them_deduped(path
 
 
 def test_history_is_bounded(path, monkeypatch):
-    monkeypatch.setattr(tinydb_store, "HISTORY_LIMIT", 5)
+    monkeypatch.setattr(writes, "HISTORY_LIMIT", 5)
     store = open_store(path)
     for n in range(8):
         store.commit_round(Round(finished=NOW, history=HistoryPoint(NOW + timedelta(n), n)))
@@ -373,9 +374,9 @@ CORRUPT = {
     "newer-format": newer,
     "health-not-documents": lambda good: altered(good, health={"9": 5}),
     "segment-missing": lambda good: altered(good, meta={"1": {
-        "format": tinydb_store.FORMAT, "segments": {"2026-05-20": "2026-05-20.77.json"}}}),
+        "format": schema.FORMAT, "segments": {"2026-05-20": "2026-05-20.77.json"}}}),
     "segment-list-damaged": lambda good: altered(good, meta={"1": {
-        "format": tinydb_store.FORMAT, "segments": {"2026-05-20": "../../etc/passwd"}}}),
+        "format": schema.FORMAT, "segments": {"2026-05-20": "../../etc/passwd"}}}),
 }
 
 
@@ -427,7 +428,7 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
 
 def write_format_1(path: Path, items: list[Item]) -> bytes:
     """A store in the one-file layout of format 1, as the previous version wrote it."""
-    tables: dict[str, dict] = {name: {} for name in tinydb_store.TABLES}
+    tables: dict[str, dict] = {name: {} for name in schema.TABLES}
     tables["meta"] = {"1": {"format": 1}}
     for n, item in enumerate(items, 1):
         tables["items"][str(n)] = convert.item_to_doc(item)
@@ -456,7 +457,7 @@ def test_a_format_1_store_is_read_as_is_and_migrated_by_the_first_writer(path):
 
     writer = open_store(path)  # migrates on open
     main = orjson.loads(path.read_bytes())
-    assert main["meta"]["1"]["format"] == tinydb_store.FORMAT == 2
+    assert main["meta"]["1"]["format"] == schema.FORMAT == 2
     assert "items" not in main and "statements" not in main
     assert len(segments(path)) == len({f"{i.when:%Y-%m-%dT%H}" for i in items})  # per hour
     assert reader.reload_if_changed()
@@ -483,8 +484,8 @@ def test_a_later_format_step_runs_after_loading(path, monkeypatch):
             doc["title"] = doc["title"].upper()
         return tables
 
-    monkeypatch.setattr(tinydb_store, "FORMAT", 3)
-    monkeypatch.setattr(tinydb_store, "MIGRATIONS", {**tinydb_store.MIGRATIONS, 2: v2_to_v3})
+    monkeypatch.setattr(schema, "FORMAT", 3)
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, 2: v2_to_v3})
     migrated = open_store(path)
     assert migrated.items()[0].title == "TITLE 1"
     migrated.close()
@@ -640,7 +641,7 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
 
     early = [make_item(n, NOW - timedelta(hours=n)) for n in range(1, 6)]  # 07:00-11:00
     with monkeypatch.context() as m:
-        m.setattr(tinydb_store, "day_of", whole_day)
+        m.setattr(writes, "day_of", whole_day)
         old = open_store(path, retention_days=30)
         old.commit_round(make_round(early))
         old.close()

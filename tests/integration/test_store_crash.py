@@ -103,11 +103,11 @@ STEP_WRITER = textwrap.dedent("""
     import os, signal, sys
     from datetime import UTC, datetime, timedelta
     from dashboard.models import Item
-    from dashboard.storage import Round, atomic, open_store, tinydb_store
+    from dashboard.storage import Round, atomic, open_store, writes
 
     path, step = sys.argv[1], sys.argv[2]
     armed, segments_written = False, 0
-    real_write, real_replace, real_unlink = tinydb_store.atomic_write_bytes, os.replace, os.unlink
+    real_write, real_replace, real_unlink = writes.atomic_write_bytes, os.replace, os.unlink
 
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
@@ -132,7 +132,7 @@ STEP_WRITER = textwrap.dedent("""
             die()
         real_unlink(target)
 
-    tinydb_store.atomic_write_bytes, atomic.os.replace, tinydb_store.os.unlink = (
+    writes.atomic_write_bytes, atomic.os.replace, writes.os.unlink = (
         write, replace, unlink)
 
     def round_of(run):

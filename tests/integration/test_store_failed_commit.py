@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.storage import StoreError, open_store, tinydb_store
+from dashboard.storage import StoreError, open_store, writes
 from tests.integration.test_store import NOW, make_item, make_round
 
 
@@ -23,7 +23,7 @@ def test_a_failed_commit_leaves_no_new_segment_behind(tmp_path, monkeypatch, fai
     store = open_store(path)
     store.commit_round(make_round([make_item(1)]))
     before = files_beside(path)
-    real_write = tinydb_store.atomic_write_bytes
+    real_write = writes.atomic_write_bytes
     calls = []
 
     def full_disk_at_write(target, data, **kw):
@@ -32,13 +32,13 @@ def test_a_failed_commit_leaves_no_new_segment_behind(tmp_path, monkeypatch, fai
             raise StoreError(f"cannot write {target}: No space left on device")
         real_write(target, data, **kw)
 
-    monkeypatch.setattr(tinydb_store, "atomic_write_bytes", full_disk_at_write)
+    monkeypatch.setattr(writes, "atomic_write_bytes", full_disk_at_write)
     two_hours = [make_item(2, NOW - timedelta(hours=1)), make_item(3, NOW)]
     with pytest.raises(StoreError):
         store.commit_round(make_round(two_hours))
     assert len(calls) == failing
     assert files_beside(path) == before  # the segment written before the failure is gone
-    monkeypatch.setattr(tinydb_store, "atomic_write_bytes", real_write)
+    monkeypatch.setattr(writes, "atomic_write_bytes", real_write)
     assert store.commit_round(make_round(two_hours)) == 2  # still new to the next round
     store.close()
     assert open_store(path, readonly=True).item_count() == 3

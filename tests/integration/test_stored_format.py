@@ -32,7 +32,12 @@ def documents(store_dir: Path) -> dict[tuple[str, str], bytes]:
                 out[(table, key)] = orjson.dumps(doc)
     for path in (store_dir / "store.json.archive").glob("20*.json"):
         for item_id, doc in orjson.loads(path.read_bytes())["items"].items():
+            # derived rows are listed in the order of a set of keys, which varies by process
+            derived = doc.pop("derived", {})
             out[("archive", item_id)] = orjson.dumps(doc)
+            for table, rows in derived.items():
+                out[("archive", f"{item_id}/{table}")] = b"\n".join(
+                    sorted(map(orjson.dumps, rows)))
     return out
 
 

@@ -1,0 +1,202 @@
+"""Reads: the Store protocol's questions, answered from the tables in memory.
+
+Read paths look at the raw documents and convert only the rows they return; the day
+tables are read hour segment by hour segment, so paging and `since` skip whole segments.
+A reader (a viewer, `status`) also re-reads the files when the writer committed.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from dashboard.memory import release_free_memory
+from dashboard.models import (
+    CueHit,
+    Decision,
+    HistoryPoint,
+    Item,
+    RecognitionEvent,
+    SourceHealth,
+    StanceEvidence,
+    Statement,
+)
+from dashboard.storage import convert
+from dashboard.storage.base import StoreError
+from dashboard.storage.loading import StoreBase, synchronized
+from dashboard.storage.segments import UNDATED, Unloadable, holds, may_hold_before, wholly_before
+
+T = TypeVar("T")
+
+
+class StoreReads(StoreBase):
+    """The reading half of the Store protocol (writers and readers alike)."""
+
+    @synchronized
+    def decisions(self, limit: int | None = None) -> list[Decision]:
+        """The audit trail of recognition decisions, newest first."""
+        # equal times (a fixed clock, two keys in one second) keep the order of writing
+        rows = sorted(self._tables.get("audit", {}).items(),
+                      key=lambda row: (row[1]["time"], int(row[0])), reverse=True)
+        return [convert.doc_to_decision(doc) for _, doc in rows[:limit]]
+
+    @synchronized
+    def reload_if_changed(self) -> bool:
+        """Readers: re-read the store when the main file (replaced by every commit) changed.
+
+        A store that cannot be read (gone, no permission, damaged) keeps the last
+        complete data in memory and says why in `read_problem` until a read succeeds.
+        """
+        if not self.readonly:
+            return False
+        signature = self._stat()
+        if signature == self._signature:
+            return False
+        if signature is None:  # it was there, now it is not: deleted or moved
+            self.read_problem = f"{self._path} is gone (deleted or moved)"
+            return False
+        try:
+            loaded = self._read()
+            self.archive.load()
+        except (StoreError, Unloadable, OSError) as exc:
+            self.read_problem = f"cannot read {self._path}: {exc}"
+            return False  # keep showing the last complete data
+        if loaded is None:  # vanished between the stat and the read
+            self.read_problem = f"{self._path} is gone (deleted or moved)"
+            return False
+        self._use(loaded)
+        self._signature = signature
+        self.read_problem = None
+        release_free_memory()  # the previous copy of the store was just freed
+        return True
+
+    @synchronized
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of `ids` already stored (hot segments or archive)."""
+        return {i for i in ids if i in self._hot_ids or i in self._archived}
+
+    @synchronized
+    def item_count(self) -> int:
+        """Items in the hot segments plus the archive."""
+        return len(self._hot_ids) + len(self._archived)
+
+    @synchronized
+    def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
+        """Items not yet archived, newest first."""
+        docs: Iterable[dict[str, Any]] = self._docs("items")
+        if source_id is not None:
+            docs = (d for d in docs if d["source_id"] == source_id)
+        chosen = newest(docs, limit, key=lambda d: d["when"])
+        return [convert.doc_to_item(d) for d in chosen]
+
+    @synchronized
+    def item(self, item_id: str) -> Item | None:
+        """One hot item by id, or None (archived items are not looked up)."""
+        if item_id not in self._hot_ids:
+            return None
+        doc = next((d for d in self._docs("items") if d["id"] == item_id), None)
+        return convert.doc_to_item(doc) if doc is not None else None
+
+    @synchronized
+    def pending_pages(self, source_id: str) -> list[Item]:
+        """Hot items of this source whose article page is still to be read, oldest first."""
+        docs = [d for d in self._docs("items") if d["source_id"] == source_id
+                and isinstance(d.get("page"), dict) and d["page"].get("state") == "pending"]
+        docs.sort(key=lambda d: d["when"])
+        return [convert.doc_to_item(d) for d in docs]
+
+    @synchronized
+    def health(self) -> dict[str, SourceHealth]:
+        """Persisted health per source id."""
+        return {d["source_id"]: convert.doc_to_health(d) for d in self._docs("health")}
+
+    @synchronized
+    def statements(self, *, limit: int = 200, before: datetime | None = None,
+                   actor: str | None = None, text: str | None = None) -> list[Statement]:
+        """Statements newest first; `before` pages back, `actor`/`text` filter."""
+        bound = convert.time_to_str(before) if before is not None else None
+        needle = text.casefold() if text else None
+        raw = self._tables.get("statements", {})
+        chosen: list[tuple[str, dict[str, Any]]] = []
+        # A day holds only rows of that date, so once the newest days gave `limit` rows
+        # no older day can hold a newer one (undated rows sort oldest, so come last).
+        for day in sorted(self._days, key=_day_order, reverse=True):
+            if bound is not None and day != UNDATED and not may_hold_before(day, bound):
+                continue
+            for key in self._days[day].get("statements", ()):
+                d = raw[key]
+                if bound is not None and (d["time"] is None or d["time"] >= bound):
+                    continue
+                if actor is not None and d["actor"] != actor:
+                    continue
+                if needle and needle not in (
+                        f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold()):
+                    continue
+                chosen.append((key, d))
+            if len(chosen) >= limit:
+                break
+        # Equal times keep the order they were stored in (an article's sentence order):
+        # a day's keys are a set, whose order changes from one process to the next.
+        rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
+        return [convert.doc_to_statement(d) for _, d in rows]
+
+    @synchronized
+    def stance_evidence(self) -> list[StanceEvidence]:
+        """All stance evidence, oldest first."""
+        return self._rows_by_day("stances", convert.doc_to_stance)
+
+    @synchronized
+    def recognition_events(self) -> list[RecognitionEvent]:
+        """Recognition events with their status, oldest first."""
+        docs = sorted(self._docs("recognition"), key=lambda d: d["time"] or "")
+        return [convert.doc_to_recognition(d) for d in docs]
+
+    @synchronized
+    def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
+        """Cue hits oldest first; with `since`, only those at or after it."""
+        return self._rows_by_day("cues", convert.doc_to_cue, convert.time_to_str(since))
+
+    def _rows_by_day(self, table: str, to_model: Callable[[dict[str, Any]], Any],
+                     since: str | None = None) -> list[Any]:
+        """A day table's rows as model values, oldest first; with `since` (ISO), from then.
+
+        Each day is converted once and kept until a write touches it.
+        """
+        raw = self._tables.get(table, {})
+        out: list[Any] = []
+        for day in sorted(self._days, key=_day_order):
+            keys = self._days[day].get(table)
+            if not keys or (since is not None and (day == UNDATED or wholly_before(day, since))):
+                continue
+            rows = self._converted.get((table, day))
+            if rows is None:
+                ordered = sorted(keys, key=lambda k: (raw[k]["time"] or "", int(k)))
+                docs = [raw[k] for k in ordered]
+                rows = self._converted[(table, day)] = [(d["time"], to_model(d)) for d in docs]
+            if since is not None and holds(day, since):
+                out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
+            else:
+                out.extend(row for _, row in rows)
+        return out
+
+    @synchronized
+    def history(self, limit: int | None = None) -> list[HistoryPoint]:
+        """Escalation history, oldest first; the last `limit` points when given."""
+        docs = sorted(self._docs("history"), key=lambda d: d["time"])
+        if limit is not None:
+            docs = docs[-limit:] if limit > 0 else []
+        return [convert.doc_to_history(d) for d in docs]
+
+
+def _day_order(day: str) -> str:
+    """Days in time order, the undated rows (time None) first, as a sort by time puts them."""
+    return "" if day == UNDATED else day
+
+
+def newest(docs: Iterable[T], limit: int | None, key: Callable[[T], Any]) -> list[T]:
+    """Documents by `key` descending, at most `limit` (a heap, not a full sort)."""
+    if limit is None:
+        return sorted(docs, key=key, reverse=True)
+    return heapq.nlargest(limit, docs, key=key)

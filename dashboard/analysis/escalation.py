@@ -78,7 +78,7 @@ _HAVE = words("have has had having")
 # with objects still count ("fired at the convoy", "hit by a bullet", "broke up the
 # demonstration").
 _EVERYDAY_BARE = words("break take remove conflict strike press hit fire express")
-# A cue undone in its own clause: "the barricades ... will be removed" is no blockade.
+# A cue undone in its own clause: "the roadblocks ... are to be removed" is no blockade.
 _UNDONE = re.compile(
     r"[^;:.]{0,100}?\b(?:be|been|being|is|are|was|were)\s+(?:\w+\s+)?"
     r"(?:removed|lifted|dismantled|cleared|withdrawn|called off|taken down|ended)\b")
@@ -154,7 +154,7 @@ class CueFinder:
                 if _NEGATED_AFTER.match(folded, m.end):
                     continue
                 if self._weights[m.key] > 0 and _UNDONE.match(folded, m.end):
-                    continue  # "the barricades ... will be removed"
+                    continue  # "the roadblocks ... are to be removed"
                 if unreal(tokens, bisect_left(tokens.starts, m.start), folded):
                     continue
                 code, label = self._codes[m.key]

@@ -49,7 +49,7 @@ _CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()]|\s(?:but|however|while|whereas|which|who|whose|that|because|since|as"
     r"|said|says|told|added|stated|noted)\s", re.IGNORECASE)
 # a preposition between a predicate and "by X": X is the agent of that noun phrase
-# ("concern over a move by Kosovo"), not of the predicate
+# ("worried about a step by Kosovo"), not of the predicate
 _OTHER_HEAD = re.compile(r"\b(?:over|about|on|of|with|for|to|against|in|at)\b", re.IGNORECASE)
 # A clause whose subject is a group of no configured actor holds its own stance, not the
 # reporter's ("no new country has recognized ...", "many states oppose ...").
@@ -67,7 +67,7 @@ _DEONTIC = re.compile(
 # A subordinate clause of condition or time: the speaker demands what it names ("will
 # leave ... if Pristina does not establish X", "until Serbia recognizes X").
 _CONDITIONS = words("if until unless once")
-# "Belgrade, which has never acknowledged ...": the relative clause's subject.
+# "Belgrade, which has never recognised ...": the relative clause's subject.
 _RELATIVE = re.compile(r"^\s*,\s*(?:which|who)\s", re.IGNORECASE)
 _SUBJECT_REACH = 140  # characters from the end of a subject to its predicate
 _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?",
@@ -94,7 +94,7 @@ def _original(sentence: Folded, pos: int) -> int:
 
 def _is_object(text: str, mention: Mention) -> bool:
     """Whether a mention is a preposition's object or a directive's addressee (titles
-    before it are skipped: "calls for Prime Minister Kurti")."""
+    before it are skipped: "calls for Prime Minister Doe")."""
     words = text[max(0, mention.start - 80):mention.start].split()
     while words and words[-1][:1].isupper() and fold(words[-1]) not in _PREPOSITIONS:
         words.pop()  # a title or name before the mention

@@ -131,7 +131,7 @@ def test_the_more_specific_cue_says_what_it_is() -> None:
     "Officials discussed the possibility of protesters being arrested.",
     "The potential arrest of the mayor worried residents.",
     "The police could have arrested the suspects.",
-    "The minister has so far failed to take any steps to de-escalate.",
+    "The minister failed once again to take any steps to de-escalate.",
     "The premier presented a plan for de-escalation on Monday.",
     "If the protesters are arrested, the unions will strike.",
 ])

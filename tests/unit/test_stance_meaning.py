@@ -241,8 +241,8 @@ def test_regard_as_a_preposition_is_no_stance(sentence: str) -> None:
 
 @pytest.mark.parametrize(("sentence", "topic", "expected"), [
     # the topic's own passive predicate governs it, inside the frame that asks for it
-    ("We call on the government to ensure that the special police units are withdrawn "
-     "from the north.", "north-policing", "oppose"),
+    ("We call on the government to ensure that the special units of the police are "
+     "withdrawn from the north.", "north-policing", "oppose"),
     ("Belgrade demanded that the Ibar bridge be opened without delay.", "ibar-bridge",
      "support"),
     # a reversible opposition framing the clause turns it round

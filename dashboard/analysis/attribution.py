@@ -113,6 +113,8 @@ def attribute(
         return [], []
     if not_a_verb(folded, vs):
         return [], []
+    if folded.startswith("if ") and "," not in folded[:vs]:
+        return [], []  # "If the mission refuses to ..., X said": a condition, not speech
     if is_negated(folded, vs, ve, window=2):
         return [], []  # "did not say whether"
     back = max(0, vs - _BEHIND)  # the few words before the verb that the tests below read

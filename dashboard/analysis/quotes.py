@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MIN_QUOTE_WORDS = 3  # fewer words in quotes are a scare quote or a name, not speech
 OPENING_MARKS = ("“", '"', "„", "«")
 
@@ -18,14 +20,25 @@ def quote_words(sentence: str, a: int, b: int) -> str:
 
 
 def speech_quotes(sentence: str, spans: list[tuple[int, int]]) -> list[str]:
-    """The words of each speech quotation, in order."""
+    """The words of each speech quotation, in order.
+
+    An opening mark after a sentence end inside a quotation is a misprinted close and a
+    new opening ('“A. “B,” X said'): two quotations.
+    """
     out = []
     for a, b in spans:
         if is_speech_quote(sentence, a, b):
-            words = quote_words(sentence, a, b)
-            if any(ch.isalnum() for ch in words):
-                out.append(words)
+            pieces = _REOPENED.split(quote_words(sentence, a, b))
+            for words in pieces:
+                words = words.strip().rstrip(",").rstrip()
+                if any(ch.isalnum() for ch in words) and (
+                    len(pieces) == 1 or len(words.split()) >= MIN_QUOTE_WORDS
+                ):
+                    out.append(words)
     return out
+
+
+_REOPENED = re.compile(r"(?<=[.!?])\s+[“„«](?=\S)")
 
 
 def is_bare_quote(sentence: str, spans: list[tuple[int, int]]) -> bool:

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.attribution import Context, Sentence, attribute, not_a_verb
+from dashboard.analysis.content import THAT_NEXT
 from dashboard.analysis.layout import (
     LABEL,
     TURN,
@@ -58,6 +59,9 @@ _MAX_VERBS = 6  # speech cues tried per sentence: real sentences have a few, hos
 _TITLE_VERBS = frozenset({"said", "says", "told", "tells"})
 _EARLIER = 60  # sentences searched back for the full name of a surname
 _CARRY_PARAGRAPHS = 2  # a quotation paragraph continues a speaker of at most this far back
+_CLOSE_FIRST = ("”",)
+# cue groups that report words only with a clause ("Stating that ...", not "Recalling X")
+_TELLING = frozenset({"neutral", "assertive", "cognitive", "labeling"})
 _CHAIN_BEFORE = re.compile(r"(?:,|\band|[,;]\s*and|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 
 
@@ -121,6 +125,10 @@ def statements_in(
             continue
         ctx.since_last += 1
         text = " ".join(s.text for s in paragraph)
+        if text.startswith(_CLOSE_FIRST) and text.count(text[0]) >= 2:
+            # '”We ... stability,” he said': a closing mark misprinted as the opening one
+            text = "“" + text[1:]
+            paragraph = folded_sentences(text)
         opened = unclosed_quote(text)
         if opened is not None and ctx.last and ctx.since_last <= _CARRY_PARAGRAPHS:
             _carry(out, ctx, opened, text)  # a quotation going on from the last speaker
@@ -368,4 +376,6 @@ def _opening_gerund(
     """A participle opening the sentence ("Stating that ..., X said"), else None."""
     if s.folded[: verb.start()].strip() or not lexicon.cues[verb.group()].gerund:
         return None
+    if lexicon.cues[verb.group()].group in _TELLING and not THAT_NEXT.match(s.folded, verb.end()):
+        return None  # "Recalling the last meeting, X told ...": an introduction, not words
     return verb

@@ -203,3 +203,35 @@ def test_a_hyphenated_office_names_its_actor(matcher: ActorMatcher) -> None:
     got = rows("“The border must stay open to all traffic,” the League secretary-general "
                "said.", matcher)
     assert [(r[1], r[2]) for r in got] == [("league", "direct")]
+
+
+def test_a_misprinted_closing_mark_opens_a_quotation(matcher: ActorMatcher) -> None:
+    got = rows("”We have assurances from the League. We will keep the peace,” "
+               "Kurvi Tasch said.", matcher)
+    assert got == [("Kurvi Tasch", "borduria", "direct",
+                    "We have assurances from the League. We will keep the peace")]
+
+
+def test_an_opening_mark_after_a_sentence_end_inside_a_quote_starts_another(
+    matcher: ActorMatcher,
+) -> None:
+    got = rows("“The League has helped both sides find answers. “We expect them to agree "
+               "by Friday,” Sapt Hentzau said.", matcher)
+    assert [r[3] for r in got] == ["The League has helped both sides find answers.",
+                                  "We expect them to agree by Friday"]
+
+
+def test_an_opening_participle_needs_a_clause_unless_it_acts(matcher: ActorMatcher) -> None:
+    assert rows("Recalling the last round of talks, Sapt Hentzau told reporters that "
+                "the next one would be in May.", matcher) == [
+        ("Sapt Hentzau", "league", "reported", "the next one would be in May")]
+    got = rows("Calling for restraint on all sides, Sapt Hentzau said that talks would "
+               "go on.", matcher)
+    assert [r[3] for r in got] == ["restraint on all sides", "talks would go on"]
+
+
+def test_a_cue_in_an_opening_condition_is_not_speech(matcher: ActorMatcher) -> None:
+    got = rows("If the League refuses to act, our own police will clear the road, "
+               "Kurvi Tasch said.", matcher)
+    assert [(r[0], r[3]) for r in got] == [
+        ("Kurvi Tasch", "If the League refuses to act, our own police will clear the road")]

@@ -7,7 +7,7 @@ matches an expected one when speaker and actor agree and the found text contains
 expected words) and speaker-actor accuracy (of the expected statements whose text was
 found, how many have the right speaker and actor), side by side with the same figures on
 the real-passage dev set (../shared/eval, scored by its score_dev.py in-process, see
-tests/accuracy/devset.py); then milliseconds per 10 KB article, with a 1x/4x input
+support/devset.py); then milliseconds per 10 KB article, with a 1x/4x input
 comparison to show the extractor stays linear.
 """
 
@@ -22,7 +22,7 @@ from dashboard.analysis.statements import extract_statements
 from dashboard.analysis.text import fold
 from dashboard.config import parse_config
 from dashboard.models import Statement
-from tests.accuracy import devset
+from support import devset
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data" / "analysis"

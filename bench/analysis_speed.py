@@ -4,7 +4,7 @@ Run: .venv/bin/python -m bench.analysis_speed
 
 Prints items analysed per second of CPU time by one `Analyzer` (the bundled config.toml) over
 
-- the loopback farm's items (bench.farm's wire-style templates, parsed by parse_feed),
+- the loopback farm's items (support.farm's wire-style templates, parsed by parse_feed),
 - longer farm-style articles of 1-3 KB,
 - the labelled passages of tests/data/analysis,
 - the real 2.2 KB wire article of ../shared/samples (when present),
@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.analysis_accuracy import CASES, article, load_case
-from bench.farm import Farm, _paragraph
 from dashboard.analysis.analyzer import Analyzer
 from dashboard.config import load_config
 from dashboard.fetching import parse_feed
+from support.farm import Farm, _paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.toml"

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.farm import RemoteFarm
+from support.farm import RemoteFarm
 
 REPO = Path(__file__).resolve().parents[1]
 SKIPPED = "maximum number of running instances reached"

@@ -5,7 +5,7 @@ compression) both parsers get the same bytes. Reported per parser: documents par
 without an exception, documents that yielded at least one entry, entries in total, and
 entries per second over the whole corpus (best of N passes). Also reported: documents
 where one parser found entries and the other found none. The corpus documents are tiny,
-so a second table times realistic feeds (bench/farm.py: 20 feeds of 50 items with
+so a second table times realistic feeds (support/farm.py: 20 feeds of 50 items with
 HTML summaries), including our `parse_feed` (fastfeedparser for well-formed UTF-8 RSS 2.0,
 feedparser for the rest, then cleaning to plain text, dates and links).
 
@@ -24,8 +24,8 @@ from pathlib import Path
 import fastfeedparser
 import feedparser
 
-from bench.farm import Farm
 from dashboard.fetching.parse import parse_feed
+from support.farm import Farm
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feedparser-tests"
 

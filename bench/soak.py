@@ -18,61 +18,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.farm import RemoteFarm
 from dashboard.config import load_config
 from dashboard.memory import limit_malloc_arenas
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # the loopback fault server lives with the tests
-
-from tests.integration.loopback import LoopbackServer, Reply  # noqa: E402
+from support.farm import RemoteFarm
 
 WINDOW = 50  # a feed lists its newest 50 items, as real feeds do
 
 STEP = timedelta(minutes=10)  # simulated time per round; each feed publishes one item a round
 RETENTION_DAYS = 1
-
-
-def faulty_routes(server: LoopbackServer, rng: random.Random) -> list[str]:
-    """Sources that fail: always, sometimes, or slowly; returns their URLs."""
-    good = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
-            b"<item><title>Kosovo talks</title><guid>flaky-1</guid></item></channel></rss>")
-
-    def flaky(_request) -> Reply:
-        roll = rng.random()
-        if roll < 0.3:
-            return Reply(status=500, body=b"oops")
-        if roll < 0.4:
-            return Reply(status=429, headers={"Retry-After": "60"})
-        if roll < 0.5:
-            return Reply(body=b"<html><body>login</body></html>",
-                         headers={"Content-Type": "text/html"})
-        if roll < 0.52:
-            return Reply(hang=True)  # costs a deadline now and then
-        return Reply(body=good)
-
-    routes = {
-        "/500": Reply(status=500, body=b"down"),
-        "/404": Reply(status=404),
-        "/empty": Reply(body=b""),
-        "/garbage": Reply(body=bytes(range(256)) * 8),
-        "/badgzip": Reply(body=b"\x1f\x8b\x08\x00garbage" * 10,
-                          headers={"Content-Encoding": "gzip"}),
-        "/flaky": flaky,
-    }
-    # no always-refused or always-hanging source: each costs a whole deadline every round
-    # (the retries inside it), which would time the deadline, not the collector; the
-    # hostile-round test covers them, and "flaky" hangs now and then
-    return [server.route(path, reply) for path, reply in routes.items()]
 
 
 def config_text(farm: RemoteFarm, store: Path) -> str:
@@ -137,7 +98,7 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
 
     problems = 0
     limit_malloc_arenas()  # as `collect` does
-    # the farm and the faulty sources run in their own process (see bench.farm.RemoteFarm)
+    # the farm and the faulty sources run in their own process (see support.farm.RemoteFarm)
     with tempfile.TemporaryDirectory(prefix="flashpoint-soak-") as tmp, \
             RemoteFarm(feeds, 20, start=t0 - 20 * STEP, step=STEP, window=WINDOW,
                        faults=seed) as farm:

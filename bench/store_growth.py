@@ -37,7 +37,6 @@ SPREAD_DAYS = 29  # inside the default 30-day retention, so nothing is archived
 
 MEASURE = """
 import json, resource, statistics, sys, time, tracemalloc
-sys.path.insert(0, sys.argv[2])
 from bench.store_growth import make_round
 from dashboard.storage import open_store
 
@@ -107,7 +106,7 @@ def disk_size(path: Path) -> int:
 
 def measure(path: Path) -> dict[str, float]:
     """Load + one 500-item round in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(path), str(REPO)],
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=REPO,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

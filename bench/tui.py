@@ -38,13 +38,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.farm import CLAUSES, RemoteFarm, _paragraph
 from dashboard.cli import BUNDLED_CONFIG
 from dashboard.config import load_config
 from dashboard.models import Item
 from dashboard.snapshot import build_snapshot
 from dashboard.storage import Round, open_store
 from dashboard.viewcache import save_view
+from support.farm import CLAUSES, RemoteFarm, _paragraph
 
 TARGETS = {"startup-empty": 1.0, "startup-50k": 1.5, "lag": 0.050, "rss": 150.0}
 SIZE = (160, 48)

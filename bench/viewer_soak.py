@@ -25,10 +25,10 @@ import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.farm import RemoteFarm
 from bench.tui import rss_mb
 from dashboard.config import load_config
 from dashboard.storage import open_store
+from support.farm import RemoteFarm
 
 SIZE = (80, 24)
 
@@ -158,9 +158,9 @@ def reload_cost(items: int, repeats: int = 3) -> None:
     import os
 
     import dashboard.storage.loading as loading
-    from bench.farm import config_toml
     from bench.tui import build_store
     from dashboard.memory import gc_paused_then_frozen
+    from support.farm import config_toml
 
     @contextlib.contextmanager
     def freeze_only():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.loopback import LoopbackServer
+from support.loopback import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 # The team's shared folder beside the repository (eval passages, samples, corpora, reference

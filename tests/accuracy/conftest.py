@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accuracy import devset
+from support import devset
 
 
 @pytest.fixture(scope="session")

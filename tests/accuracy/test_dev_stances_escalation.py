@@ -23,5 +23,5 @@ def test_dev_stance_and_escalation_figure_holds_its_floor(
 ) -> None:
     assert dev_scores[figure] >= FLOORS[figure], (
         f"{figure} fell to {dev_scores[figure]:.2f} (floor {FLOORS[figure]:.2f}); "
-        "run `python -m tests.accuracy.devset --show` to see the misses"
+        "run `python -m support.devset --show` to see the misses"
     )

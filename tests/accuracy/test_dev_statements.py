@@ -21,5 +21,5 @@ FLOORS = {
 def test_dev_statement_figure_holds_its_floor(dev_scores: dict[str, float], figure: str) -> None:
     assert dev_scores[figure] >= FLOORS[figure], (
         f"{figure} fell to {dev_scores[figure]:.2f} (floor {FLOORS[figure]:.2f}); "
-        "run `python -m tests.accuracy.devset --show` to see the misses"
+        "run `python -m support.devset --show` to see the misses"
     )

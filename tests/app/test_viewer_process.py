@@ -4,10 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.farm import Farm
 from dashboard.app import create_app
 from dashboard.config import load_config
 from dashboard.storage import open_store
+from support.farm import Farm
 
 REPO = Path(__file__).parents[2]
 

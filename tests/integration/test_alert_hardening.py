@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from bench.farm import Farm
 from dashboard.alerts import REPLY_CAP, AlertDispatcher, AlertEngine, AlertEvent, AlertState
 from dashboard.config import Alert, Config, load_config
 from dashboard.pipeline import Collector
 from dashboard.service import RoundRunner
 from dashboard.storage import open_store
-from tests.integration.loopback import LoopbackServer, Reply
+from support.farm import Farm
+from support.loopback import LoopbackServer, Reply
 from tests.integration.test_alert_delivery import client, snap  # noqa: F401 (fixture)
 
 T0 = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
 from dashboard.storage import writer_holder
+from support.farm import Farm
 from tests.conftest import shared_path
 
 REPO = Path(__file__).parents[2]

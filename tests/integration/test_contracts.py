@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.farm import Farm
 from dashboard.models import LEVELS
+from support.farm import Farm
 from tests.conftest import REPO
 
 SOURCE_STATES = {"ok", "not_modified", "error", "postponed", "never"}

@@ -30,8 +30,8 @@ from dashboard.fetching import (
     retrieve,
 )
 from dashboard.textclean import clean_text
+from support.loopback import LoopbackServer, Reply, serve_files
 from tests.conftest import SHARED
-from tests.integration.loopback import LoopbackServer, Reply, serve_files
 
 CORPUS = SHARED / "corpora" / "feedparser-tests"
 # The documents' own comment may name response headers feedparser's harness sent; the

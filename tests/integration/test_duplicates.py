@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.farm import config_toml
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
 from dashboard.report import round_lines
 from dashboard.storage import open_store
-from tests.integration.loopback import LoopbackServer, Reply
+from support.farm import config_toml
+from support.loopback import LoopbackServer, Reply
 from tests.reliability.conftest import flashpoint
 
 SAID = ("Serbian President Aleksandar Vucic said on Tuesday that the Brussels dialogue "

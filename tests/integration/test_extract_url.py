@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration.loopback import Reply
+from support.loopback import Reply
 from tests.integration.test_cli import flashpoint
 from tests.integration.test_pages import ARTICLE, PAYWALL
 

@@ -31,7 +31,7 @@ from dashboard.fetching import (
     make_client,
     retrieve,
 )
-from tests.integration.loopback import LoopbackServer, Reply
+from support.loopback import LoopbackServer, Reply
 
 MB = 1_000_000
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
 from dashboard.config import Fetch, load_config
 from dashboard.fetching import ParsePool, make_client
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
-from tests.integration.loopback import Reply
+from support.farm import Farm
+from support.loopback import Reply
 from tests.integration.test_fetch_faults import RSS, get
 
 FEEDS, ITEMS = 4, 6

@@ -27,11 +27,11 @@ import pytest
 import dashboard.pipeline
 import dashboard.report
 import dashboard.snapshot  # noqa: F401
-from bench.farm import Farm
 from dashboard import cli
 from dashboard.alert_state import state_path_for
 from dashboard.storage import open_store, writer_holder
 from dashboard.storage.modes import DIR_MODE, FILE_MODE, can_write_beside
+from support.farm import Farm
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0,
                                 reason="switching to a second uid needs root (CI runs as root)")

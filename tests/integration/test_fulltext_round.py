@@ -15,7 +15,7 @@ from dashboard.cli import main
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
-from tests.integration.loopback import LoopbackServer, Reply
+from support.loopback import LoopbackServer, Reply
 from tests.integration.test_pages import ARTICLE
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
 from dashboard.cli import build_parser
+from support.farm import Farm
 
 REPO = Path(__file__).parents[2]
 

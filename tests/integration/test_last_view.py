@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
 from dashboard.app import create_app
 from dashboard.config import load_config
 from dashboard.models import Item, Statement
@@ -20,6 +19,7 @@ from dashboard.service import RoundRunner
 from dashboard.snapshot import build_snapshot
 from dashboard.storage import Round, StoreError, StoreLocked, loading, open_store
 from dashboard.viewcache import MAX_LAG, load_view, save_view, view_path
+from support.farm import Farm
 
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
 

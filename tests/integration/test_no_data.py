@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dashboard.models import HistoryPoint, SourceHealth
 from dashboard.storage import Round, open_store
-from tests.integration.loopback import Reply
+from support.loopback import Reply
 
 REPO = Path(__file__).parents[2]
 CLOSED = "http://127.0.0.1:9"  # nothing listens on the discard port

@@ -21,7 +21,7 @@ from dashboard.fetching.pages import PageFetcher
 from dashboard.fulltext import read_page, wants_page
 from dashboard.models import Item
 from dashboard.pipeline import AnalysisSetup, prepare_worker
-from tests.integration.loopback import LoopbackServer, Reply
+from support.loopback import LoopbackServer, Reply
 
 MB = 1_000_000
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)

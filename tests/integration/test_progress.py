@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.farm import Farm
 from dashboard import cli
-from tests.integration.loopback import Reply
+from support.farm import Farm
+from support.loopback import Reply
 
 REPO = Path(__file__).parents[2]
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bench.farm import Farm
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
 from dashboard.service import RoundRunner
 from dashboard.storage import open_store
 from dashboard.viewcache import load_view
+from support.farm import Farm
 
 FEEDS = 30
 

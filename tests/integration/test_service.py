@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
+from support.farm import Farm
 from tests.integration.test_cli import REPO, flashpoint
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import signal
 
-from bench.farm import Farm
+from support.farm import Farm
 from tests.reliability.conftest import StderrLines, no_traceback, start
 
 

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from bench.farm import Farm
+from support.farm import Farm
 from tests.reliability.conftest import StderrLines, flashpoint, no_traceback, start
 
 READERS = 4

@@ -15,11 +15,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bench.farm import Farm, config_toml
 from dashboard.models import Item
 from dashboard.storage import Round, StoreError, open_store
 from dashboard.storage.paths import archive_dir
-from tests.integration.loopback import Reply
+from support.farm import Farm, config_toml
+from support.loopback import Reply
 from tests.integration.test_store import NOW, make_item, make_round
 from tests.reliability.conftest import (
     StderrLines,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from support.loopback import LoopbackServer, Reply
 from tests.conftest import shared_path
-from tests.integration.loopback import LoopbackServer, Reply
 from tests.reliability.conftest import CLI, REPO, flashpoint, no_traceback
 
 MB = 1_000_000

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.farm import Farm
+from support.farm import Farm
 from tests.reliability.conftest import (
     StderrLines,
     count_items,

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench.farm import Farm
 from dashboard.fetching import item_id, parse_feed
 from dashboard.fetching.parse import _fast_path_suits, _feedparser_items
+from support.farm import Farm
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 

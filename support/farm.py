@@ -1,6 +1,6 @@
 """A loopback farm of generated RSS feeds, for integration tests and benchmarks.
 
-`Farm(feeds=100, items=50)` serves `/feed/<n>.xml` on 127.0.0.1 with ETag and
+`Farm(feeds=100, items=50)` serves `/feed/<n>.xml` on a `LoopbackServer` with ETag and
 Last-Modified, answering a conditional GET with 304 while nothing changed. The text is
 generated from templates in the style of wire reports, so the analysis has real work.
 `bump()` adds a new item to every feed (the next round then has news). With `window`, a
@@ -17,15 +17,16 @@ import contextlib
 import hashlib
 import json
 import random
-import socket
 import subprocess
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from support.faults import faulty_routes
+from support.loopback import LoopbackServer, Reply, Request
 
 SPEAKERS = [
     ("Serbian President Aleksandar Vucic", "Vucic"),
@@ -75,13 +76,6 @@ def _item_xml(feed: int, n: int, when: datetime) -> str:
     )
 
 
-class _Server(ThreadingHTTPServer):
-    # the default backlog of 5 overflows when 8+ clients connect at once, and every
-    # dropped handshake costs a 1 s SYN retry: the farm, not the client, would be measured
-    request_queue_size = 128
-    daemon_threads = True
-
-
 class Farm:
     """Generated RSS feeds on a loopback HTTP server; use as a context manager."""
 
@@ -93,18 +87,15 @@ class Farm:
         self.step = step
         self.window = window  # a feed lists its newest `window` items (None: all of them)
         self.extra = 0  # items added by bump()
-        self.requests = 0
         self._lock = threading.Lock()
         self._cache: dict[int, tuple[bytes, str]] = {}
-        self._server = _Server(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # thousands of soak rounds: the server keeps no log of the requests it answered
+        self._server = LoopbackServer(record=False)
 
     @property
     def base(self) -> str:
         """The server's base URL."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url("")
 
     def urls(self) -> list[str]:
         """Every feed's URL."""
@@ -135,50 +126,23 @@ class Farm:
                 self._cache[feed] = (xml, etag)
             return self._cache[feed]
 
-    def _handler(self):
-        farm = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                # headers and body go out in two writes: without this, Nagle's algorithm
-                # and delayed ACKs add ~40 ms to every keep-alive response on loopback
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-            def do_GET(self) -> None:
-                farm.requests += 1
-                name = self.path.rsplit("/", 1)[-1].removesuffix(".xml")
-                if not self.path.startswith("/feed/") or not name.isdigit():
-                    self.send_error(404)
-                    return
-                body, etag = farm.document(int(name))
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        return Handler
+    def _reply(self, request: Request) -> Reply:
+        """A feed, or 304 when the client's ETag is still the feed's."""
+        name = request.path.split("?", 1)[0].rsplit("/", 1)[-1].removesuffix(".xml")
+        body, etag = self.document(int(name))
+        if request.header("If-None-Match") == etag:
+            return Reply(status=304, headers={"ETag": etag})
+        return Reply(body=body, headers={"Content-Type": "application/rss+xml; charset=utf-8",
+                                         "ETag": etag})
 
     def __enter__(self) -> Farm:
-        self._thread.start()
+        self._server.start()
+        for n in range(self.feeds):
+            self._server.route(f"/feed/{n}.xml", self._reply)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def config_toml(self, store: str, *, every: str = "15m", extra: str = "") -> str:
         """A config with one source per feed (the bundled analysis defaults apply)."""
@@ -201,10 +165,6 @@ def serve(spec: dict) -> None:
     faults: list[str] = []
     with farm, contextlib.ExitStack() as stack:
         if spec.get("faults") is not None:
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-            from bench.soak import faulty_routes
-            from tests.integration.loopback import LoopbackServer
-
             server = stack.enter_context(LoopbackServer())
             faults = faulty_routes(server, random.Random(spec["faults"]))
         print(json.dumps({"urls": farm.urls(), "faults": faults}), flush=True)
@@ -225,7 +185,7 @@ class RemoteFarm:
         spec = {"feeds": feeds, "items": items, "start": start.isoformat() if start else None,
                 "step": step.total_seconds(), "window": window, "faults": faults}
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.farm", json.dumps(spec)],
+            [sys.executable, "-m", "support.farm", json.dumps(spec)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             cwd=Path(__file__).resolve().parents[1])
         assert self._proc.stdout is not None

@@ -6,7 +6,7 @@ copyrighted news) is scored by `../shared/eval/score_dev.py`, loaded by path, wi
 same analysis run in this process on the repository's `config.toml`. The figures are the
 script's own, from its own matching loop, only about a hundred times faster.
 
-Run `python -m tests.accuracy.devset [--show]` for the script's report.
+Run `python -m support.devset [--show]` for the script's report.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 PASSAGES = EVAL / "dev-passages.json"
 SCORER = EVAL / "score_dev.py"

@@ -12,7 +12,8 @@ It is a stdlib `ThreadingHTTPServer` (one thread per connection) on an ephemeral
 loopback port, so a handler that hangs or drips slowly never blocks other requests or
 the test's event loop. Everything the server saw is in `server.requests`. Stopping the
 server releases every hanging or dripping handler. The `loopback` fixture in
-tests/conftest.py gives each test a started server.
+tests/conftest.py gives each test a started server; `support.farm.Farm` serves its
+generated feeds on one.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ class _Server(ThreadingHTTPServer):
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: with Nagle's algorithm and delayed ACKs that
+    # adds ~40 ms to every keep-alive response on loopback (the server, not the client,
+    # would be measured)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
@@ -93,7 +98,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         owner = self.server.owner
         request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
-        owner.requests.append(request)
+        if owner.record:
+            owner.requests.append(request)
         handler = owner.handler_for(self.path)
         if handler is None:
             reply = Reply(status=404, body=b"no such route\n")
@@ -152,11 +158,13 @@ class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 with per-path routes.
 
     `port=0` (the default) takes an ephemeral port; a fixed port lets a test start the
-    server late on an address a client is already trying.
+    server late on an address a client is already trying. `record=False` keeps no log of
+    the requests (`requests` stays empty), for servers that answer thousands of rounds.
     """
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, record: bool = True) -> None:
         self._port = port
+        self.record = record
         self.routes: dict[str, Reply | Handler] = {}
         self.requests: list[Request] = []
         self.stopping = threading.Event()

@@ -98,3 +98,22 @@ def test_installed_wheel_finds_its_bundled_config(wheel: Path, tmp_path: Path) -
                 tmp_path, env_path=str(site))
     assert f"using the bundled default ({site / 'dashboard' / 'data' / 'config.toml'})" \
         in done.stderr, done.stderr
+
+
+def test_installed_wheel_serves_the_demo(wheel: Path, tmp_path: Path) -> None:
+    """`flashpoint demo` needs its loopback server: the wheel has it (support/ is not in
+    the wheel), and it serves the bundled sample feeds."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import urllib.request\n"
+            "from dashboard.demo import DemoServer\n"
+            "with DemoServer(speed=10_000) as server:\n"
+            "    feed = server.sources()[0]['url']\n"
+            "    with urllib.request.urlopen(feed, timeout=10) as reply:\n"
+            "        print(reply.status, len(reply.read()))\n"
+            "import dashboard.demo as d; print(d.__file__)\n")
+    done = _run(["-c", code], tmp_path, env_path=str(site))
+    assert done.returncode == 0, done.stderr
+    status, size, module = done.stdout.split()
+    assert (status, Path(module).is_relative_to(site)) == ("200", True)
+    assert int(size) > 500  # a feed with released items, not an empty page

@@ -17,7 +17,6 @@ OVERSIZE = {
     "dashboard/storage/tinydb_store.py",  # -> storage split by concern (issue 15 point 2)
     "dashboard/fetching/parse.py",
     "dashboard/pipeline.py",  # being split (issue 15 point 5)
-    "dashboard/demo.py",  # being split (issue 15 point 3)
 }
 
 

@@ -39,6 +39,9 @@ _MERGED_MAX = 20_000  # cached candidate lists (see EventLexicon._candidates)
 
 # A pattern element: the alternatives it accepts, each a lemma sequence.
 _Element = tuple[tuple[str, ...], ...]
+# An element's alternatives by their first word, each with its place in the element (a
+# synset has dozens: only those starting with the word at hand are compared).
+_Starts = dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
 
 
 class EventCode(NamedTuple):
@@ -59,8 +62,8 @@ class _Pattern(NamedTuple):
     event: EventCode
     required: frozenset[str]  # words the pattern cannot match without
     options: tuple[frozenset[str], ...]  # per element with alternatives, its first words
-    post_firsts: tuple[frozenset[str], ...]  # per element after the verb, its first words
-    pre_firsts: tuple[frozenset[str], ...]
+    post_firsts: tuple[_Starts, ...]  # per element after the verb, see _starts
+    pre_firsts: tuple[_Starts, ...]
 
 
 class EventMatch(NamedTuple):
@@ -73,8 +76,14 @@ class EventMatch(NamedTuple):
     bare: frozenset[str]  # the verb alone matched: its reported forms; else empty
 
 
-def _firsts(elements: tuple[_Element, ...]) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(seq[0] for seq in element) for element in elements)
+def _starts(elements: tuple[_Element, ...]) -> tuple[_Starts, ...]:
+    out = []
+    for element in elements:
+        starts: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for place, seq in enumerate(element):
+            starts.setdefault(seq[0], []).append((place, seq))
+        out.append({first: tuple(seqs) for first, seqs in starts.items()})
+    return tuple(out)
 
 
 def _needs(
@@ -148,7 +157,7 @@ class EventLexicon:
                 frozenset(_reported_forms(row["verb_forms"], verb[0], quad)) if bare
                 else frozenset(),
                 verb[1:], post, pre, row["phrase"], event, *_needs((*post, *pre), verb[1:]),
-                _firsts(post), _firsts(pre),
+                _starts(post), _starts(pre),
             )
             self._by_verb.setdefault(verb[0], []).append(pattern)
             self.size += 1
@@ -240,11 +249,21 @@ def _at(tokens: Tokens, i: int, seq: tuple[str, ...]) -> int | None:
     return end - 1
 
 
-def _element_at(tokens: Tokens, j: int, element: _Element, firsts: frozenset[str]) -> int | None:
-    """The last token of the element's alternative standing at token j, else None."""
-    if tokens.lemmas[j] not in firsts and tokens.words[j] not in firsts:
-        return None  # (a set test before trying the alternatives one by one)
-    for seq in element:
+def _element_at(tokens: Tokens, j: int, starts: _Starts) -> int | None:
+    """The last token of the element's first alternative (in its order) standing at
+    token j, else None."""
+    lemma_, word = tokens.lemmas[j], tokens.words[j]
+    by_lemma = starts.get(lemma_)
+    by_word = starts.get(word) if word != lemma_ else None
+    if by_lemma is None and by_word is None:
+        return None
+    if by_lemma is not None and by_word is not None:
+        alternatives = sorted(by_lemma + by_word)  # in the element's order
+    else:
+        alternatives = by_lemma or by_word  # type: ignore[assignment]
+    for _, seq in alternatives:
+        if len(seq) == 1:
+            return j  # its one word is the word at j
         hit = _at(tokens, j, seq)
         if hit is not None:
             return hit
@@ -260,20 +279,20 @@ def _match(tokens: Tokens, i: int, p: _Pattern) -> int | None:
         if found is None:
             return None
         last = found
-    for element, firsts in zip(p.post, p.post_firsts, strict=True):
+    for starts in p.post_firsts:
         hit = None
         for j in range(last + 1, min(n, last + 2 + GAP)):
-            hit = _element_at(tokens, j, element, firsts)
+            hit = _element_at(tokens, j, starts)
             if hit is not None:
                 break
         if hit is None:
             return None
         last = hit
     start = i
-    for element, firsts in zip(reversed(p.pre), reversed(p.pre_firsts), strict=True):
+    for starts in reversed(p.pre_firsts):
         hit = None
         for j in range(start - 1, max(-1, start - 2 - GAP), -1):
-            if _element_at(tokens, j, element, firsts) is not None:
+            if _element_at(tokens, j, starts) is not None:
                 hit = j
                 break
         if hit is None:

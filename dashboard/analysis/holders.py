@@ -64,6 +64,9 @@ _PUNCTUATION = re.compile(r"[,;:“”\"()]")
 # ("Kosovo and Serbia should recommit to the dialogue", "Pristina is obliged to form").
 _DEONTIC = re.compile(
     r"\b(?:should|must|ought|obliged|required|needs? to|have to|has to)\b", re.IGNORECASE)
+# A subject with an infinitive and no verb of its own is a point of the speaker's list
+# ("... and Kosovo and Serbia to return to the talks"), not the subject's own act.
+_INFINITIVE = re.compile(r"\s+to\s+\S*$|\s+to\s*$", re.IGNORECASE)
 # A subordinate clause of condition or time: the speaker demands what it names ("will
 # leave ... if Pristina does not establish X", "until Serbia recognizes X").
 _CONDITIONS = words("if until unless once")
@@ -148,7 +151,7 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
         first = _listed(text, mentions, index)
         if _is_object(text, mentions[first]):
             continue
-        if _DEONTIC.search(gap):
+        if _DEONTIC.search(gap) or _INFINITIVE.match(gap):
             return Holding("speaker", [])
         if _word_before(text, mentions[first].start) in _CONDITIONS:
             return Holding("speaker-demand", [])

@@ -92,6 +92,7 @@ _MEANS = frozenset({"through", "via"})
 # "against" is a stance after "be", "vote", "stand" ("is firmly against X"), not after a
 # noun ("attacks against KFOR troops").
 _AGAINST_AFTER = words("be stand vote speak come remain firmly categorically strongly")
+_QUOTES = frozenset("\"“”‘’'«»")
 # "regard" as a noun after these ("in this regard", "with regard to"), not "regards X as"
 _REGARD_NOUN = words("this that with in high no any")
 _NEGATORS = words("not no never cannot nor neither nobody none")
@@ -157,6 +158,9 @@ def _cues(tokens: Tokens, folded: str) -> list[Cue]:
         if start and folded[start - 1] == "-":
             continue  # a compound modifier ("EU-supported dialogue"), not a predicate
         stance, _, phrase = m.key.partition(":")
+        end = tokens.ends[m.last]
+        if start and folded[start - 1] in _QUOTES and folded[end:end + 1] in _QUOTES:
+            continue  # a scare quote ("“recognising” Kosovo") keeps its distance
         if phrase == "regard" and (tokens.words[m.first] == "regarding" or (
                 m.first and tokens.words[m.first - 1] in _REGARD_NOUN)):
             continue  # a preposition ("a decision regarding X", "in this regard")

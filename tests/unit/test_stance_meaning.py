@@ -254,3 +254,20 @@ def test_regard_as_a_preposition_is_no_stance(sentence: str) -> None:
 def test_the_topics_own_passive_predicate_governs_it(sentence: str, topic: str,
                                                      expected: str | None) -> None:
     assert shipped(sentence).get(topic) == expected, shipped(sentence)
+
+
+def test_a_subject_with_a_bare_infinitive_is_a_point_of_the_speakers_list(
+        analyzer: Analyzer) -> None:
+    # "X and Y to return to ...": the speaker's demand, not X's or Y's own act
+    text = ('Vjosa Osmani listed her demands: "elections in the north, and Kosovo and '
+            'Serbia to return to the Brussels dialogue."')
+    got = credited(analyzer, text)
+    assert ("kosovo", "brussels-dialogue", "support") in got, got
+    assert not any(x[0] == "serbia" for x in got), got
+
+
+def test_a_scare_quoted_cue_shows_no_stance() -> None:
+    assert "kosovo-independence" not in shipped(
+        "Officials said the country is “recognising” Kosovo only on paper.")
+    assert shipped("Officials said the country is recognising Kosovo only on paper.").get(
+        "kosovo-independence") == "support"

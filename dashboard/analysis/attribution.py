@@ -17,6 +17,7 @@ from typing import NamedTuple
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.content import (
     AND_THAT,
+    LABEL_QUOTE,
     THAT_NEXT,
     aside,
     clean,
@@ -26,6 +27,7 @@ from dashboard.analysis.content import (
 )
 from dashboard.analysis.quotes import is_speech_quote, speech_quotes
 from dashboard.analysis.speakers import (
+    PERSON_ROLES,
     Speaker,
     from_mention,
     speaker_after,
@@ -45,6 +47,11 @@ _OWN_SUBJECT = re.compile(r"\bwith\s+(?:[\w’'.-]+\s+){1,4}$")
 # content that only points back at what was said ("said this in a comment")
 _ONLY_POINTER = re.compile(r"(?:this|that|so|it|these|those)(?:\s+(?:in|on|at|during|to|"
                            r"after|before|when|while)\b.*)?$", re.IGNORECASE)
+_THE_OFFICE = re.compile(
+    r"\s*the\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(PERSON_ROLES)) + r")\b"
+)
+_CALL_TO = re.compile(r"\s+(?:[\w’'-]+\s+){1,4}?to\s+(?!the\b|a\b|an\b|order\b)[a-z]+\b")
+_CLAUSE_JOIN = re.compile(r"(?:,|;)?\s*\b(?:but|and|while|whereas)\s*$")
 _INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
 # the end of the sentence ("..., the ministry noted.")
@@ -56,7 +63,7 @@ _CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
 _COMMA_BEFORE = re.compile(r"(?:,|\band|\bbut)\s*(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
 _PRONOUN_SUBJECT = re.compile(
-    r"(?<![\w'’-])(?:they|it)\s+(?:also\s+|\w+ly\s+)?$"
+    r"(?<![\w'’-])(?:they|it)\s+(?:(?:also|did|does|do|not|has|have|had|will|would|\w+ly)\s+){0,3}$"
 )
 _LOOKBACK = 300  # characters searched for a verb's subject
 _BEHIND = 80  # characters before a verb read for "and", a comma or a pronoun (linear time)
@@ -103,9 +110,14 @@ def attribute(
     """
     vs, ve = verb.start(), verb.end()
     if cue.reading == "according":
-        return _according_to(s, vs, ve, matcher, ctx)
+        return _according_to(s, vs, ve, matcher, ctx, before)
     folded = s.folded
-    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve) and (
+    if cue.lemma == "call" and _CALL_TO.match(folded, ve):
+        # "called all parties to review the draft": a directive, like "called on"
+        cue = Cue("call on", "directive", "free", cue.gerund)
+    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve) and not (
+        cue.group == "labeling" and LABEL_QUOTE.match(folded, ve)
+    ) and (
         not _after_quote(s, vs) or len(folded[ve:].split()) > _GAP_CLOSE
     ):
         # "reported a rise", "continued the visit": not speech (cheap test first); but
@@ -115,8 +127,8 @@ def attribute(
         return [], []
     if folded.startswith("if ") and "," not in folded[:vs]:
         return [], []  # "If the mission refuses to ..., X said": a condition, not speech
-    if is_negated(folded, vs, ve, window=2):
-        return [], []  # "did not say whether"
+    if is_negated(folded, vs, ve, window=2) and not THAT_NEXT.match(folded, ve):
+        return [], []  # "did not say whether" (but "did not rule out that A" says A)
     back = max(0, vs - _BEHIND)  # the few words before the verb that the tests below read
     # "..., saying" and "... and warned" go on from the earlier speakers; "..., said X"
     # is an inverted attribution of its own
@@ -331,7 +343,8 @@ def chained_object(cue: Cue, content: str) -> bool:
 
 
 def _according_to(
-    s: Sentence, vs: int, ve: int, matcher: ActorMatcher, ctx: Context
+    s: Sentence, vs: int, ve: int, matcher: ActorMatcher, ctx: Context,
+    before: list[Speaker],
 ) -> tuple[list[Speaker], list[Statement]]:
     """'According to X, content.' and 'Content, according to X.'"""
     sentence, spans, mentions = s.text, s.spans, s.mentions
@@ -345,8 +358,12 @@ def _according_to(
     if people:
         speaker = from_mention(people[-1], matcher)
     elif first_word and first_word[0] in _PRONOUN_OBJECT:
-        if ctx.person:
-            speaker = Speaker(ctx.person[0], ctx.person[1], ve, inner_end, True)
+        person = next(((sp.name, sp.actor) for sp in before if sp.is_person), ctx.person)
+        if person:  # the person who spoke earlier in the sentence, else the one in focus
+            speaker = Speaker(person[0], person[1], ve, inner_end, True)
+    elif ctx.person and not inside and _THE_OFFICE.match(fold(who_text)):
+        # "According to the Special Representative, A": the official in focus
+        speaker = Speaker(ctx.person[0], ctx.person[1], ve, inner_end, True)
     else:
         heads = [m for m in inside
                  if fold(sentence[max(ve, m.start - 4) : m.start]).split()[-1:] not in (
@@ -356,9 +373,10 @@ def _according_to(
         )
     if speaker is None:
         return [], []
-    if sentence[:vs].strip() == "":
+    opens = sentence[:vs].strip() == "" or bool(_CLAUSE_JOIN.search(s.folded, 0, vs))
+    if opens:  # "According to X, A" and "..., but according to him, A"
         content = sentence[inner_end + 1 :].strip() if comma >= 0 else ""
-        if speaker.actor is None and _INNER_CUE.search(s.folded, inner_end):
+        if _INNER_CUE.search(s.folded, inner_end):
             return [], []  # "According to a press release, Kurti said ...": Kurti speaks
     else:
         content = sentence[:vs].rstrip(" ,")

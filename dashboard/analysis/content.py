@@ -40,6 +40,7 @@ _OBJECT_END = re.compile(
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
+LABEL_QUOTE = re.compile(r"\s*(?:[^\s“\".,;:]+\s+){1,8}[“\"]")  # "called X “a Y”": the label quoted
 # the preposition between a noun of feeling and what it is about
 _FEELING_ABOUT = re.compile(r"\s*(?:over|about|at|regarding|with|for|on)\s+")
 # where a coordinated clause with its own subject begins ("..., but EU officials said")
@@ -95,6 +96,8 @@ def content_after(
         if f" {cue.particle} " not in f" {near} " or near.startswith(f"{cue.particle} "):
             return None  # no "as"; or "actions described as ...", a passive with no object
         return clean(sentence[start:limit])
+    if cue.group == "labeling" and LABEL_QUOTE.match(folded, start, limit):
+        return clean(sentence[start:limit])  # "called the move “a provocation”"
     if cue.reading == "clause":
         # "..., X noted." / "as X noted": the content is before the verb
         return "" if not folded[start:limit].strip(" .") else None

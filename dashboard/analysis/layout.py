@@ -68,6 +68,26 @@ def is_body_paragraph(text: str) -> bool:
             and not LABEL.match(text))
 
 
+# "This was stated by X": the sentence before is X's
+_STATED_BY = re.compile(
+    r"^(?:this|that|it|these words)\s+(?:was|were|has been|had been)\s+(?:\w+ly\s+)?"
+    r"(?:said|stated|announced|stressed|emphasi[sz]ed|underlined|declared|written|noted|"
+    r"confirmed)\s+by\s+",
+    re.IGNORECASE,
+)
+
+
+def stated_by(sentence: str, mentions: list[Mention], matcher: ActorMatcher) -> Speaker | None:
+    """The speaker of 'This was stated by X ...' (who said the sentence before), else None."""
+    m = _STATED_BY.match(sentence)
+    if m is None:
+        return None
+    after = [x for x in mentions if x.start >= m.end()]
+    people = [x for x in after if x.person]
+    chosen = people[0] if people else (after[0] if after else None)
+    return from_mention(chosen, matcher) if chosen else None
+
+
 # --- transcripts ---------------------------------------------------------------------
 
 TURN = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}):\s+(?=\S)")

@@ -74,3 +74,30 @@ def mask(sentence: str, spans: list[tuple[int, int]]) -> str:
         pos = b - 1
     parts.append(sentence[pos:])
     return "".join(parts)
+
+
+def quote_goes_on(paragraph: str) -> tuple[str, bool] | None:
+    """The words of a paragraph inside a quotation opened paragraphs before: up to the
+    closing mark it never opened ('... from Serbia,” X declared'), or all of it when it
+    has no quotation mark at all (the quotation goes on: True). None when it opens a
+    quotation of its own or is too short to be speech."""
+    text = paragraph.strip()
+    if text.startswith(OPENING_MARKS):
+        return None
+    depth, close = 0, -1
+    for i, ch in enumerate(text):
+        if ch in "“„«":
+            depth += 1
+        elif ch in "”»":
+            if depth == 0:
+                close = i
+                break
+            depth -= 1
+    if close < 0 and text.count('"') % 2 == 1:
+        close = text.rfind('"')  # straight marks: the odd one out closes
+    if close < 0 and any(mark in text for mark in "“”\"„«»"):
+        return None
+    words = (text[:close] if close >= 0 else text).strip().rstrip(",").strip()
+    if len(words.split()) < MIN_QUOTE_WORDS:
+        return None
+    return words, close < 0

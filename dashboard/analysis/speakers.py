@@ -83,11 +83,11 @@ _OTHER_CONJUNCT = re.compile(
     r"(?:has\s+|have\s+|also\s+|\w+ly\s+)*$"
 )
 # people and documents a description may name as the speaker
-_PERSON_ROLES = words(
+PERSON_ROLES = words(
     "official president minister diplomat head chief spokesperson spokesman spokeswoman "
     "representative envoy ambassador secretary commissioner leader negotiator premier"
 )
-_ROLES = _PERSON_ROLES | words(
+_ROLES = PERSON_ROLES | words(
     "officials diplomats leaders correspondents correspondent letter note proposal report "
     "document communique analysts residents locals sources"
 )
@@ -162,9 +162,9 @@ def speakers_before(
     if named:
         return [Speaker(matcher.display_name(named[0].actor), named[0].actor, a, b, False)]
     role = described.group("role")
-    if person and described.group("det") == "the" and role in _PERSON_ROLES:
+    if person and described.group("det") == "the" and role in PERSON_ROLES:
         return [Speaker(person[0], person[1], a, b, True)]
-    if role in _PERSON_ROLES and described.group("det") in ("the", "a", "an"):
+    if role in PERSON_ROLES and described.group("det") in ("the", "a", "an"):
         return []  # an unnamed official with no one in focus: not enough to attribute
     return [Speaker(sentence[a:b], None, a, b, False)]
 

@@ -50,6 +50,8 @@ _SEPARABLE = {"describe as": "as", "qualify as": "as"}
 # Frozen phrases that attribute on their own; the others ("in a statement", "told
 # reporters") only decorate a verb and are skipped as adverbials.
 _PHRASE_CUES = ("according to",)
+# Phrasal verbs of refusal the word lists lack ("did not rule out that ...").
+_EXTRA_VERBS = {"rule out": ("opposing", ("rule out", "rules out", "ruled out", "ruling out"))}
 # Intentions right after a named subject report what they will say ("Vucic plans to
 # demand ..."): the content starts at the verb.
 _INTENT_FORMS = ("plans", "wants", "intends", "expects", "hopes")
@@ -115,6 +117,9 @@ def compile_lexicon(data: dict) -> SpeechLexicon:
                 if particle and known is not cue:  # "described": plain verb, or "... as"
                     cues[form.lower()] = Cue(known.lemma, known.group, known.reading,
                                              known.gerund, particle)
+    for lemma, (group, forms) in _EXTRA_VERBS.items():
+        for form in forms:
+            cues.setdefault(form, Cue(lemma, group, _reading(lemma, group), form.endswith("ing")))
     for form in _INTENT_FORMS:
         cues[form] = Cue(form, "intent", "intent", False)
     for phrase in _PHRASE_CUES:

@@ -31,6 +31,7 @@ from dashboard.analysis.layout import (
     TURN,
     headline,
     is_body_paragraph,
+    stated_by,
     statement_heading,
     transcript_turn,
 )
@@ -39,6 +40,7 @@ from dashboard.analysis.quotes import (
     is_bare_quote,
     is_speech_quote,
     mask,
+    quote_goes_on,
     speech_quotes,
     unclosed_quote,
 )
@@ -76,6 +78,8 @@ class _Context:
     voice: list[Speaker] | None = None  # who a titled statement's or a turn's body is
     heard: bool = False  # whether the body has shown that voice yet
     turn: bool = False  # whether the voice is a transcript turn's (a label ends it)
+    said: bool = False  # whether the last sentence gave a statement
+    open_for: int = 0  # paragraphs a quotation has gone on without closing (0: none open)
     since_last: int = 0  # paragraphs since the last statement
     when: datetime | None = None
     names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> speaker
@@ -129,9 +133,16 @@ def statements_in(
             # '”We ... stability,” he said': a closing mark misprinted as the opening one
             text = "“" + text[1:]
             paragraph = folded_sentences(text)
+        open_paragraphs, ctx.open_for = ctx.open_for, 0
         opened = unclosed_quote(text)
         if opened is not None and ctx.last and ctx.since_last <= _CARRY_PARAGRAPHS:
             _carry(out, ctx, opened, text)  # a quotation going on from the last speaker
+            ctx.open_for = 1
+            continue
+        inside = quote_goes_on(text) if open_paragraphs and ctx.last else None
+        if inside:  # the next paragraph of an open quotation, up to its closing mark
+            _carry(out, ctx, inside[0], text)
+            ctx.open_for = open_paragraphs + 1 if inside[1] and open_paragraphs < 3 else 0
             continue
         if opened is not None:
             continue  # someone's words whose speaker is not known yet: no verb in them counts
@@ -157,6 +168,11 @@ def statements_in(
             if n == 0 and k == 0 and len(paragraph) == 1:
                 found = headline(sentence.text, s.mentions, matcher, body=True)
             found = found or _statements(s, sentence, matcher, ctx)
+            who = None if found or not ctx.earlier or ctx.said else stated_by(
+                sentence.text, s.mentions, matcher)
+            if who:  # "This was stated by X": the sentence before is X's
+                said = ctx.earlier[-1][0].rstrip(" .")
+                found = [Statement(who.name, who.actor, "reported", said, ctx.earlier[-1][0])]
             if not found and ctx.last and ctx.since_last <= _CARRY_PARAGRAPHS and (
                 is_bare_quote(sentence.text, s.spans)
                 or (k == 0 and sentence.text.startswith(OPENING_MARKS) and s.spans
@@ -237,6 +253,7 @@ def _emit(
 ) -> None:
     """Record a sentence's statements and update the context."""
     ctx.earlier.append((s.text, s.mentions))
+    ctx.said = bool(found)
     if found:
         out.extend(found)
         speakers = []

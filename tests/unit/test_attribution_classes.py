@@ -235,3 +235,63 @@ def test_a_cue_in_an_opening_condition_is_not_speech(matcher: ActorMatcher) -> N
                "Kurvi Tasch said.", matcher)
     assert [(r[0], r[3]) for r in got] == [
         ("Kurvi Tasch", "If the League refuses to act, our own police will clear the road")]
+
+
+def test_according_to_him_after_a_conjunction_gives_what_follows(
+    matcher: ActorMatcher,
+) -> None:
+    got = rows("Kurvi Tasch said that farmers still block the road, but according to him, "
+               "the police are there only to guard the crossing.", matcher)
+    assert [r[3] for r in got] == ["farmers still block the road",
+                                  "the police are there only to guard the crossing"]
+    assert {r[0] for r in got} == {"Kurvi Tasch"}
+
+
+def test_according_to_an_office_is_the_official_in_focus(matcher: ActorMatcher) -> None:
+    got = rows("Sapt Hentzau told the council that the vote was calm. According to the "
+               "spokesperson, the shots were fired from the hills.", matcher)
+    assert got[-1] == ("Sapt Hentzau", "league", "reported",
+                       "the shots were fired from the hills")
+
+
+def test_this_was_stated_by_names_the_speaker_of_the_sentence_before(
+    matcher: ActorMatcher,
+) -> None:
+    got = rows("After long talks the two sides failed to agree on the bridge. "
+               "This was stated by Sapt Hentzau at the end of the meeting.", matcher)
+    assert got == [("Sapt Hentzau", "league", "reported",
+                    "After long talks the two sides failed to agree on the bridge")]
+
+
+def test_a_quotation_open_over_paragraphs_ends_at_its_closing_mark(
+    matcher: ActorMatcher,
+) -> None:
+    body = ("Kurvi Tasch said the charges were a lie.\n\n"
+            "“Our claims are true and the charges against us are false.\n\n"
+            "Borduria is under pressure, but not from its own people,” Kurvi Tasch "
+            "declared.")
+    got = rows(body, matcher)
+    assert [r[3] for r in got] == [
+        "the charges were a lie",
+        "Our claims are true and the charges against us are false.",
+        "Borduria is under pressure, but not from its own people"]
+
+
+def test_called_someone_to_act_is_a_directive(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch called all parties to review the draft together.", matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "all parties to review the draft together")]
+
+
+def test_a_label_in_quotation_marks_is_what_was_said(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch denied any plan to attack and called the reports about "
+                "troops on the border “pure invention.”", matcher)[-1] == (
+        "Kurvi Tasch", "borduria", "reported",
+        "the reports about troops on the border “pure invention.”")
+
+
+def test_a_denied_cue_with_a_that_clause_reports_it(matcher: ActorMatcher) -> None:
+    body = ("The League said it would send observers. However, it did not rule out that "
+            "the mission could be extended.")
+    assert rows(body, matcher)[-1] == ("League", "league", "reported",
+                                      "the mission could be extended")
+    assert rows("Kurvi Tasch did not say whether the road would reopen.", matcher) == []

@@ -1,14 +1,26 @@
 """The one border between TinyDB documents (plain JSON dicts) and `dashboard.models` values.
 
-Datetimes are stored as ISO-8601 strings in UTC, so string order is time order and the
-retention and paging code can compare them without parsing.
+One conversion for every stored model, driven by its dataclass fields and their type hints:
+a document holds the fields in their declared order under their own names (the computed
+keys, then the fields left out while empty, come last), datetimes as
+ISO-8601 strings in UTC (so string order is time order and the retention and paging code
+can compare them without parsing), a nested dataclass as a sub-document. What differs
+between models is said once, in `SHAPES`: a field stored under another key, fields left
+out while empty, properties kept beside the fields for queries. The stored JSON is the
+format documented in docs/ARCHITECTURE.md (Storage format); tests/data/store_v2, written
+by the hand-written conversions this replaced, pins it byte for byte.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from dashboard.models import (
     CueHit,
@@ -23,6 +35,7 @@ from dashboard.models import (
 )
 
 Doc = dict[str, Any]
+M = TypeVar("M")
 
 
 def time_to_str(value: datetime | None) -> str | None:
@@ -49,243 +62,102 @@ def str_to_time(value: str | None) -> datetime | None:
     return parsed
 
 
-def item_to_doc(item: Item) -> Doc:
-    """An Item as a document; `when` is kept too so retention needs no parsing."""
-    return {
-        "id": item.id,
-        "source_id": item.source_id,
-        "title": item.title,
-        "summary": item.summary,
-        "link": item.link,
-        "published": time_to_str(item.published),
-        "fetched": time_to_str(item.fetched),
-        "author": item.author,
-        "when": time_to_str(item.when),
-        **({"page": page_to_doc(item.page)} if item.page is not None else {}),
-    }
+@dataclass(frozen=True)
+class Shape:
+    """How one model's documents differ from the plain rule (all fields, declared order)."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # field -> its key in the document
+    # fields left out of the document while empty or at their default: keys added after
+    # the first stores were written, so older documents (without them) read the same
+    sparse: frozenset[str] = frozenset()
+    # properties stored after the fields, for queries on raw documents (never read back)
+    computed: tuple[str, ...] = ()
+    # values for required fields that documents of an earlier version may lack
+    fallback: dict[str, Any] = field(default_factory=dict)
 
 
-def page_to_doc(page: Page) -> Doc:
-    """An item's article page as a sub-document (empty values left out)."""
-    doc: Doc = {"state": page.state}
-    for key in ("url", "title", "date", "text", "reason", "error"):
-        value = getattr(page, key)
-        if value:
-            doc[key] = value
+SHAPES: dict[type, Shape] = {
+    Item: Shape(sparse=frozenset({"page"}), computed=("when",)),  # `when`: retention, order
+    Page: Shape(sparse=frozenset({"url", "title", "date", "text", "reason", "error"})),
+    Statement: Shape(keys={"origin": "from"}, sparse=frozenset({"origin"})),
+    StanceEvidence: Shape(),
+    RecognitionEvent: Shape(computed=("key",)),  # `key`: the analyst's decisions by key
+    CueHit: Shape(),
+    Decision: Shape(fallback={"previous": "pending"}),
+    HistoryPoint: Shape(),
+    SourceHealth: Shape(),
+}
+"""Every model the store keeps, with how its documents differ from the plain rule."""
+
+_MISSING = dataclasses.MISSING
+
+# One field as the conversion needs it, worked out once per model: (name, key, encode,
+# decode, default); encode/decode None: stored as it is; default _MISSING: required.
+_Field = tuple[str, str, Callable[[Any], Any] | None, Callable[[Any], Any] | None, Any]
+
+
+def _codec(hint: Any) -> tuple[Callable[[Any], Any] | None, Callable[[Any], Any] | None, bool]:
+    """(encode, decode, may be None) for a field's type hint."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) or (
+        typing.get_origin(hint) is typing.Union) else (hint,)
+    optional = type(None) in args
+    if datetime in args:
+        return time_to_str, str_to_time, optional
+    nested = [a for a in args if dataclasses.is_dataclass(a)]
+    if nested:
+        model = nested[0]
+        return to_doc, lambda doc: from_doc(model, doc) if isinstance(doc, dict) else None, True
+    return None, None, optional
+
+
+@functools.cache
+def _fields(model: type) -> tuple[tuple[_Field, ...], tuple[str, ...], tuple[_Field, ...],
+                                  tuple[_Field, ...]]:
+    """A model's (stored fields, computed keys, fields left out while empty, all fields in
+    their declared order)."""
+    shape = SHAPES[model]
+    hints = typing.get_type_hints(model)
+    always, sparse, declared = [], [], []
+    for f in dataclasses.fields(model):
+        encode, decode, optional = _codec(hints[f.name])
+        default = f.default if f.default is not _MISSING else shape.fallback.get(
+            f.name, None if optional else _MISSING)
+        spec = (f.name, shape.keys.get(f.name, f.name), encode, decode, default)
+        (sparse if f.name in shape.sparse else always).append(spec)
+        declared.append(spec)
+    return tuple(always), shape.computed, tuple(sparse), tuple(declared)
+
+
+def to_doc(value: Any) -> Doc:
+    """A stored model value as its document."""
+    always, computed, sparse, _ = _fields(type(value))
+    doc: Doc = {}
+    for name, key, encode, _, _ in always:
+        item = getattr(value, name)
+        doc[key] = item if encode is None or item is None else encode(item)
+    for name in computed:
+        item = getattr(value, name)
+        doc[name] = time_to_str(item) if isinstance(item, datetime) else item
+    for name, key, encode, _, default in sparse:
+        item = getattr(value, name)
+        if item and item != default:
+            doc[key] = item if encode is None else encode(item)
     return doc
 
 
-def doc_to_page(doc: Doc | None) -> Page | None:
-    """A stored page sub-document back to a Page; stores written before pages have none."""
-    if not isinstance(doc, dict):
-        return None
-    return Page(
-        state=doc.get("state", "pending"),
-        url=doc.get("url"),
-        title=doc.get("title", ""),
-        date=doc.get("date"),
-        text=doc.get("text", ""),
-        reason=doc.get("reason"),
-        error=doc.get("error"),
-    )
+def from_doc(model: type[M], doc: Doc) -> M:
+    """A stored document back to a `model` value; keys it does not know are ignored.
 
-
-def doc_to_item(doc: Doc) -> Item:
-    """A stored item document back to an Item."""
-    fetched = str_to_time(doc["fetched"])
-    assert fetched is not None  # every stored item has a fetch time
-    return Item(
-        id=doc["id"],
-        source_id=doc["source_id"],
-        title=doc["title"],
-        summary=doc["summary"],
-        link=doc.get("link"),
-        published=str_to_time(doc.get("published")),
-        fetched=fetched,
-        author=doc.get("author"),
-        page=doc_to_page(doc.get("page")),
-    )
-
-
-def statement_to_doc(statement: Statement) -> Doc:
-    """A Statement as a document."""
-    return {
-        "speaker": statement.speaker,
-        "actor": statement.actor,
-        "kind": statement.kind,
-        "text": statement.text,
-        "sentence": statement.sentence,
-        "item_id": statement.item_id,
-        "source_id": statement.source_id,
-        "time": time_to_str(statement.time),
-        "link": statement.link,
-        # only page statements say so: stores written before pages read as "feed"
-        **({"from": statement.origin} if statement.origin != "feed" else {}),
-    }
-
-
-def doc_to_statement(doc: Doc) -> Statement:
-    """A stored statement document back to a Statement."""
-    return Statement(
-        speaker=doc["speaker"],
-        actor=doc.get("actor"),
-        kind=doc["kind"],
-        text=doc["text"],
-        sentence=doc["sentence"],
-        item_id=doc.get("item_id", ""),
-        source_id=doc.get("source_id", ""),
-        time=str_to_time(doc.get("time")),
-        link=doc.get("link"),
-        origin=doc.get("from", "feed"),
-    )
-
-
-def stance_to_doc(stance: StanceEvidence) -> Doc:
-    """A StanceEvidence as a document."""
-    return {
-        "actor": stance.actor,
-        "topic": stance.topic,
-        "stance": stance.stance,
-        "evidence": stance.evidence,
-        "item_id": stance.item_id,
-        "source_id": stance.source_id,
-        "time": time_to_str(stance.time),
-        "credibility": stance.credibility,
-    }
-
-
-def doc_to_stance(doc: Doc) -> StanceEvidence:
-    """A stored stance document back to StanceEvidence."""
-    return StanceEvidence(
-        actor=doc["actor"],
-        topic=doc["topic"],
-        stance=doc["stance"],
-        evidence=doc["evidence"],
-        item_id=doc.get("item_id", ""),
-        source_id=doc.get("source_id", ""),
-        time=str_to_time(doc.get("time")),
-        credibility=doc.get("credibility", 1.0),
-    )
-
-
-def recognition_to_doc(event: RecognitionEvent) -> Doc:
-    """A RecognitionEvent as a document; `key` is kept for status updates by key."""
-    return {
-        "country": event.country,
-        "change": event.change,
-        "evidence": event.evidence,
-        "item_id": event.item_id,
-        "source_id": event.source_id,
-        "time": time_to_str(event.time),
-        "status": event.status,
-        "key": event.key,
-    }
-
-
-def doc_to_recognition(doc: Doc) -> RecognitionEvent:
-    """A stored recognition document back to a RecognitionEvent."""
-    return RecognitionEvent(
-        country=doc["country"],
-        change=doc["change"],
-        evidence=doc["evidence"],
-        item_id=doc.get("item_id", ""),
-        source_id=doc.get("source_id", ""),
-        time=str_to_time(doc.get("time")),
-        status=doc.get("status", "pending"),
-    )
-
-
-def decision_to_doc(decision: Decision) -> Doc:
-    """A Decision as an audit document."""
-    return {
-        "time": time_to_str(decision.time),
-        "key": decision.key,
-        "status": decision.status,
-        "previous": decision.previous,
-        "undo": decision.undo,
-    }
-
-
-def doc_to_decision(doc: Doc) -> Decision:
-    """A stored audit document back to a Decision."""
-    return Decision(
-        time=str_to_time(doc["time"]),  # type: ignore[arg-type]
-        key=doc["key"],
-        status=doc["status"],
-        previous=doc.get("previous", "pending"),
-        undo=doc.get("undo", False),
-    )
-
-
-def cue_to_doc(hit: CueHit) -> Doc:
-    """A CueHit as a document."""
-    return {
-        "cue": hit.cue,
-        "weight": hit.weight,
-        "evidence": hit.evidence,
-        "item_id": hit.item_id,
-        "source_id": hit.source_id,
-        "time": time_to_str(hit.time),
-        "credibility": hit.credibility,
-        "code": hit.code,
-        "label": hit.label,
-    }
-
-
-def doc_to_cue(doc: Doc) -> CueHit:
-    """A stored cue document back to a CueHit."""
-    return CueHit(
-        cue=doc["cue"],
-        weight=doc["weight"],
-        evidence=doc["evidence"],
-        item_id=doc.get("item_id", ""),
-        source_id=doc.get("source_id", ""),
-        time=str_to_time(doc.get("time")),
-        credibility=doc.get("credibility", 1.0),
-        code=doc.get("code", ""),
-        label=doc.get("label", ""),
-    )
-
-
-def history_to_doc(point: HistoryPoint) -> Doc:
-    """A HistoryPoint as a document."""
-    return {"time": time_to_str(point.time), "score": point.score}
-
-
-def doc_to_history(doc: Doc) -> HistoryPoint:
-    """A stored history document back to a HistoryPoint."""
-    time = str_to_time(doc["time"])
-    assert time is not None
-    return HistoryPoint(time=time, score=doc["score"])
-
-
-def health_to_doc(health: SourceHealth) -> Doc:
-    """A SourceHealth as a document."""
-    return {
-        "source_id": health.source_id,
-        "state": health.state,
-        "last_attempt": time_to_str(health.last_attempt),
-        "last_success": time_to_str(health.last_success),
-        "last_error": health.last_error,
-        "next_run": time_to_str(health.next_run),
-        "items": health.items,
-        "failures": health.failures,
-        "etag": health.etag,
-        "last_modified": health.last_modified,
-    }
-
-
-def doc_to_health(doc: Doc) -> SourceHealth:
-    """A stored health document back to SourceHealth."""
-    return SourceHealth(
-        source_id=doc["source_id"],
-        state=doc.get("state", "never"),
-        last_attempt=str_to_time(doc.get("last_attempt")),
-        last_success=str_to_time(doc.get("last_success")),
-        last_error=doc.get("last_error"),
-        next_run=str_to_time(doc.get("next_run")),
-        items=doc.get("items", 0),
-        failures=doc.get("failures", 0),
-        etag=doc.get("etag"),
-        last_modified=doc.get("last_modified"),
-    )
+    A missing key reads as the field's default (None for a field that may be None);
+    a required field's missing key is a KeyError.
+    """
+    values: list[Any] = []
+    for _, key, _, decode, default in _fields(model)[3]:
+        item = doc.get(key, _MISSING)
+        if item is _MISSING:
+            if default is _MISSING:
+                raise KeyError(key)
+            values.append(default)
+        else:
+            values.append(item if decode is None else decode(item))
+    return model(*values)

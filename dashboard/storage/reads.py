@@ -40,7 +40,7 @@ class StoreReads(StoreBase):
         # equal times (a fixed clock, two keys in one second) keep the order of writing
         rows = sorted(self._tables.get("audit", {}).items(),
                       key=lambda row: (row[1]["time"], int(row[0])), reverse=True)
-        return [convert.doc_to_decision(doc) for _, doc in rows[:limit]]
+        return [convert.from_doc(Decision, doc) for _, doc in rows[:limit]]
 
     @synchronized
     def reload_if_changed(self) -> bool:
@@ -89,7 +89,7 @@ class StoreReads(StoreBase):
         if source_id is not None:
             docs = (d for d in docs if d["source_id"] == source_id)
         chosen = newest(docs, limit, key=lambda d: d["when"])
-        return [convert.doc_to_item(d) for d in chosen]
+        return [convert.from_doc(Item, d) for d in chosen]
 
     @synchronized
     def item(self, item_id: str) -> Item | None:
@@ -97,7 +97,7 @@ class StoreReads(StoreBase):
         if item_id not in self._hot_ids:
             return None
         doc = next((d for d in self._docs("items") if d["id"] == item_id), None)
-        return convert.doc_to_item(doc) if doc is not None else None
+        return convert.from_doc(Item, doc) if doc is not None else None
 
     @synchronized
     def pending_pages(self, source_id: str) -> list[Item]:
@@ -105,12 +105,12 @@ class StoreReads(StoreBase):
         docs = [d for d in self._docs("items") if d["source_id"] == source_id
                 and isinstance(d.get("page"), dict) and d["page"].get("state") == "pending"]
         docs.sort(key=lambda d: d["when"])
-        return [convert.doc_to_item(d) for d in docs]
+        return [convert.from_doc(Item, d) for d in docs]
 
     @synchronized
     def health(self) -> dict[str, SourceHealth]:
         """Persisted health per source id."""
-        return {d["source_id"]: convert.doc_to_health(d) for d in self._docs("health")}
+        return {d["source_id"]: convert.from_doc(SourceHealth, d) for d in self._docs("health")}
 
     @synchronized
     def statements(self, *, limit: int = 200, before: datetime | None = None,
@@ -140,25 +140,25 @@ class StoreReads(StoreBase):
         # Equal times keep the order they were stored in (an article's sentence order):
         # a day's keys are a set, whose order changes from one process to the next.
         rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
-        return [convert.doc_to_statement(d) for _, d in rows]
+        return [convert.from_doc(Statement, d) for _, d in rows]
 
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
         """All stance evidence, oldest first."""
-        return self._rows_by_day("stances", convert.doc_to_stance)
+        return self._rows_by_day("stances", StanceEvidence)
 
     @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:
         """Recognition events with their status, oldest first."""
         docs = sorted(self._docs("recognition"), key=lambda d: d["time"] or "")
-        return [convert.doc_to_recognition(d) for d in docs]
+        return [convert.from_doc(RecognitionEvent, d) for d in docs]
 
     @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Cue hits oldest first; with `since`, only those at or after it."""
-        return self._rows_by_day("cues", convert.doc_to_cue, convert.time_to_str(since))
+        return self._rows_by_day("cues", CueHit, convert.time_to_str(since))
 
-    def _rows_by_day(self, table: str, to_model: Callable[[dict[str, Any]], Any],
+    def _rows_by_day(self, table: str, model: type,
                      since: str | None = None) -> list[Any]:
         """A day table's rows as model values, oldest first; with `since` (ISO), from then.
 
@@ -174,7 +174,8 @@ class StoreReads(StoreBase):
             if rows is None:
                 ordered = sorted(keys, key=lambda k: (raw[k]["time"] or "", int(k)))
                 docs = [raw[k] for k in ordered]
-                rows = self._converted[(table, day)] = [(d["time"], to_model(d)) for d in docs]
+                rows = self._converted[(table, day)] = [(d["time"], convert.from_doc(model, d))
+                                                      for d in docs]
             if since is not None and holds(day, since):
                 out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
             else:
@@ -187,7 +188,7 @@ class StoreReads(StoreBase):
         docs = sorted(self._docs("history"), key=lambda d: d["time"])
         if limit is not None:
             docs = docs[-limit:] if limit > 0 else []
-        return [convert.doc_to_history(d) for d in docs]
+        return [convert.from_doc(HistoryPoint, d) for d in docs]
 
 
 def _day_order(day: str) -> str:

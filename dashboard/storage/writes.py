@@ -144,7 +144,7 @@ class StoreWrites(StoreBase):
                 new.setdefault(item.id, item)
         if new:
             pool: dict[str, str] = {}  # one copy of each string the round's rows repeat
-            docs = [convert.item_to_doc(item) for item in new.values()]
+            docs = [convert.to_doc(item) for item in new.values()]
             share_strings(docs, pool)
             self._insert("items", docs)
             self._hot_ids.update(new)
@@ -157,7 +157,7 @@ class StoreWrites(StoreBase):
             self._update_pages(round, set(new))
         health = self._db.table("health")
         for h in round.health:
-            health.upsert(convert.health_to_doc(h), Query().source_id == h.source_id)
+            health.upsert(convert.to_doc(h), Query().source_id == h.source_id)
         if round.history is not None:
             self._append_history(round.history)
         self._apply_retention(round.finished)  # the archive is written first
@@ -174,7 +174,7 @@ class StoreWrites(StoreBase):
         for key, doc in raw.items():
             item = updated.get(doc["id"])
             if item is not None and doc.get("when") == convert.time_to_str(item.when):
-                raw[key] = convert.item_to_doc(item)
+                raw[key] = convert.to_doc(item)
                 day = day_of("items", doc)
                 self._dirty.add(day)
                 self._converted.pop(("items", day), None)
@@ -196,11 +196,11 @@ class StoreWrites(StoreBase):
             "statements": [], "stances": [], "recognition": [], "cues": []
         }
         for analysis in analyses.values():
-            rows["statements"].extend(map(convert.statement_to_doc, analysis.statements))
-            rows["stances"].extend(map(convert.stance_to_doc, analysis.stances))
-            rows["cues"].extend(map(convert.cue_to_doc, analysis.cues))
+            rows["statements"].extend(map(convert.to_doc, analysis.statements))
+            rows["stances"].extend(map(convert.to_doc, analysis.stances))
+            rows["cues"].extend(map(convert.to_doc, analysis.cues))
             for event in analysis.recognition_events:
-                doc = convert.recognition_to_doc(event)
+                doc = convert.to_doc(event)
                 # A key the analyst already decided stays decided for new reports of it.
                 doc["status"] = decided.get(doc["key"], doc["status"])
                 rows["recognition"].append(doc)
@@ -211,7 +211,7 @@ class StoreWrites(StoreBase):
 
     def _append_history(self, point: HistoryPoint) -> None:
         table = self._db.table("history")
-        table.insert(convert.history_to_doc(point))
+        table.insert(convert.to_doc(point))
         excess = len(table) - HISTORY_LIMIT
         if excess > 0:
             oldest = sorted(int(k) for k in self._tables["history"])[:excess]
@@ -272,7 +272,7 @@ class StoreWrites(StoreBase):
         changed = table.update({"status": status}, Query().key == key)
         rows = self._tables["recognition"]
         self._dirty.update(day_of("recognition", rows[str(k)]) for k in changed)
-        self._db.table("audit").insert(convert.decision_to_doc(Decision(
+        self._db.table("audit").insert(convert.to_doc(Decision(
             time=at or utc_now(), key=key, status=status, previous=previous,
             undo=undo)))
         self.flush()

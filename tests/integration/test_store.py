@@ -431,15 +431,15 @@ def write_format_1(path: Path, items: list[Item]) -> bytes:
     tables: dict[str, dict] = {name: {} for name in schema.TABLES}
     tables["meta"] = {"1": {"format": 1}}
     for n, item in enumerate(items, 1):
-        tables["items"][str(n)] = convert.item_to_doc(item)
+        tables["items"][str(n)] = convert.to_doc(item)
         analysis = make_analysis(item)
-        tables["statements"][str(n)] = convert.statement_to_doc(analysis.statements[0])
-        tables["stances"][str(n)] = convert.stance_to_doc(analysis.stances[0])
-        tables["recognition"][str(n)] = convert.recognition_to_doc(
+        tables["statements"][str(n)] = convert.to_doc(analysis.statements[0])
+        tables["stances"][str(n)] = convert.to_doc(analysis.stances[0])
+        tables["recognition"][str(n)] = convert.to_doc(
             analysis.recognition_events[0])
-        tables["cues"][str(n)] = convert.cue_to_doc(analysis.cues[0])
-    tables["history"]["1"] = convert.history_to_doc(HistoryPoint(NOW, 3.0))
-    tables["health"]["1"] = convert.health_to_doc(SourceHealth("src", "ok"))
+        tables["cues"][str(n)] = convert.to_doc(analysis.cues[0])
+    tables["history"]["1"] = convert.to_doc(HistoryPoint(NOW, 3.0))
+    tables["health"]["1"] = convert.to_doc(SourceHealth("src", "ok"))
     data = orjson.dumps(tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -15,10 +15,10 @@ def test_an_item_with_its_page_round_trips():
                 text="Body.\n\nMore.")
     item = Item(id="i", source_id="s", title="t", summary="one line", link="https://x/a",
                 published=NOW, fetched=NOW, page=page)
-    assert convert.doc_to_item(convert.item_to_doc(item)) == item
+    assert convert.from_doc(Item, convert.to_doc(item)) == item
     failed = Item(**{**{f: getattr(item, f) for f in item.__slots__}, "page": Page(
         state="failed", reason="robots", error="robots.txt disallows this page")})
-    assert convert.doc_to_item(convert.item_to_doc(failed)) == failed
+    assert convert.from_doc(Item, convert.to_doc(failed)) == failed
 
 
 def test_documents_written_before_pages_read_as_no_page_and_feed_statements():
@@ -29,14 +29,14 @@ def test_documents_written_before_pages_read_as_no_page_and_feed_statements():
     old_statement = {"speaker": "A", "actor": None, "kind": "direct", "text": "x",
                      "sentence": "A said x.", "item_id": "i", "source_id": "s",
                      "time": NOW.isoformat(), "link": None}
-    assert convert.doc_to_item(old_item).page is None
-    assert convert.doc_to_statement(old_statement).origin == "feed"
+    assert convert.from_doc(Item, old_item).page is None
+    assert convert.from_doc(Statement, old_statement).origin == "feed"
     # and what this version writes for an item without a page is what the old one wrote
-    assert convert.item_to_doc(convert.doc_to_item(old_item)) == old_item
+    assert convert.to_doc(convert.from_doc(Item, old_item)) == old_item
 
 
 def test_a_page_statement_says_so_in_its_document():
     s = Statement(speaker="A", actor=None, kind="direct", text="x", sentence="A said x.",
                   origin="page")
-    assert convert.statement_to_doc(s)["from"] == "page"
-    assert convert.doc_to_statement(convert.statement_to_doc(s)) == s
+    assert convert.to_doc(s)["from"] == "page"
+    assert convert.from_doc(Statement, convert.to_doc(s)) == s

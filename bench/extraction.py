@@ -131,11 +131,9 @@ def _config(sources: str = ""):
 
 
 async def _read_all(pages: dict[str, tuple[bytes, str]]):
-    from dashboard.fetching import ParsePool
     from dashboard.fetching.pages import PageFetcher
-    from dashboard.fulltext import read_page
     from dashboard.models import Item
-    from dashboard.pipeline import AnalysisSetup, prepare_worker
+    from dashboard.pipeline import AnalysisSetup, WorkerPool, prepare_worker, read_page
 
     config = _config()
     setup = AnalysisSetup.of(config)
@@ -145,7 +143,7 @@ async def _read_all(pages: dict[str, tuple[bytes, str]]):
         host = hosts[n % len(hosts)]
         host.routes[f"/{pid}"] = (html, HTML)
         urls[pid] = host.url(f"/{pid}")
-    pool = ParsePool(initializer=prepare_worker, initargs=(setup,))
+    pool = WorkerPool(initializer=prepare_worker, initargs=(setup,))
     fetcher = PageFetcher(config.fetch, config.pages)
     reads, times = {}, []
     try:

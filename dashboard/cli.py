@@ -362,7 +362,7 @@ def extract_url(config: Config, url: str) -> int:
     from urllib.parse import urlsplit
 
     from dashboard.analysis.escalation import compute
-    from dashboard.fulltext import read_url
+    from dashboard.pipeline.fulltext import read_url
 
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         print(f"flashpoint: {url!r} is not an http:// or https:// URL", file=sys.stderr)

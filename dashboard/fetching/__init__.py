@@ -1,4 +1,4 @@
-"""Fetching: the HTTP client, `retrieve` (I/O only), `parse_feed` and the parse pool."""
+"""Fetching: the HTTP client, `retrieve` (I/O only) and `parse_feed` (run in a worker)."""
 
 from dashboard.fetching.client import make_client
 from dashboard.fetching.identity import canonical_url, item_id
@@ -11,14 +11,12 @@ from dashboard.fetching.retrieve import (
     Retrieved,
     retrieve,
 )
-from dashboard.fetching.worker import ParsePool
 
 __all__ = [
     "FetchError",
     "Fetched",
     "NotModified",
     "ParseError",
-    "ParsePool",
     "Postponed",
     "Retrieved",
     "canonical_url",

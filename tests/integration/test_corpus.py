@@ -25,10 +25,10 @@ from dashboard.fetching import (
     FetchError,
     NotModified,
     ParseError,
-    ParsePool,
     make_client,
     retrieve,
 )
+from dashboard.pipeline import WorkerPool
 from dashboard.textclean import clean_text
 from support.loopback import LoopbackServer, Reply, serve_files
 from tests.conftest import SHARED
@@ -60,14 +60,14 @@ def _reply_for(file: Path) -> Reply:
 
 
 @pytest.fixture(scope="module")
-def pool() -> Iterator[ParsePool]:
-    p = ParsePool()
+def pool() -> Iterator[WorkerPool]:
+    p = WorkerPool()
     yield p
     p.close()
 
 
 async def _run(
-    files: list[Path], server: LoopbackServer, pool: ParsePool
+    files: list[Path], server: LoopbackServer, pool: WorkerPool
 ) -> tuple[Counter, set[Path]]:
     """Fetch and parse every file: outcome counts and the files that gave items. Fails on
     any exception other than FetchError/ParseError."""
@@ -122,7 +122,7 @@ def _titled_entries(file: Path) -> bool:
     return any(clean_text(str(e.get("title", ""))) for e in entries)
 
 
-async def _check(files: list[Path], server: LoopbackServer, pool: ParsePool) -> None:
+async def _check(files: list[Path], server: LoopbackServer, pool: WorkerPool) -> None:
     outcomes, with_items = await _run(files, server, pool)
     print(f"\ncorpus: {len(files)} documents -> " + ", ".join(
         f"{k}: {v}" for k, v in sorted(outcomes.items())))

@@ -1,4 +1,4 @@
-"""retrieve + ParsePool against a real loopback HTTP server misbehaving in every way we know.
+"""retrieve + WorkerPool against a real loopback HTTP server misbehaving in every way we know.
 
 Each case ends as a value the pipeline can show: Fetched/NotModified, or a FetchError,
 ParseError or Postponed with a short message. None may crash, hang past the deadline or
@@ -26,11 +26,11 @@ from dashboard.fetching import (
     FetchError,
     NotModified,
     ParseError,
-    ParsePool,
     Postponed,
     make_client,
     retrieve,
 )
+from dashboard.pipeline import WorkerPool
 from support.loopback import LoopbackServer, Reply
 
 MB = 1_000_000
@@ -56,8 +56,8 @@ async def client(fetch: Fetch) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="module")
-def pool() -> Iterator[ParsePool]:
-    p = ParsePool()
+def pool() -> Iterator[WorkerPool]:
+    p = WorkerPool()
     yield p
     p.close()
 

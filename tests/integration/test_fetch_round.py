@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import Fetch, load_config
-from dashboard.fetching import ParsePool, make_client
-from dashboard.pipeline import Collector
+from dashboard.fetching import make_client
+from dashboard.pipeline import Collector, WorkerPool
 from dashboard.storage import open_store
 from support.farm import Farm
 from support.loopback import Reply
@@ -95,7 +95,7 @@ async def test_regex_bomb_author_on_the_fast_path_is_cheap_and_cut(loopback, tmp
     fetch = Fetch(deadline=5)
     async with make_client(fetch) as client:
         got = await get(url, client, fetch)
-    pool = ParsePool(max_workers=1)
+    pool = WorkerPool(max_workers=1)
     try:
         await pool.parse(RSS, kind="rss", timeout=30)  # the worker is up: time only the parse
         items = await pool.parse(got.body, kind="rss", content_type=got.content_type, timeout=1)

@@ -16,11 +16,9 @@ from datetime import UTC, datetime
 import pytest
 
 from dashboard.config import Actor, Config, Fetch, Pages, Person, Source
-from dashboard.fetching import ParsePool
 from dashboard.fetching.pages import PageFetcher
-from dashboard.fulltext import read_page, wants_page
 from dashboard.models import Item
-from dashboard.pipeline import AnalysisSetup, prepare_worker
+from dashboard.pipeline import AnalysisSetup, WorkerPool, prepare_worker, read_page, wants_page
 from support.loopback import LoopbackServer, Reply
 
 MB = 1_000_000
@@ -55,8 +53,8 @@ def setup() -> AnalysisSetup:
 
 
 @pytest.fixture(scope="module")
-def pool(setup) -> Iterator[ParsePool]:
-    p = ParsePool(initializer=prepare_worker, initargs=(setup,))
+def pool(setup) -> Iterator[WorkerPool]:
+    p = WorkerPool(initializer=prepare_worker, initargs=(setup,))
     p.start()  # the workers' start-up is not what these tests time
     yield p
     p.close()

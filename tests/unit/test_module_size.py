@@ -16,7 +16,6 @@ OVERSIZE = {
     "dashboard/cli.py",  # -> one module per command (issue 15)
     "dashboard/storage/tinydb_store.py",  # -> storage split by concern (issue 15 point 2)
     "dashboard/fetching/parse.py",
-    "dashboard/pipeline.py",  # being split (issue 15 point 5)
 }
 
 

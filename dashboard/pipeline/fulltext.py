@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from dashboard.config import Pages, Source
-from dashboard.fetching import ParseError, ParsePool
+from dashboard.fetching import ParseError
 from dashboard.fetching.pages import PageError, PageFetcher
 from dashboard.models import Analysis, Item, Page
+from dashboard.pipeline.pool import WorkerPool
+from dashboard.pipeline.workers import AnalysisSetup, PageRead, page_in_worker, prepare_worker
 
 log = logging.getLogger(__name__)
 
@@ -37,46 +39,12 @@ def want_pages(source: Source, items: list[Item], pages: Pages) -> list[Item]:
     return [replace(i, page=Page()) if wants_page(source, i, pages) else i for i in items]
 
 
-@dataclass(frozen=True)
-class PageRead:
-    """One page read: the item with its page, and what the page's text adds to the
-    analysis of the feed's text (statements marked origin="page")."""
-
-    item: Item
-    extras: Analysis
-
-
-# --- in the workers ---------------------------------------------------------------------
-
-
-def page_in_worker(setup, item: Item, body: bytes, content_type: str, url: str,
-                   credibility: float) -> PageRead:
-    """Extract the page, then analyse the page's text and keep what the feed's text
-    (analysed again here, to compare) does not already show (in a worker)."""
-    from dashboard.analysis.analyzer import analyzer_for, stamp
-    from dashboard.analysis.article import page_extras
-    from dashboard.fetching.extract import extract_page
-    from dashboard.pipeline import worker_config
-
-    page = extract_page(body, content_type, url)
-    item = replace(item, page=page)
-    analyzer = analyzer_for(worker_config(setup), setup.fingerprint)
-    if page.state != "ok":
-        return PageRead(item, Analysis())
-    feed = stamp(analyzer.analyse(item.title, item.summary, credibility=credibility), item)
-    found = stamp(analyzer.analyse("", page.text, credibility=credibility), item)
-    return PageRead(item, page_extras(feed, found))
-
-
-# --- in the fetching process ------------------------------------------------------------
-
-
 def _failed(item: Item, reason: str, message: str, url: str | None = None) -> Item:
     return replace(item, page=Page(state="failed", url=url or item.link, reason=reason,
                                    error=message))
 
 
-async def read_page(item: Item, *, fetcher: PageFetcher, pool: ParsePool, setup,
+async def read_page(item: Item, *, fetcher: PageFetcher, pool: WorkerPool, setup,
                     credibility: float, parse_deadline: float,
                     workers: asyncio.Semaphore | None = None) -> PageRead:
     """Fetch and read one item's page; a page that cannot be read is a failed Page.
@@ -99,7 +67,7 @@ async def read_page(item: Item, *, fetcher: PageFetcher, pool: ParsePool, setup,
         return PageRead(_failed(item, reason, str(exc), got.url), Analysis())
 
 
-async def read_pages(items: list[Item], *, fetcher: PageFetcher, pool: ParsePool, setup,
+async def read_pages(items: list[Item], *, fetcher: PageFetcher, pool: WorkerPool, setup,
                      credibility: float, deadline: float, parse_deadline: float
                      ) -> dict[str, PageRead]:
     """Read these items' pages, oldest first, until `deadline` seconds have passed.
@@ -136,7 +104,7 @@ async def read_pages(items: list[Item], *, fetcher: PageFetcher, pool: ParsePool
     return results
 
 
-async def with_pages(outcome, source: Source, *, store, fetcher: PageFetcher, pool: ParsePool,
+async def with_pages(outcome, source: Source, *, store, fetcher: PageFetcher, pool: WorkerPool,
                      setup, config) -> None:
     """Read the source's pending pages into its round outcome (a `SourceOutcome`).
 
@@ -165,11 +133,9 @@ async def with_pages(outcome, source: Source, *, store, fetcher: PageFetcher, po
 async def read_url(config, url: str, *, now) -> PageRead:
     """One page read through the collector's path (`flashpoint extract --url`): the
     returned item's page says whether it was read; `extras` is its whole analysis."""
-    from dashboard.pipeline import AnalysisSetup, prepare_worker
-
     setup = AnalysisSetup.of(config)
     fetcher = PageFetcher(config.fetch, config.pages)
-    pool = ParsePool(max_workers=1, initializer=prepare_worker, initargs=(setup,))
+    pool = WorkerPool(max_workers=1, initializer=prepare_worker, initargs=(setup,))
     item = Item(id="url", source_id="", title="", summary="", link=url, published=None,
                 fetched=now)
     try:

@@ -1,4 +1,5 @@
-"""CPU-bound work on untrusted input, off the event loop and under a deadline.
+"""`WorkerPool`: CPU-bound work on untrusted input (parsing feeds, analysing items,
+extracting article pages), off the event loop and under a deadline per task.
 
 A hostile feed can keep a parser busy for seconds (feedparser's author e-mail regex on a
 30 KB `<author>`) while holding the GIL, so a thread would still freeze the loop. The
@@ -19,8 +20,9 @@ from concurrent.futures import BrokenExecutor
 from concurrent.futures import CancelledError as FutureCancelled
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dashboard.fetching.parse import ParseError, parse_feed
+from dashboard.fetching.parse import ParseError
 from dashboard.models import ParsedItem
+from dashboard.pipeline.workers import parse_then
 
 if TYPE_CHECKING:
     import pebble
@@ -28,20 +30,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def parse_then(
-    body: bytes,
-    kind: str,
-    content_type: str,
-    postprocess: Callable[..., Any] | None,
-    args: Sequence[Any],
-) -> tuple[list[ParsedItem], Any]:
-    """Runs in the worker: parse, then (optionally) `postprocess(items, *args)`."""
-    items = parse_feed(body, kind=kind, content_type=content_type)
-    return items, (postprocess(items, *args) if postprocess is not None else None)
-
-
-class ParsePool:
-    """A small process pool for parsing (and later analysing) responses with a deadline.
+class WorkerPool:
+    """A small pool of killable worker processes: each task (a worker entry point of
+    `workers.py`) runs under its own deadline, and a task that passes it has its worker
+    killed and replaced.
 
     `fn`, `postprocess` and `initializer` must be picklable module-level functions. Call
     `close()` when done; the pool is usable again afterwards (it restarts lazily).

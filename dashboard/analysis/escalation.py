@@ -107,6 +107,20 @@ def _reported_verb(
     return True
 
 
+# Before an -ing form these make it a topic or an aim, not an event: "when it comes to
+# resolving the issue", "committed to ending the dispute", "talks on removing ...".
+_AIM_PREPOSITIONS = words("to of on for about towards toward")
+
+
+def _modifier_or_aim(tokens: Tokens, i: int, start: int, folded: str) -> bool:
+    """Whether the verb at token `i` is a compound modifier ("EU-mediated talks",
+    "US-backed plan") or an -ing form after a preposition of topic or aim."""
+    if start and folded[start - 1] == "-":
+        return True
+    return (i > 0 and tokens.words[i].endswith("ing")
+            and tokens.words[i - 1] in _AIM_PREPOSITIONS)
+
+
 def _drop_objects(hits: dict[str, CueHit], matched: dict[str, str]) -> None:
     """Drop a cue whose words another cue of the sentence holds: the more specific phrase
     says what they are ("the removal of the barricades" is a removal, not a blockade;
@@ -137,7 +151,8 @@ class CueFinder:
         # the config's cue words override the lexicon's bare verbs ("arrested" is counted
         # once, by the config's cue, and "removed * barricades" decides what "remove" means)
         self._override_lemmas = frozenset(
-            lemma for c in cues for p in c.phrases for lemma in phrase_lemmas(p.replace("*", " ")))
+            lemmas[0] for c in cues for p in c.phrases
+            if (lemmas := phrase_lemmas(p.replace("*", " "))))
         self._lexicon = load_lexicon(events.lexicon) if events and events.lexicon else None
 
     def find(self, sentence: Folded, credibility: float = 1.0) -> list[CueHit]:
@@ -155,7 +170,8 @@ class CueFinder:
                     continue
                 if self._weights[m.key] > 0 and _UNDONE.match(folded, m.end):
                     continue  # "the roadblocks ... are to be removed"
-                if unreal(tokens, bisect_left(tokens.starts, m.start), folded):
+                first = bisect_left(tokens.starts, m.start)
+                if unreal(tokens, first, folded):
                     continue
                 code, label = self._codes[m.key]
                 hits[m.key] = CueHit(m.key, self._weights[m.key], sentence.text,
@@ -183,6 +199,8 @@ class CueFinder:
                 continue
             if any(a < end and start < b for a, b in spans):
                 continue  # the config's own cue already counts these words
+            if _modifier_or_aim(tokens, m.first, start, folded):
+                continue
             if unreal(tokens, m.first, folded):
                 continue
             if not 1 <= event.quad_class <= 4:

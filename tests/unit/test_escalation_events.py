@@ -171,3 +171,20 @@ def test_everyday_senses_of_conflict_verbs_are_no_events(sentence: str) -> None:
 def test_conflict_verbs_with_their_objects_still_count() -> None:
     assert "190" in {h.code for h in events("Troops fired at the convoy near the border.")}
     assert total("Gunmen attacked a police patrol.") > 0
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("Many families live in Serb-dominated towns.", "190"),  # a compound modifier
+    ("The US-backed plan was presented on Monday.", "051"),
+    ("Both sides say they are committed to resolving the issue.", "082"),  # an aim
+])
+def test_modifiers_and_aims_are_no_events(sentence: str, code: str) -> None:
+    assert code not in {h.code for h in events(sentence, SHIPPED)}, events(sentence, SHIPPED)
+
+
+def test_a_config_phrase_overrides_only_the_verb_it_starts_with() -> None:
+    # the config names "forces" as a noun ("withdrawal of * forces"): the verb "force"
+    # still counts as coercion; "remove" stays the config's ("removed * barricades")
+    assert "170" in {h.code for h in events("Residents were forced to leave their homes.",
+                                             SHIPPED)}
+    assert "174" not in {h.code for h in events("Officials removed the old signs.", SHIPPED)}

@@ -46,39 +46,22 @@ def lemma(word: str) -> str:
 
 
 class Tokens:
-    """The words of a folded sentence with their lemmas; their spans in the folded text
-    and a set of every word and lemma are worked out on first use (most sentences name
-    no topic and no event, and need neither)."""
+    """The words of a folded sentence with their lemmas and their spans in the folded
+    text; a set of every word and lemma is worked out on first use."""
 
-    __slots__ = ("_ends", "_parts", "_present", "_starts", "lemmas", "words")
+    __slots__ = ("_present", "ends", "lemmas", "starts", "words")
 
     def __init__(self, folded: str):
-        self._parts = _CUT.split(folded)  # separator, word, separator, ..., separator
-        self.words: list[str] = self._parts[1::2]
+        parts = _CUT.split(folded)  # separator, word, separator, ..., separator
+        self.words: list[str] = parts[1::2]
         cache = _LEMMAS
         self.lemmas: list[str] = [cache.get(w) or lemma(w) for w in self.words]
-        self._starts: list[int] | None = None
-        self._ends: list[int] | None = None
+        # the running lengths of the parts are where each part ends (in C, cheaper than
+        # a match object per word, and plain attributes: the matchers read them in loops)
+        offsets = list(accumulate(map(len, parts)))
+        self.starts: list[int] = offsets[:-1:2]  # where each word starts
+        self.ends: list[int] = offsets[1::2]  # where each word ends
         self._present: set[str] | None = None
-
-    def _spans(self) -> None:
-        offsets = list(accumulate(map(len, self._parts)))  # where each part ends
-        self._starts = offsets[:-1:2]
-        self._ends = offsets[1::2]
-
-    @property
-    def starts(self) -> list[int]:
-        """Where each word starts in the folded text."""
-        if self._starts is None:
-            self._spans()
-        return self._starts  # type: ignore[return-value]
-
-    @property
-    def ends(self) -> list[int]:
-        """Where each word ends in the folded text."""
-        if self._ends is None:
-            self._spans()
-        return self._ends  # type: ignore[return-value]
 
     @property
     def present(self) -> set[str]:

@@ -16,7 +16,8 @@ A subject named inside someone else's words is reported, not heard: "Vucic said 
 is trying to avoid the association" is Serbia's complaint, so an obstruction a speaker
 reports of another actor (refuses, rejects, avoids, does not want) is the speaker's
 support for what is obstructed, and any other stance so reported (a decision, a
-commitment, an alleged backing) is credited to nobody.
+commitment, an alleged backing) is credited to nobody. A judgement of the act itself
+("entered the north illegally", "a provocation") is the speaker's, whoever acts.
 
 A stance nobody can be credited with is dropped: a wrong actor is worse than none.
 """
@@ -163,7 +164,15 @@ def clause_subject(sentence: Folded, reading: Reading, mentions: Sequence[Mentio
 # ("X refuses to form the association"), which tells what the speaker wants.
 _OBSTRUCTIONS = frozenset({
     "against", "oppose", "opposition to", "reject", "refuse", "object to", "veto", "block",
-    "prevent", "resist", "avoid", "obstruct", "undermine", "sabotage",
+    "prevent", "resist", "avoid", "obstruct", "undermine", "sabotage", "violate",
+    "violation of",
+})
+# Judgements of the topic's act itself ("the police entered the north illegally", "a
+# provocation"): the stance is the judge's, never the actor who acts.
+_EVALUATIVE = frozenset({
+    "illegal", "illegitimate", "provocation", "provocative", "provoke", "intrusion",
+    "occupier", "terrorize", "terrorise", "intimidate", "intimidation", "brutal", "brutally",
+    "unacceptable", "not acceptable", "unfair", "escalate tension", "not coordinated",
 })
 
 
@@ -226,6 +235,8 @@ def holders(
     `previous` is the actor of the article's last statement before this sentence: a
     pronoun subject with no speaker of its own refers back to it."""
     holding = clause_subject(sentence, reading, mentions)
+    if reading.phrase in _EVALUATIVE and holding.how == "subject":
+        holding = Holding("speaker", [])  # a judgement is the speaker's (see above)
     if holding.how == "subject":
         speakers = _speaking(sentence, reading, statements)
         if speakers and not set(speakers) & set(holding.actors):

@@ -271,3 +271,24 @@ def test_a_scare_quoted_cue_shows_no_stance() -> None:
         "Officials said the country is “recognising” Kosovo only on paper.")
     assert shipped("Officials said the country is recognising Kosovo only on paper.").get(
         "kosovo-independence") == "support"
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    # a judgement of the act is the speaker's, never the actor who acts
+    ("Aleksandar Vucic said Pristina brutally deployed special police units in the north.",
+     ("serbia", "north-policing", "oppose"), "kosovo"),
+    # violating an agreement is an obstruction: the speaker wants it kept
+    ("Vjosa Osmani said Belgrade keeps violating the Brussels agreement.",
+     ("kosovo", "brussels-dialogue", "support"), "serbia"),
+])
+def test_judgements_and_violations_reported_by_a_speaker(
+        analyzer: Analyzer, text: str, expected: tuple, absent: str) -> None:
+    got = credited(analyzer, text)
+    assert expected in got, got
+    assert not any(x[0] == absent for x in got), got
+
+
+def test_a_judgement_in_the_reporters_voice_is_nobodys(analyzer: Analyzer) -> None:
+    # no speaker: the police do not oppose their own operation
+    assert credited(analyzer, "Pristina brutally deployed special police units in the "
+                              "north.") == set()

@@ -38,7 +38,8 @@ from dashboard.alert_delivery import REPLY_CAP, AlertDispatcher, make_alert_clie
 from dashboard.alert_state import MAX_KEYS, AlertState, state_path_for
 from dashboard.analysis.text import fold
 from dashboard.clock import utc_now
-from dashboard.models import LEVELS, RecognitionEvent, Snapshot, SourceView, Statement
+from dashboard.levels import level_change
+from dashboard.models import RecognitionEvent, Snapshot, SourceView, Statement
 from dashboard.report import escalation_json, source_json, statement_json
 from dashboard.textclean import strip_controls
 
@@ -91,11 +92,10 @@ def _stamp(snapshot: Snapshot, now: datetime) -> str:
 
 
 def _level_events(alert: cfg.Alert, before: Snapshot | None, after: Snapshot, now: datetime):
-    if before is None:  # no baseline: a level is not a change
+    change = level_change(before, after)  # the rule the dashboard announces by
+    if change is None or not change.reaches(alert.min_level):
         return
-    old, new = before.escalation.level, after.escalation.level
-    if old == new or max(LEVELS.index(old), LEVELS.index(new)) < LEVELS.index(alert.min_level):
-        return
+    old, new = change.old, change.new
     esc = after.escalation
     # the round's time makes the key one transition, so a later tense->elevated fires again
     yield (

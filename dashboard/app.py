@@ -7,18 +7,19 @@ Fetch rounds run as async workers, one at a time; parsing runs in the collector'
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.message import Message
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
@@ -32,8 +33,9 @@ from dashboard.decisions import (
     in_effect,
     undo_question,
 )
+from dashboard.levels import level_change
 from dashboard.memory import limit_malloc_arenas
-from dashboard.models import LEVELS, Snapshot, Statement
+from dashboard.models import Snapshot, Statement
 from dashboard.read_only import HIDDEN_SYSTEM_COMMANDS, ReadOnlyMixin
 from dashboard.report import freshness_of, source_details_fields
 from dashboard.textclean import safe_link
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
     # which is a fifth of a viewer's start-up
     from dashboard.alerts import AlertEvent
     from dashboard.pipeline import Collector
-    from dashboard.service import RoundRunner
+    from dashboard.service import CollectorService, RoundDone
     from dashboard.storage import Store
 
 SnapshotBuilder = Callable[..., Snapshot]
@@ -69,6 +71,14 @@ PANELS: tuple[tuple[str, str], ...] = (
     ("escalation", "Escalation"),
     ("sources", "Sources"),
 )
+
+
+class RoundFinished(Message):
+    """The round service finished a round (a pass of its aftermath): what to paint."""
+
+    def __init__(self, done: RoundDone) -> None:
+        super().__init__()
+        self.done = done
 
 
 def _start_resource_tracker() -> None:
@@ -145,21 +155,21 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         self.text_filter = ""
         self.actor_filter: str | None = None
         self.topic_filter: str | None = None
-        self._round_running = False
         self._polling = False  # a viewer's store reload is running
         self._read_problem: str | None = None  # why the store cannot be read, on screen
-        self._queued: set[str] | None = None  # ids asked for while a round ran (None = none)
-        self._scheduler: Any = None
         self.rounds_completed = 0
         self._filters_dirty = False  # the next snapshot must replace the statement rows
-        self._runner: RoundRunner | None = None
+        self.service: CollectorService | None = None
         if self.collector is not None:
-            from dashboard.service import RoundRunner
+            from dashboard.service import CollectorService
 
             _start_resource_tracker()
-            # this App writes the store, so it also owns the alerts that follow rounds
-            self._runner = RoundRunner(config, self.collector, clock=clock,
-                                       on_alerts=self._alerts_fired)
+            # this App writes the store, so it hosts the round service (schedule, alerts,
+            # the last view), as `collect` does; it hears of rounds as RoundFinished
+            self.service = CollectorService(
+                config, self.collector, clock=clock, snapshot_builder=snapshot_builder,
+                keep_view=snapshot_builder is None,
+                on_round=lambda done: self.post_message(RoundFinished(done)))
 
     @property
     def main(self):
@@ -208,19 +218,15 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         self.load_snapshot()
         if self.viewer:
             self.set_interval(1.0, self._poll_store)
-        else:
-            self.start_round(None)
-            if self.use_scheduler:
-                self._start_scheduler()
+        elif self.service is not None:
+            self._starting = asyncio.ensure_future(
+                self.service.start(scheduler=self.use_scheduler))
+            self.set_timer(0.2, self._show_fetching)
 
     async def on_unmount(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-        if self.collector is not None:
-            # the App ran the collector's rounds, so it releases its HTTP client and pool
-            await self.collector.aclose()
-        if self._runner is not None:
-            await self._runner.aclose()
+        if self.service is not None:
+            # the write in progress finishes; the HTTP clients, pool and alerts close
+            await self.service.stop()
 
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width, event.size.height)
@@ -289,34 +295,14 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
             widget.now = now  # type: ignore[attr-defined]
         for panel in self.main.query(StatementsPanel):
             panel.today = now.date()  # a new day changes how compact times read
-
-    def _start_scheduler(self) -> None:
-        from dashboard.scheduling import make_scheduler
-
-        self._scheduler = make_scheduler(self.config, self.request_round)
-        self._scheduler.start()
-
-    async def request_round(self, source_ids: list[str]) -> None:
-        """Scheduler callback: start a round now, or queue the ids behind the running one."""
-        if self.collector is None or self.collector.paused:
-            return
-        self.start_round(source_ids)
+        if self.service is not None and self.snapshot is not None:
+            self._show_fetching()  # scheduled rounds start inside the service
 
     def start_round(self, source_ids: Iterable[str] | None) -> bool:
-        """Run one fetch round in a worker unless one is running (then queue the ids)."""
-        if self.collector is None:
+        """Start a round now over these sources (all when None) not being fetched."""
+        if self.service is None:
             return False
-        if self._round_running:
-            if source_ids is None or self._queued == set():
-                self._queued = set()  # set() means "all sources"
-            else:
-                self._queued = (self._queued or set()) | set(source_ids)
-            return False
-        self._round_running = True
-        ids = None if source_ids is None else list(source_ids)
-        runner = self._runner
-        work = runner.round(ids) if runner is not None else self.collector.run_round(ids)
-        self.run_worker(work, name="fetch-round", group="fetch")
+        self.service.run_now(source_ids)
         # Show the fetching marks once the round has claimed its sources.
         self.set_timer(0.2, self._show_fetching)
         return True
@@ -327,33 +313,44 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         A full snapshot here would read the store while the round's sources look up known
         ids in it, on the event loop, behind the same lock.
         """
-        snap, collector = self.snapshot, self.collector
-        if collector is None or not self.screen_stack:
+        snap, service = self.snapshot, self.service
+        if service is None or not self.screen_stack:
             return
         if snap is None:  # the first snapshot is still being read: try again shortly
             self.set_timer(0.2, self._show_fetching)
             return
-        fetching = collector.fetching
+        fetching = service.fetching
         sources = tuple(s if s.fetching == (s.id in fetching)
                         else dataclasses.replace(s, fetching=s.id in fetching)
                         for s in snap.sources)
+        if all(new is old for new, old in zip(sources, snap.sources, strict=True)):
+            return  # nothing started or ended since the marks were drawn
         self.snapshot = dataclasses.replace(snap, sources=sources)
         for panel in self.main.query(SourcesPanel):
             panel.sources = sources
 
+    @on(RoundFinished)
+    def _round_finished(self, message: RoundFinished) -> None:
+        """Paint the snapshot the service took after a round, with the alerts it fired."""
+        done = message.done
+        self.rounds_completed += 1
+        if done.error is not None:
+            self.notify(f"fetch round failed: {clean(done.error)}", severity="error",
+                        markup=False)
+        if done.snapshot is None:
+            return
+        if self.text_filter or self.actor_filter:  # the filtered rows come from the store
+            self._paint_filtered(done.snapshot, done.fired)
+        else:
+            self.apply_snapshot(done.snapshot, fired=done.fired)
+
+    @work(thread=True, group="snapshot", exclusive=True)
+    def _paint_filtered(self, snap: Snapshot, fired: Sequence[AlertEvent]) -> None:
+        self.call_from_thread(self.apply_snapshot, self._filtered(snap), fired)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "fetch" and worker.is_finished:
-            self._round_running = False
-            self.rounds_completed += 1
-            if event.state == WorkerState.ERROR:
-                self.notify(f"fetch round failed: {clean(worker.error)}", severity="error",
-                            markup=False)
-            self.load_snapshot()
-            queued, self._queued = self._queued, None
-            if queued is not None and self.collector and not self.collector.paused:
-                self.start_round(queued or None)
-        elif worker.group == "snapshot" and event.state == WorkerState.SUCCESS:
+        if worker.group == "snapshot" and event.state == WorkerState.SUCCESS:
             self.apply_snapshot(worker.result)
         elif worker.group == "snapshot" and event.state == WorkerState.ERROR:
             self.notify(f"cannot read the store: {clean(worker.error)}", severity="error",
@@ -368,12 +365,12 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         build = self._build_snapshot
         if build is None:
             from dashboard.snapshot import build_snapshot as build
-        fetching = self.collector.fetching if self.collector else frozenset()
-        snap = build(self.config, self.store, now=self.clock(), fetching=fetching)
-        if self.collector is not None and self._build_snapshot is None:
-            from dashboard.viewcache import save_view
+        fetching = self.service.fetching if self.service else frozenset()
+        return self._filtered(build(self.config, self.store, now=self.clock(),
+                                    fetching=fetching))
 
-            save_view(Path(self.store.path), self.config, snap)  # the next start paints it
+    def _filtered(self, snap: Snapshot) -> Snapshot:
+        """`snap` with the statements the filters let through (read from the store)."""
         if self.text_filter or self.actor_filter:
             filtered = self.store.statements(limit=self.config.display.statements,
                                              actor=self.actor_filter or None,
@@ -411,7 +408,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
                         "it updates again once the store can be read.", style="bold")
             self.main.mount(Static(text, id="store-problem"), after=self.main.query_one(HeaderBar))
 
-    def apply_snapshot(self, snap: Snapshot) -> None:
+    def apply_snapshot(self, snap: Snapshot, fired: Sequence[AlertEvent] = ()) -> None:
         """Set every widget's attributes from `snap` and announce what changed."""
         if not self.screen_stack:  # shutting down: the widgets are gone
             return
@@ -443,24 +440,27 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         sources = self.main.query_one(SourcesPanel)
         sources.now = now
         sources.sources = snap.sources
+        told = self._alerts_fired(fired)
         if previous is not None:
-            self._announce(previous, snap)
+            self._announce(previous, snap, told)
 
-    def _alerts_fired(self, events: list[AlertEvent]) -> None:
-        for event in events:
-            if event.notify:
-                # the title can quote feed text: plain text, never markup
-                self.notify(clean(event.title), title=f"Alert: {event.alert}",
-                            severity="warning", markup=False)
-        if self.config.display.bell and any(e.notify for e in events):
+    def _alerts_fired(self, events: Sequence[AlertEvent]) -> set[str]:
+        """Toast the alerts meant for the screen; return the triggers they announced."""
+        shown = [e for e in events if e.notify]
+        for event in shown:
+            # the title can quote feed text: plain text, never markup
+            self.notify(clean(event.title), title=f"Alert: {event.alert}",
+                        severity="warning", markup=False)
+        if self.config.display.bell and shown:
             self.bell()
+        return {e.trigger for e in shown}
 
-    def _announce(self, before: Snapshot, after: Snapshot) -> None:
+    def _announce(self, before: Snapshot, after: Snapshot, told: set[str] = frozenset()) -> None:
         bell = self.config.display.bell
-        if before.escalation.level != after.escalation.level:
-            rising = LEVELS.index(after.escalation.level) > LEVELS.index(before.escalation.level)
-            self.notify(f"Escalation {before.escalation.level} → {after.escalation.level}",
-                        severity="warning" if rising else "information", markup=False)
+        change = level_change(before, after)  # the rule the level alerts fire by
+        if change is not None and "level" not in told:  # an alert's toast said it already
+            self.notify(str(change), severity="warning" if change.rising else "information",
+                        markup=False)
             if bell:
                 self.bell()
         old = {e.key for e in before.recognition.pending}
@@ -713,7 +713,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         self.notify("Link copied to the clipboard.", markup=False)
 
     def action_refresh(self) -> None:
-        """Fetch every source now (one round; queued behind a running one)."""
+        """Fetch every source now (those a running round is not fetching already)."""
         if self.refused_read_only():
             return
         if self.collector is None:
@@ -726,13 +726,13 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
         """Pause or resume scheduled fetching."""
         if self.refused_read_only():
             return
-        if self.collector is None:
+        if self.service is None:
             self.notify("Viewer: the collector owns fetching.", markup=False)
             return
-        self.collector.paused = not self.collector.paused
-        self.main.query_one(HeaderBar).paused = self.collector.paused
+        self.service.paused = not self.service.paused
+        self.main.query_one(HeaderBar).paused = self.service.paused
         self.refresh_bindings()  # the footer says Resume while paused
-        self.notify("Fetching paused." if self.collector.paused else "Fetching resumed.",
+        self.notify("Fetching paused." if self.service.paused else "Fetching resumed.",
                     markup=False)
 
     def action_decide(self, status: str) -> None:
@@ -787,7 +787,7 @@ class FlashpointApp(ReadOnlyMixin, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Of the two `p` bindings, only the one that names what `p` does now is shown."""
         if action in ("pause", "resume"):
-            paused = bool(self.collector and self.collector.paused)
+            paused = bool(self.service and self.service.paused)
             return (action == "resume") == paused
         return True
 

@@ -35,7 +35,6 @@ from dashboard.storage import (
     Store,
     StoreError,
     StoreLocked,
-    StoreLost,
     open_store,
     writer_holder,
 )
@@ -203,8 +202,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     SIGTERM, SIGINT and SIGHUP stop it cleanly: the write in progress finishes, exit 0.
     """
     from dashboard.pipeline import Collector
-    from dashboard.scheduling import make_scheduler
-    from dashboard.service import RoundRunner
+    from dashboard.service import CollectorService
 
     stops = _StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
@@ -216,58 +214,35 @@ def cmd_collect(args: argparse.Namespace) -> int:
     store = open_for(config, readonly=False)
     log.info("collecting %d sources into %s", sum(s.enabled for s in config.sources),
              config.storage.resolved_path())
+    names = {s.id: s.label for s in config.sources}
 
-    async def serve() -> None:
+    def said(done) -> None:  # each round's failing sources, in the log
+        for line in report.failure_lines(done.results, store.health(), names):
+            log.warning("%s", line)
+
+    async def serve() -> CollectorService:
         stop = stops.attach(asyncio.get_running_loop())
-        collector = Collector(config, store)
-        runner = RoundRunner(config, collector, keep_view=True)
-        scheduler = None
-        first = None
-
-        names = {s.id: s.label for s in config.sources}
-
-        async def guarded(source_ids: list[str] | None = None) -> object:
-            try:
-                results = await runner(source_ids)
-                for line in report.failure_lines(results, store.health(), names):
-                    log.warning("%s", line)
-                return results
-            except asyncio.CancelledError:
-                if stop.is_set():  # shutdown cancels ticks waiting for a batch: not an error
-                    return []
-                raise
-            except StoreLost as exc:  # another writer may hold the store now: stop
-                lost.append(exc)
-                stop.set()
-                return []
-            except StoreError as exc:  # a full disk may free up: say so, keep collecting
-                log.error("round not stored: %s; retrying on the next tick", exc)
-                return []
-
+        service = CollectorService(config, Collector(config, store), on_round=said)
+        waits = [asyncio.ensure_future(stop.wait()),
+                 asyncio.ensure_future(service.stopped.wait())]
         try:
-            await runner.prime()
+            await service.prime()
             if not stop.is_set():
-                scheduler = make_scheduler(config, guarded)
-                first = asyncio.ensure_future(guarded())
-                scheduler.start()
-            await stop.wait()
+                await service.start()
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            await collector.drain()  # the write in progress finishes; fetches stop
-            if first is not None:
-                first.cancel()
-            await collector.aclose()
-            await runner.aclose()
+            for waiting in waits:
+                waiting.cancel()
+            await service.stop()
+        return service
 
-    lost: list[StoreLost] = []
     try:
-        asyncio.run(serve())
+        service = asyncio.run(serve())
     finally:
         store.close()
         stops.detach()
-    if lost:
-        raise lost[0]
+    if service.lost is not None:  # another writer may hold the store now
+        raise service.lost
     log.info("stopped cleanly")
     return 0
 

@@ -184,15 +184,22 @@ class FakeBuilder:
 
 
 class FakeCollector:
-    """Records rounds; each round waits on `gate` so tests can hold one open."""
+    """Records rounds; each round waits on `gate` so tests can hold one open.
 
-    def __init__(self):
+    `request` (the scheduler's batched ask) records its ids in `requests` and runs them
+    as a round, without the real collector's delay.
+    """
+
+    def __init__(self, store=None):
+        self.store = store
         self.rounds: list[list[str] | None] = []
+        self.requests: list[list[str]] = []
         self.paused = False
         self.fetching: frozenset[str] = frozenset()
         self.gate: asyncio.Event | None = None
         self.active = 0
         self.max_active = 0
+        self.results: list[RefreshResult] = []  # what each round returns
 
     async def run_round(self, source_ids=None) -> list[RefreshResult]:
         self.rounds.append(None if source_ids is None else list(source_ids))
@@ -203,7 +210,16 @@ class FakeCollector:
                 await self.gate.wait()
         finally:
             self.active -= 1
-        return []
+        return list(self.results)
+
+    async def request(self, source_ids, delay=1.0) -> list[RefreshResult]:
+        self.requests.append(list(source_ids))
+        if self.paused:
+            return []
+        return await self.run_round(source_ids)
+
+    async def drain(self):
+        self.paused = True
 
     async def aclose(self):
         pass

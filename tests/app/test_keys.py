@@ -37,6 +37,8 @@ PENDING = RecognitionEvent("GRC", "recognized", "Greece recognized Kosovo today.
 def make_app(store=None, *, collector=None, viewer=False, demo=False, builder=None, **config):
     store = store or FakeStore(make_statements(30))
     collector = None if viewer else (collector or FakeCollector())
+    if collector is not None:
+        collector.store = store  # the round service takes its snapshots of this store
     app = create_app(make_config(**config), store=store, collector=collector, clock=fixed_clock,
                      viewer=viewer, demo=demo, scheduler=False,
                      snapshot_builder=builder or FakeBuilder(store))
@@ -97,20 +99,21 @@ async def test_first_round_starts_at_launch_and_r_refreshes():
         assert collector.rounds == [None, None]
 
 
-async def test_rounds_never_overlap_and_queued_requests_run_after():
+async def test_ticks_go_through_the_services_batch_and_r_runs_at_once():
+    # one rule with `collect` (issue 15): the App hosts the CollectorService, whose ticks
+    # ask the collector's batch (ticks within a second share a round) and whose "now"
+    # rounds start at once; the App used to queue ticks behind a running round itself
     collector = FakeCollector()
-    collector.gate = asyncio.Event()
     app = make_app(collector=collector)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("r")
-        await app.request_round(["wire"])
-        await pilot.pause()
-        assert len(collector.rounds) == 1  # the others wait for the running round
-        collector.gate.set()
         await settle(app, pilot)
-        assert collector.max_active == 1
-        assert collector.rounds == [None, None]  # "all" absorbed the queued "wire"
+        assert collector.rounds == [None]  # the first round, at launch
+        await app.service.tick(["wire"])
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert collector.requests == [["wire"]]
+        assert collector.rounds == [None, ["wire"], None]
+        assert app.rounds_completed == 3  # one RoundFinished message per round
 
 
 async def test_p_pauses_and_scheduler_ticks_are_skipped():
@@ -120,7 +123,7 @@ async def test_p_pauses_and_scheduler_ticks_are_skipped():
         await settle(app, pilot)
         await pilot.press("p")
         assert collector.paused and app.query_one(HeaderBar).paused
-        await app.request_round(["wire"])
+        await app.service.tick(["wire"])
         await settle(app, pilot)
         assert collector.rounds == [None]
         await pilot.press("p")

@@ -15,7 +15,7 @@ from pathlib import Path
 from dashboard.alerts import REPLY_CAP, AlertDispatcher, AlertEngine, AlertEvent, AlertState
 from dashboard.config import Alert, Config, load_config
 from dashboard.pipeline import Collector
-from dashboard.service import RoundRunner
+from dashboard.service import CollectorService
 from dashboard.storage import open_store
 from support.farm import Farm
 from support.loopback import LoopbackServer, Reply
@@ -79,7 +79,7 @@ notify = false
 cooldown = "1s"
 """)
         store = open_store(config.storage.resolved_path())
-        runner = RoundRunner(config, Collector(config, store))
+        runner = CollectorService(config, Collector(config, store))
         assert runner.engine is not None
         deadline = 30.0
         runner.engine.dispatcher.timeout = deadline
@@ -100,7 +100,6 @@ cooldown = "1s"
         assert len(hooks.requests) == 2
         assert runner.engine.delivering == 2
         hooks.stop()  # the receiver goes away: the deliveries end at once
-        await runner.collector.aclose()
         await runner.aclose()  # waits for the deliveries
         store.close()
     assert took < deadline
@@ -150,13 +149,12 @@ notify = false
 """)
     config = load_config(path)
     store = open_store(config.storage.resolved_path())
-    runner = RoundRunner(config, Collector(config, store))
     fired: list[AlertEvent] = []
-    runner.on_alerts = fired.extend
+    runner = CollectorService(config, Collector(config, store),
+                              on_round=lambda done: fired.extend(done.fired))
     await runner.prime()
     await runner.round()
     stored = store.statements(limit=1000)
-    await runner.collector.aclose()
     await runner.aclose()
     store.close()
     assert len(stored) == 30, "every item gave its statement"

@@ -15,7 +15,7 @@ from dashboard.app import create_app
 from dashboard.config import load_config
 from dashboard.models import Item, Statement
 from dashboard.pipeline import Collector
-from dashboard.service import RoundRunner
+from dashboard.service import CollectorService
 from dashboard.snapshot import build_snapshot
 from dashboard.storage import Round, StoreError, StoreLocked, loading, open_store
 from dashboard.viewcache import MAX_LAG, load_view, save_view, view_path
@@ -68,9 +68,9 @@ async def test_collect_keeps_a_view_that_a_new_dashboard_paints_before_the_store
         farm_config, monkeypatch):
     config, path, _ = farm_config
     store = open_store(path)
-    runner = RoundRunner(config, Collector(config, store), keep_view=True)
+    runner = CollectorService(config, Collector(config, store), keep_view=True)
     await runner.round()
-    await runner.collector.aclose()
+    await runner.aclose()
     store.close()
     view = load_view(path, config)
     assert view is not None and view.items == 15

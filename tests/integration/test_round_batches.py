@@ -3,7 +3,7 @@
 With 2,000 sources a minute, each tick waited for its own snapshot and view write in
 turn, so ticks overran their interval and APScheduler skipped 461 fetches in 3 minutes.
 Ticks batch into one round (Collector.request) and the snapshot, view and alerts after
-it run once per batch (RoundRunner). Real HTTP, store and workers; bench/collect_skips.py
+it run once per batch (CollectorService). Real HTTP, store and workers; bench/collect_skips.py
 measures the skips with `collect` itself.
 """
 
@@ -13,7 +13,7 @@ import asyncio
 
 from dashboard.config import load_config
 from dashboard.pipeline import Collector
-from dashboard.service import RoundRunner
+from dashboard.service import CollectorService
 from dashboard.storage import open_store
 from dashboard.viewcache import load_view
 from support.farm import Farm
@@ -28,7 +28,7 @@ async def test_ticks_of_one_batch_share_one_round_and_one_snapshot(tmp_path):
         config = load_config(cfg)
         store = open_store(config.storage.resolved_path())
         collector = Collector(config, store)
-        runner = RoundRunner(config, collector, keep_view=True)
+        runner = CollectorService(config, collector, keep_view=True)
         snapshots = 0
         take = runner._snapshot
 
@@ -43,7 +43,6 @@ async def test_ticks_of_one_batch_share_one_round_and_one_snapshot(tmp_path):
             # the scheduler's ticks of one interval: each awaits its own source's result
             results = await asyncio.gather(*(runner([i]) for i in ids))
         finally:
-            await collector.aclose()
             await runner.aclose()
             store.close()
     assert [r[0].source_id for r in results] == ids

@@ -16,12 +16,12 @@ from tests.app.test_keys import make_app, settle
 async def test_with_alerts_a_round_builds_one_snapshot_and_keeps_one_view(tmp_path, monkeypatch):
     # before: the round runner took a snapshot for the alerts, then the App read another
     # one to paint (and wrote the last view from it)
-    from bench.farm import Farm
     from dashboard import service, snapshot, viewcache
     from dashboard.config import load_config
     from dashboard.pipeline import Collector
     from dashboard.storage import open_store
     from dashboard.viewcache import load_view
+    from support.farm import Farm
 
     built, kept = [], []
     real_build, real_save = snapshot.build_snapshot, service.save_view

@@ -12,10 +12,12 @@ when it cannot be read or written the lexicon is simply built, and nothing else 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -63,18 +65,32 @@ def cached(name: str, inputs: Iterable[bytes | str], build: Callable[[], T],
         pass
     built = build()
     try:
+        data = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}-", delete=False) as f:
             temporary = Path(f.name)
             try:
-                f.write(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+                f.write(data)
             except BaseException:
                 temporary.unlink(missing_ok=True)
                 raise
         os.replace(temporary, path)
-        for old in folder.glob(f"{name}-*.pickle"):  # builds of other inputs
-            if old != path:
-                old.unlink(missing_ok=True)
+        _remove_others(folder, name, path)
     except OSError:
         pass  # a read-only or full disk: built each time, as without a cache
     return built
+
+
+_STALE = 3600  # seconds after which a temporary file is a killed writer's leftover
+
+
+def _remove_others(folder: Path, name: str, kept: Path) -> None:
+    """Remove the builds of other inputs, and temporary files left by killed writers."""
+    for old in folder.glob(f"{name}-*.pickle"):
+        if old != kept:
+            old.unlink(missing_ok=True)
+    now = time.time()
+    for temporary in folder.glob(f".{name}-*"):
+        with contextlib.suppress(OSError):
+            if now - temporary.stat().st_mtime > _STALE:
+                temporary.unlink()

@@ -46,6 +46,16 @@ def test_changed_inputs_build_again_and_replace_the_old_file(folder: Path) -> No
     assert len(list(folder.glob("x-*.pickle"))) == 1  # the stale build is gone
 
 
+def test_a_killed_writers_leftover_is_removed_when_old(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    old, fresh = folder / ".x-old", folder / ".x-fresh"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(old, (0, 0))
+    cached("x", ["data"], _build([], "a"), Built)
+    assert not old.exists() and fresh.exists()  # a fresh one may be a writer at work
+
+
 def test_a_corrupt_file_is_rebuilt(folder: Path) -> None:
     calls: list[str] = []
     cached("x", ["data"], _build(calls, "a"), Built)

@@ -32,11 +32,11 @@ from dashboard.analysis.speakers import (
     from_mention,
     speaker_after,
     speakers_before,
-    title_actor,
+    surname_before,
     unknown_name,
 )
 from dashboard.analysis.speech_lexicon import Cue
-from dashboard.analysis.text import fold, is_negated, words
+from dashboard.analysis.text import fold, is_negated, quote_spans, words
 from dashboard.models import Statement
 
 _PASSIVE = words("is are was were be been being")
@@ -51,6 +51,7 @@ _THE_OFFICE = re.compile(
     r"\s*the\s+(?:[\w-]+\s+){0,2}?(?:" + "|".join(sorted(PERSON_ROLES)) + r")\b"
 )
 _CALL_TO = re.compile(r"\s+(?:[\w’'-]+\s+){1,4}?to\s+(?!the\b|a\b|an\b|order\b)[a-z]+\b")
+_WHAT_SUBJECT = re.compile(r"\bwhat\s+[\w’'-]+\s+(?:\w+ly\s+)?$")
 _CLAUSE_JOIN = re.compile(r"(?:,|;)?\s*\b(?:but|and|while|whereas)\s*$")
 _INNER_CUE = re.compile(r"\b(?:said|says|told|stated|added|announced|noted)\b")
 # what a clause-only verb needs next: "that" within a few words, a colon or quotation, or
@@ -125,6 +126,8 @@ def attribute(
         return [], []
     if not_a_verb(folded, vs):
         return [], []
+    if cue.group == "labeling" and _WHAT_SUBJECT.search(folded, max(0, vs - 30), vs):
+        return [], []  # "what he called his vision": a name for a thing, not words
     if folded.startswith("if ") and "," not in folded[:vs]:
         return [], []  # "If the mission refuses to ..., X said": a condition, not speech
     if is_negated(folded, vs, ve, window=2) and not THAT_NEXT.match(folded, ve):
@@ -155,11 +158,12 @@ def attribute(
 
 
 def not_a_verb(folded: str, vs: int) -> bool:
-    """Whether the cue at vs is a passive ("said to be", "were told to") or a noun
-    ("Serbia's claims", "a warning that"), by the word before it."""
+    """Whether the cue at vs is a passive ("said to be", "were told to"), a noun
+    ("Serbia's claims", "a warning that") or an infinitive ("an initiative to encourage
+    ..."), by the word before it."""
     prior = folded[max(0, vs - 20) : vs].split()
     return bool(prior) and (prior[-1] in _PASSIVE or prior[-1] in _DETERMINERS
-                            or prior[-1].endswith(("'s", "’s")))
+                            or prior[-1] == "to" or prior[-1].endswith(("'s", "’s")))
 
 
 def _after_quote(s: Sentence, vs: int) -> bool:
@@ -184,7 +188,7 @@ def _subject(
         (ctx.person, ctx.organisation, ctx.state), ctx.when,
     )
     if not speakers:
-        speakers = _surname_before(sentence, lo, vs, ctx)
+        speakers = surname_before(sentence, lo, vs, ctx.names, ctx.earlier)
     # "Content, said X." (not "For more, see X": a verb with a non-speech sense)
     inverted = cue.reading != "clause" and sentence[:vs].rstrip().endswith(",")
     if inverted and speakers and _close(folded, speakers[-1].end, vs):
@@ -206,56 +210,6 @@ def _subject(
 _TRAILING_ASIDE = re.compile(
     r"(?:,|\s[-–—])\s*(?:which|who|whose|the|a|an)\b[^,–—]{0,150}?(?:,|\s[-–—])\s*(?:\w+ly\s+)?$"
 )
-# capitalised words that are not a person's name
-_NOT_SURNAME = words(
-    "the a an he she it they we this that these those president minister prime secretary "
-    "officials official police government ministry spokesperson spokesman spokeswoman "
-    "foreign defence defense interior state general special deputy head chief ambassador "
-    "monday tuesday wednesday thursday friday saturday sunday but and however meanwhile "
-    "commissioner representative envoy mayor director leader commander high european "
-    "mr mrs ms dr chancellor"
-)
-_LAST_WORD = re.compile(
-    r"([A-Z][\w'’-]+)\s*(?:,[^,]{1,80},\s*)?(?:(?:\w+ly|also|has|have|had|will|would)\s+)*$"
-)
-
-
-def _surname_before(sentence: str, lo: int, vs: int, ctx: Context) -> list[Speaker]:
-    """'Kirby said' after 'John Kirby' was named: a surname of a person named in full
-    earlier in the article (with the actor a title before the full name gave)."""
-    m = _LAST_WORD.search(sentence, lo, vs)
-    if m is None or (m.start(1) == 0 and m.group(1).lower() in _NOT_SURNAME):
-        return []
-    surname = m.group(1)
-    if surname not in ctx.names:
-        full = _full_name(surname, ctx.earlier)
-        if full is None:
-            return []
-        ctx.names[surname] = full
-    name, actor = ctx.names[surname]
-    return [Speaker(name, actor, m.start(1), m.end(1), True)]
-
-
-def _full_name(surname: str, earlier: Sequence[tuple[str, list[Mention]]]) -> tuple | None:
-    """(full name, actor) of the last earlier "First Surname", its actor from a title
-    right before it ("Kosovo's Foreign Minister Jane Doe")."""
-    pattern = re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,4})" + re.escape(surname) + r"\b")
-    for text, mentions in reversed(earlier):
-        m = pattern.search(text)
-        if m is None:
-            continue
-        first: list[str] = []
-        for word in reversed(m.group(1).split()):  # given names, back to a title
-            if word.lower() in _NOT_SURNAME or len(first) == 2:
-                break
-            first.insert(0, word)
-        if not first:
-            continue
-        start = m.end(1) - len(" ".join(first)) - 1
-        return (" ".join([*first, surname]), title_actor(text, mentions, start))
-    return None
-
-
 def _close(folded: str, end: int, vs: int) -> bool:
     """Whether a subject ending at `end` is near enough the verb at vs to be its subject:
     a few words, or an appositive between commas ("Kurti, who ..., rejected")."""
@@ -313,8 +267,18 @@ def _statements(
     parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2]
     if len(parts) < 2 or not all(QUOTE_MARK.match(p) for p in parts):
         parts = [content]
-    return [Statement(sp.name, sp.actor, "reported", clean(part), sentence)
-            for part in parts for sp in speakers]
+    return [_reading_of(sp, clean(part), sentence) for part in parts for sp in speakers]
+
+
+def _reading_of(sp: Speaker, content: str, sentence: str) -> Statement:
+    """A reported statement, or a direct one when the content is one whole quotation
+    ('said that “A”')."""
+    spans = quote_spans(content)
+    if len(spans) == 1 and spans[0] == (0, len(content)) and is_speech_quote(content, 0,
+                                                                          len(content)):
+        return Statement(sp.name, sp.actor, "direct", speech_quotes(content, spans)[0],
+                         sentence)
+    return Statement(sp.name, sp.actor, "reported", content, sentence)
 
 
 QUOTE_MARK = re.compile(r"\s*(?:\S+\s+)?[“\"„«]")  # a clause that opens with a quotation

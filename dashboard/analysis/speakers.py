@@ -15,6 +15,7 @@ A speaker is, nearest the verb first:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -124,6 +125,14 @@ def speakers_before(
     person, organisation, state = context
     window = [m for m in mentions if lo <= m.start and m.end <= vs]
     people = [m for m in window if m.person and not possessive(sentence, m.end)]
+    tokens = folded[lo:vs].split()
+    while tokens and tokens[-1] in _ADVERBS:
+        tokens.pop()
+    if tokens and tokens[-1].strip(",") in _PRONOUN_PERSON:
+        # "..., he added": the person named earlier in the sentence, else the one in focus
+        if people:
+            return [from_mention(people[-1], matcher)._replace(start=vs, end=vs)]
+        return [Speaker(person[0], person[1], vs, vs, True)] if person else []
     best: Speaker | None = from_mention(people[-1], matcher) if people else None
     unknown = unknown_name(sentence, lo, vs, mentions)
     if unknown and (best is None or unknown.start > best.end):
@@ -138,11 +147,6 @@ def speakers_before(
         nearer = [m for m in window if m.start >= best.end]
         subjects = actor_subjects(sentence, folded, nearer, vs, matcher, when) if nearer else []
         return subjects or [best]
-    tokens = folded[lo:vs].split()
-    while tokens and tokens[-1] in _ADVERBS:
-        tokens.pop()
-    if tokens and tokens[-1].strip(",") in _PRONOUN_PERSON:
-        return [Speaker(person[0], person[1], vs, vs, True)] if person else []
     subjects = actor_subjects(sentence, folded, window, vs, matcher, when)
     if subjects:
         return subjects  # "the Alliance said" where the Alliance is a name
@@ -307,3 +311,56 @@ def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:
         if a <= pos < b:
             return True
     return False
+
+
+# capitalised words that are not a person's name
+_NOT_SURNAME = words(
+    "the a an he she it they we this that these those president minister prime secretary "
+    "officials official police government ministry spokesperson spokesman spokeswoman "
+    "foreign defence defense interior state general special deputy head chief ambassador "
+    "monday tuesday wednesday thursday friday saturday sunday but and however meanwhile "
+    "commissioner representative envoy mayor director leader commander high european "
+    "mr mrs ms dr chancellor"
+)
+_LAST_WORD = re.compile(
+    r"([A-Z][\w'’-]+)\s*(?:,[^,]{1,80},\s*)?(?:(?:\w+ly|also|has|have|had|will|would)\s+)*$"
+)
+
+
+def surname_before(
+    sentence: str, lo: int, vs: int, names: dict[str, tuple[str, str | None]],
+    earlier: Sequence[tuple[str, list[Mention]]],
+) -> list[Speaker]:
+    """'Kirby said' after 'John Kirby' was named: a surname of a person named in full
+    earlier in the article (with the actor a title before the full name gave)."""
+    m = _LAST_WORD.search(sentence, lo, vs)
+    if m is None or (m.start(1) == 0 and m.group(1).lower() in _NOT_SURNAME):
+        return []
+    surname = m.group(1)
+    if surname not in names:
+        full = _full_name(surname, earlier)
+        if full is None:
+            return []
+        names[surname] = full
+    name, actor = names[surname]
+    return [Speaker(name, actor, m.start(1), m.end(1), True)]
+
+
+def _full_name(surname: str, earlier: Sequence[tuple[str, list[Mention]]]) -> tuple | None:
+    """(full name, actor) of the last earlier "First Surname", its actor from a title
+    right before it ("Kosovo's Foreign Minister Jane Doe")."""
+    pattern = re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,4})" + re.escape(surname) + r"\b")
+    for text, mentions in reversed(earlier):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        first: list[str] = []
+        for word in reversed(m.group(1).split()):  # given names, back to a title
+            if word.lower() in _NOT_SURNAME or len(first) == 2:
+                break
+            first.insert(0, word)
+        if not first:
+            continue
+        start = m.end(1) - len(" ".join(first)) - 1
+        return (" ".join([*first, surname]), title_actor(text, mentions, start))
+    return None

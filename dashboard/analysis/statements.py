@@ -54,6 +54,7 @@ from dashboard.analysis.text import (
     split_paragraphs,
     split_sentences,
 )
+from dashboard.analysis.voices import bare, same_voice, without_own_voice
 from dashboard.models import Statement
 
 _MAX_VERBS = 6  # speech cues tried per sentence: real sentences have a few, hostile thousands
@@ -330,10 +331,10 @@ def _statements(
                 break
         cue = lexicon.cues[verb.group()]
         found_speakers, found = attribute(s, verb, cue, matcher, context, speakers, limit)
-        found = [st for st in found if all(st.text != o.text for o in out)]
+        found = [st for st in found if all(bare(st.text) != bare(o.text) for o in out)]
         if found and out and verb.start() < covered and not cue.gerund and (
             all(sp.name in {o.speaker for o in out} for sp in found_speakers)
-            or _same_voice(found_speakers, out)
+            or same_voice(found_speakers, out)
         ):
             # "he plans to demand ...": the same speaker inside their own words; "the
             # spokesman said the EU urges ...": the EU is the spokesman's own voice
@@ -355,28 +356,8 @@ def _statements(
         if limit > opening.end():
             cue = lexicon.cues[opening.group()]
             _, found = attribute(s, opening, cue, matcher, context, speakers, limit)
-            out[:0] = [st for st in found if all(st.text != o.text for o in out)]
-    return _without_own_voice(out, matcher) if len(out) > 1 else out
-
-
-def _same_voice(found: list[Speaker], out: list[Statement]) -> bool:
-    """Whether institutions found inside a person's words include that person's own
-    actor ("the spokesman said the EU urges ...", "Macron said France and Germany
-    asked ..."): the person speaks for them, and the words are the person's."""
-    actors = {o.actor for o in out if o.actor is not None}
-    return all(not sp.is_person for sp in found) and any(sp.actor in actors for sp in found)
-
-
-def _without_own_voice(out: list[Statement], matcher: ActorMatcher) -> list[Statement]:
-    """`out` without institutions' statements inside the words of a person of theirs
-    ('France and Germany urged A, said Macron': Macron's statement only)."""
-    institutions = matcher.display_names
-    inner = {st.text for st in out if st.speaker in institutions and any(
-        o.speaker not in institutions and o.actor == st.actor and st.text in o.text
-        and st.text != o.text for o in out)}
-    if not inner:
-        return out
-    return [st for st in out if st.text not in inner or st.speaker not in institutions]
+            out[:0] = [st for st in found if all(bare(st.text) != bare(o.text) for o in out)]
+    return without_own_voice(out, matcher) if len(out) > 1 else out
 
 
 def _in_name(mentions: list[Mention], at: int) -> bool:

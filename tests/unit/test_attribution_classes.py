@@ -143,8 +143,8 @@ def test_a_cue_after_a_possessive_or_determiner_is_a_noun(matcher: ActorMatcher)
 def test_two_quoted_that_clauses_are_one_statement_each(matcher: ActorMatcher) -> None:
     got = rows('The League said that "the raid was not agreed with anyone" and that it '
                '"sets back the talks by months".', matcher)
-    assert [r[3] for r in got] == ['"the raid was not agreed with anyone"',
-                                  'it "sets back the talks by months"']
+    assert [(r[2], r[3]) for r in got] == [("direct", "the raid was not agreed with anyone"),
+                                          ("reported", 'it "sets back the talks by months"')]
 
 
 def test_a_clause_verb_takes_a_colon_after_an_adverbial(matcher: ActorMatcher) -> None:
@@ -295,3 +295,31 @@ def test_a_denied_cue_with_a_that_clause_reports_it(matcher: ActorMatcher) -> No
     assert rows(body, matcher)[-1] == ("League", "league", "reported",
                                       "the mission could be extended")
     assert rows("Kurvi Tasch did not say whether the road would reopen.", matcher) == []
+
+
+def test_a_pronoun_right_before_the_verb_is_its_subject(matcher: ActorMatcher) -> None:
+    body = ("Sapt Hentzau spoke after the vote. The plan clearly says that Szohod will "
+            "reopen the Free Port Authority, he added.")
+    assert [(r[0], r[1]) for r in rows(body, matcher)] == [("Sapt Hentzau", "league")]
+
+
+def test_what_someone_called_a_thing_is_its_name(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch published what he called his “vision for the valley”.",
+                matcher) == []
+
+
+def test_an_infinitive_cue_is_not_an_act_of_speech(matcher: ActorMatcher) -> None:
+    assert rows("The summit is an initiative of Ruritania and Borduria to encourage "
+                "six states to keep talking.", matcher) == []
+
+
+def test_the_same_words_quoted_and_reported_are_one_statement(matcher: ActorMatcher) -> None:
+    got = rows('Stressing that "there are no sanctions", Sapt Hentzau added that the '
+               'measures could be lifted.', matcher)
+    assert [r[3] for r in got] == ["there are no sanctions", "the measures could be lifted"]
+
+
+def test_an_institution_in_its_official_s_words_is_theirs(matcher: ActorMatcher) -> None:
+    got = rows("Ruritania will back a deal acceptable to all and it urges both sides to "
+               "talk, Rudolf Rassendyll said.", matcher)
+    assert [r[0] for r in got] == ["Rudolf Rassendyll"]

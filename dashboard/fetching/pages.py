@@ -18,7 +18,7 @@ import httpx
 from dashboard.config import Fetch, Pages
 from dashboard.fetching.client import make_client
 from dashboard.fetching.politeness import HostGate
-from dashboard.fetching.retrieve import Fetched, FetchError, NotModified, Postponed, retrieve_url
+from dashboard.fetching.retrieval import Fetched, FetchError, NotModified, Postponed, retrieve_url
 from dashboard.fetching.robots import RobotsCache
 
 ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"

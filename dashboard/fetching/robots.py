@@ -19,7 +19,7 @@ import httpx
 
 from dashboard.config import Fetch
 from dashboard.fetching.politeness import host_of
-from dashboard.fetching.retrieve import FetchError, NotModified, Postponed, retrieve_url
+from dashboard.fetching.retrieval import FetchError, NotModified, Postponed, retrieve_url
 
 ROBOTS_MAX_BYTES = 500_000  # what Google reads of a robots.txt; the rest is ignored
 ROBOTS_DEADLINE = 10.0

@@ -1,6 +1,6 @@
 """Rounds: many sources refreshed concurrently, one commit to the store per round.
 
-`Collector.run_round()` refreshes the due sources (`refresh.py`) and commits everything
+`Collector.run_round()` refreshes the due sources (`refreshing.py`) and commits everything
 they learned in one atomic write; `Collector.request()` batches scheduler ticks that
 arrive together into one round.
 """
@@ -29,7 +29,7 @@ from dashboard.models import (
     Statement,
 )
 from dashboard.pipeline.pool import WorkerPool
-from dashboard.pipeline.refresh import SourceOutcome, refresh
+from dashboard.pipeline.refreshing import SourceOutcome, refresh
 from dashboard.pipeline.workers import AnalysisSetup, prepare_worker
 from dashboard.storage import Round, Store
 

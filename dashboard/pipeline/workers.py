@@ -18,7 +18,8 @@ from typing import Any
 
 from dashboard.analysis.text import fold
 from dashboard.config import Config, config_digest
-from dashboard.fetching import item_id, parse_feed
+from dashboard.fetching.identity import item_id
+from dashboard.fetching.parse import parse_feed
 from dashboard.models import Analysis, Item, ParsedItem
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,13 @@ point of `dashboard/pipeline/workers.py`; the pool lives with the pipeline, not 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+
+import pytest
 
 from dashboard.pipeline import WorkerPool, workers
 from tests.conftest import REPO
@@ -51,3 +58,28 @@ def test_the_pool_is_named_for_what_it_does_and_lives_with_the_pipeline() -> Non
                             for name in path.read_text(encoding="utf-8").split()}
     old = [str(p.relative_to(REPO)) for p in PRODUCT if "ParsePool" in p.read_text("utf-8")]
     assert old == []
+
+
+@pytest.mark.parametrize("package", ["dashboard.pipeline", "dashboard.fetching"])
+def test_every_export_is_what_it_names_whatever_was_imported_first(package: str) -> None:
+    """The packages export their names lazily; a submodule named like an export would
+    shadow it once imported (the import system binds it on the package)."""
+    module = importlib.import_module(package)
+    for info in pkgutil.iter_modules(module.__path__):
+        importlib.import_module(f"{package}.{info.name}")
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert not inspect.ismodule(value), f"{package}.{name} is a module"
+
+
+def test_a_worker_imports_no_http_client_store_or_rounds() -> None:
+    """Spawned workers import the entry points alone: not httpx, TinyDB or the rounds."""
+    heavy = ("httpx", "tinydb", "filelock", "apscheduler", "dashboard.storage",
+             "dashboard.pipeline.rounds", "dashboard.pipeline.refreshing", "textual")
+    code = ("import sys, dashboard.pipeline.workers as w\n"
+            "w.prepare_worker\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -185,7 +185,7 @@ def _subject(
         vs = aside.start()
     speakers = speakers_before(
         sentence, folded, lo, vs, s.mentions, matcher,
-        (ctx.person, ctx.organisation, ctx.state), ctx.when,
+        (ctx.person, ctx.organisation, ctx.state), ctx.when, ctx.last,
     )
     if not speakers:
         speakers = surname_before(sentence, lo, vs, ctx.names, ctx.earlier)

@@ -99,6 +99,7 @@ _DESCRIPTION = re.compile(
     r"\w+ly)\s+)*$"
 )
 _LOOKBACK = 300  # characters searched for a verb's subject
+_AT_PLACE = [[w] for w in ("in", "at", "from", "near")]
 
 
 def possessive(sentence: str, end: int) -> bool:
@@ -116,11 +117,12 @@ def speakers_before(
     sentence: str, folded: str, lo: int, vs: int, mentions: list[Mention],
     matcher: ActorMatcher, context: tuple[tuple[str, str | None] | None, str | None,
                                           str | None],
-    when: datetime | None = None,
+    when: datetime | None = None, last: list[Speaker] | None = None,
 ) -> list[Speaker]:
     """The subject(s) of the verb at vs, looking back to lo (sentence start or a quote).
 
-    `context` is (last person spoken of, organisation in focus, state in focus).
+    `context` is (last person spoken of, organisation in focus, state in focus); `last`
+    the speakers of the last statement.
     """
     person, organisation, state = context
     window = [m for m in mentions if lo <= m.start and m.end <= vs]
@@ -162,12 +164,21 @@ def speakers_before(
     # the actor named in the description, else the person in focus for a definite office
     # ("The President underlined"), else a speaker of no actor
     a, b = described.start("np"), described.end("np")
-    named = [m for m in window if a <= m.start and m.end <= b and m.person is None]
-    if named:
+    inside = [m for m in window if a <= m.start and m.end <= b
+              and folded[max(0, m.start - 9) : m.start].split()[-1:] not in _AT_PLACE]
+    named = [m for m in inside if m.person is None]
+    if named:  # (not a place: "the envoy in Pristina")
         return [Speaker(matcher.display_name(named[0].actor), named[0].actor, a, b, False)]
+    owners = [m for m in inside if m.person and possessive(sentence, m.end)]
+    if owners:  # "Kurti's proposal says": the owner's actor speaks through it
+        return [Speaker(sentence[a:b], owners[0].actor, a, b, False)]
     role = described.group("role")
     if person and described.group("det") == "the" and role in PERSON_ROLES:
         return [Speaker(person[0], person[1], a, b, True)]
+    if role in PERSON_ROLES and described.group("det") == "the" and last and len(last) == 1 \
+            and not last[0].is_person:
+        # "X's ministry said A. The spokesperson called on ...": the body that spoke
+        return [last[0]._replace(start=a, end=b)]
     if role in PERSON_ROLES and described.group("det") in ("the", "a", "an"):
         return []  # an unnamed official with no one in focus: not enough to attribute
     return [Speaker(sentence[a:b], None, a, b, False)]

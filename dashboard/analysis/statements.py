@@ -63,6 +63,7 @@ _TITLE_VERBS = frozenset({"said", "says", "told", "tells"})
 _EARLIER = 60  # sentences searched back for the full name of a surname
 _CARRY_PARAGRAPHS = 2  # a quotation paragraph continues a speaker of at most this far back
 _CLOSE_FIRST = ("”",)
+_OWN_THING = ("its ", "their ", "his ", "her ", "our ")
 # cue groups that report words only with a clause ("Stating that ...", not "Recalling X")
 _TELLING = frozenset({"neutral", "assertive", "cognitive", "labeling"})
 _CHAIN_BEFORE = re.compile(r"(?:,|\band|[,;]\s*and|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
@@ -346,7 +347,9 @@ def _statements(
         if found:
             at = s.text.find(found[0].text)  # where the words it found end
             covered = at + len(found[0].text) if at >= 0 else limit
-            if cue.reading == "object" and " " in cue.lemma:
+            if (cue.reading == "object" and " " in cue.lemma) or found[0].text.startswith(
+                _OWN_THING
+            ):  # a feeling, or "reiterated its position": what the "saying" says counts
                 feeling = (len(out), len(out) + len(found))
             out.extend(found)
             speakers = found_speakers

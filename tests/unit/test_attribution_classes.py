@@ -323,3 +323,26 @@ def test_an_institution_in_its_official_s_words_is_theirs(matcher: ActorMatcher)
     got = rows("Ruritania will back a deal acceptable to all and it urges both sides to "
                "talk, Rudolf Rassendyll said.", matcher)
     assert [r[0] for r in got] == ["Rudolf Rassendyll"]
+
+
+def test_a_person_s_document_speaks_for_their_actor(matcher: ActorMatcher) -> None:
+    assert [(r[0], r[1]) for r in rows("Kurvi Tasch's proposal says the valley should have "
+                                      "its own police.", matcher)] == [
+        ("Kurvi Tasch's proposal", "borduria")]
+
+
+def test_a_place_inside_a_description_is_not_its_actor(matcher: ActorMatcher) -> None:
+    assert rows("The special envoy in Strelsau said the talks would resume.", matcher) == []
+
+
+def test_the_spokesperson_after_a_body_spoke_is_that_body(matcher: ActorMatcher) -> None:
+    body = ("The League said in a statement that the vote must be respected. "
+            "The spokesperson called on both parties to keep talking.")
+    assert rows(body, matcher)[-1] == ("League", "league", "reported",
+                                      "both parties to keep talking")
+
+
+def test_restating_a_position_gives_way_to_what_it_says(matcher: ActorMatcher) -> None:
+    assert rows("Borduria reiterated its position on the valley, saying that the border "
+                "must be respected.", matcher) == [
+        ("Borduria", "borduria", "reported", "the border must be respected")]

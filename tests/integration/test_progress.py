@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard import cli
+from dashboard.commands import common
 from support.farm import Farm
 from support.loopback import Reply
 
@@ -37,7 +38,7 @@ def test_reanalyze_reports_its_progress(tmp_path, monkeypatch, capsys):
         cfg.write_text(farm.config_toml(str(tmp_path / "store.json")))
         assert cli.main(["fetch", "--once", "--config", str(cfg)]) == 0
     capsys.readouterr()
-    monkeypatch.setattr(cli, "PROGRESS_EVERY", 0.0)  # every source group, for the test
+    monkeypatch.setattr(common, "PROGRESS_EVERY", 0.0)  # every source group, for the test
     assert cli.main(["reanalyze", "--config", str(cfg)]) == 0
     err = capsys.readouterr().err
     assert [line for line in err.splitlines() if "reanalysed" in line] == [
@@ -51,7 +52,7 @@ def test_export_says_which_phase_runs(tmp_path, monkeypatch, capsys):
         cfg.write_text(farm.config_toml(str(tmp_path / "store.json")))
         assert cli.main(["fetch", "--once", "--config", str(cfg)]) == 0
     capsys.readouterr()
-    monkeypatch.setattr(cli, "PROGRESS_EVERY", 0.001)  # a line every millisecond, for the test
+    monkeypatch.setattr(common, "PROGRESS_EVERY", 0.001)  # a line every millisecond, for the test
     assert cli.main(["export", "--format", "json", "--config", str(cfg)]) == 0
     out = capsys.readouterr()
     phases = {m.group(1) for m in re.finditer(r"^flashpoint: export: ([a-z ]+) \(\d+ s\)$",

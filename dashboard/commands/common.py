@@ -1,0 +1,143 @@
+"""What several commands share: the config and store they open, logging, stop signals
+and the progress lines of long work."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from dashboard.config import SHIPPED_CONFIG, Config, find_config, load_config
+from dashboard.storage import Store, open_store
+from dashboard.storage.paths import resolve_store_path
+
+log = logging.getLogger("flashpoint")
+
+BUNDLED_CONFIG = SHIPPED_CONFIG
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    """The config file named by --config / $FLASHPOINT_CONFIG / search, else the bundled."""
+    path = find_config(args.config)
+    if not args.config and not path.exists():
+        # nothing configured yet: the bundled default theatre, so a first run works
+        print(f"flashpoint: no config found; using the bundled default ({BUNDLED_CONFIG})",
+              file=sys.stderr)
+        path = BUNDLED_CONFIG
+    return path
+
+
+def load(args: argparse.Namespace, path: Path | None = None) -> Config:
+    """The config at `path` (default: `config_path(args)`), with --db applied."""
+    config = load_config(path or config_path(args))
+    # the store path is resolved once (a symlink to its target) and then used by all
+    store = str(resolve_store_path(args.db or config.storage.resolved_path()))
+    return config.model_copy(
+        update={"storage": config.storage.model_copy(update={"path": store})}
+    )
+
+
+def open_for(config: Config, *, readonly: bool, background: bool = False) -> Store:
+    """Open the configured store as a writer or a reader (see open_store for background)."""
+    return open_store(
+        config.storage.resolved_path(),
+        readonly=readonly,
+        retention_days=config.storage.retention_days,
+        background=background,
+    )
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Log to stderr; without timestamps under journald, which adds its own."""
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    if not os.environ.get("JOURNAL_STREAM"):
+        fmt = "%(asctime)s " + fmt
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=fmt,
+                        stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+PROGRESS_EVERY = 3.0  # seconds between progress lines of long work on stderr
+
+
+@contextlib.contextmanager
+def phases(command: str) -> Iterator[Callable[[str], None]]:
+    """Say on stderr, every PROGRESS_EVERY seconds, which phase of long blocking work
+    runs (an export of a large store spends seconds in each); quick work says nothing.
+    Yields the function that names the phase now running."""
+    now_running = [""]
+    done = threading.Event()
+    started = time.monotonic()
+
+    def tell() -> None:
+        while not done.wait(PROGRESS_EVERY):
+            elapsed = time.monotonic() - started
+            print(f"flashpoint: {command}: {now_running[0]} ({elapsed:.0f} s)",
+                  file=sys.stderr, flush=True)
+
+    teller = threading.Thread(target=tell, name=f"{command}-progress", daemon=True)
+    teller.start()
+    try:
+        yield lambda phase: now_running.__setitem__(0, phase)
+    finally:
+        done.set()
+        teller.join()
+
+
+async def round_progress(collector: object, total: int) -> None:
+    """Say on stderr how far a long round is, every few seconds (a first round over many
+    sources takes minutes): sources done, then the store being written."""
+    started = time.monotonic()
+    await asyncio.sleep(0.5)  # the round claims its sources first
+    while True:
+        await asyncio.sleep(PROGRESS_EVERY)
+        left = len(collector.fetching)  # type: ignore[attr-defined]
+        elapsed = time.monotonic() - started
+        what = (f"{total - left}/{total} sources fetched" if left
+                else f"all {total} sources fetched; storing")
+        print(f"flashpoint: {what} ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+
+
+class StopSignals:
+    """SIGTERM, SIGINT and SIGHUP as a request to stop, from process start to the end.
+
+    Until the event loop runs, a signal is only noted (the default action would kill the
+    process mid-write); `attach` then turns it, and any later one, into an asyncio.Event.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        self._stop: asyncio.Event | None = None
+        self._previous = {sig: signal.signal(sig, self._note) for sig in self.SIGNALS}
+
+    def _note(self, signum: int, frame: object = None) -> None:
+        if self.received is None:
+            self.received = signal.Signals(signum).name
+            log.info("received %s: finishing the write in progress", self.received)
+        if self._stop is not None:
+            self._stop.set()
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
+        """The event set by a stop signal (already set if one came during start-up)."""
+        self._stop = asyncio.Event()
+        for sig in self.SIGNALS:
+            loop.add_signal_handler(sig, self._note, sig)
+        if self.received:
+            self._stop.set()
+        return self._stop
+
+    def detach(self) -> None:
+        """Give the signals back to their previous handlers."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)

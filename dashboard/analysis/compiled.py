@@ -1,10 +1,11 @@
 """Compiled lexicons kept on disk between processes, keyed by what they are built from.
 
-Building the CAMEO event lexicon (5,505 rows, each lemmatised and filed) costs ≈ 0.25 s,
+Building the CAMEO event lexicon (5,505 rows, each lemmatised and filed) costs 0.3-0.5 s,
 paid by every process that analyses text: each `flashpoint extract`, each parse worker.
-Its compiled form loads in ≈ 0.03 s. The file's name holds a digest of everything the
+Its compiled form loads in 0.1-0.15 s. The file's name holds a digest of everything the
 build reads (the data files, the code that builds, the lemmatiser's version), so a
-changed input never meets a stale build; files of other digests are removed.
+changed input never meets a stale build; only the newest few builds are kept (two
+versions of the code sharing one cache would otherwise remove each other's).
 
 The cache is the user's own (platformdirs' cache directory, or $FLASHPOINT_CACHE_DIR);
 when it cannot be read or written the lexicon is simply built, and nothing else changes.
@@ -84,11 +85,19 @@ def cached(name: str, inputs: Iterable[bytes | str], build: Callable[[], T],
 _STALE = 3600  # seconds after which a temporary file is a killed writer's leftover
 
 
+_KEPT = 4  # builds kept per name: installs of other versions may share the cache
+
+
 def _remove_others(folder: Path, name: str, kept: Path) -> None:
-    """Remove the builds of other inputs, and temporary files left by killed writers."""
+    """Remove all but the newest builds of other inputs, and temporary files left by
+    killed writers."""
+    others = []
     for old in folder.glob(f"{name}-*.pickle"):
-        if old != kept:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if old != kept:
+                others.append((old.stat().st_mtime, old))
+    for _, old in sorted(others, reverse=True)[_KEPT - 1:]:
+        old.unlink(missing_ok=True)
     now = time.time()
     for temporary in folder.glob(f".{name}-*"):
         with contextlib.suppress(OSError):

@@ -38,12 +38,19 @@ def test_the_same_inputs_load_the_kept_build(folder: Path) -> None:
     assert len(list(folder.glob("x-*.pickle"))) == 1
 
 
-def test_changed_inputs_build_again_and_replace_the_old_file(folder: Path) -> None:
+def test_changed_inputs_build_again_and_only_the_newest_builds_are_kept(folder: Path) -> None:
     calls: list[str] = []
-    cached("x", ["data", b"code"], _build(calls, "a"), Built)
-    changed = cached("x", ["data2", b"code"], _build(calls, "b"), Built)
-    assert (changed.value, calls) == ("b", ["a", "b"])
-    assert len(list(folder.glob("x-*.pickle"))) == 1  # the stale build is gone
+    written: list[Path] = []
+    for n in range(6):
+        before = set(folder.glob("x-*.pickle"))
+        cached("x", [f"data{n}", b"code"], _build(calls, f"v{n}"), Built)
+        (new,) = set(folder.glob("x-*.pickle")) - before
+        os.utime(new, (1000 + n, 1000 + n))  # written in this order, whatever the clock
+        written.append(new)
+    assert calls == [f"v{n}" for n in range(6)]
+    assert sorted(folder.glob("x-*.pickle")) == sorted(written[-4:])
+    # the newest is read back: another version's builds do not push it out
+    assert cached("x", ["data5", b"code"], _build(calls, "again"), Built).value == "v5"
 
 
 def test_a_killed_writers_leftover_is_removed_when_old(folder: Path) -> None:

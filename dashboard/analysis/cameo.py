@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-import simplemma
-
-from dashboard.analysis import lemmas, text
-from dashboard.analysis.compiled import cached
 from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas
 
 # Roots whose bare verbs are everyday English ("add", "issue", "lead", "meet", "say",
@@ -303,20 +298,13 @@ def _match(tokens: Tokens, i: int, p: _Pattern) -> int | None:
 
 @lru_cache(maxsize=4)
 def load_lexicon(name_or_path: str = BUNDLED) -> EventLexicon:
-    """The verb dictionary at a path, or bundled by name, with the bundled synsets;
-    compiled once and kept in the cache of compiled lexicons (see compiled.py)."""
-    verbs = _read(name_or_path, BUNDLED)
-    synsets = _read("cameo-synsets.tsv", "cameo-synsets.tsv")
-
-    def build() -> EventLexicon:
-        members = {row["synset"]: row["members"].split("|") for row in _rows(synsets)}
-        return EventLexicon(_rows(verbs), members)
-
-    # the build's inputs: the files, and the code that reads them and lemmatises words
-    code = [Path(m.__file__).read_bytes() for m in (sys.modules[__name__], lemmas, text)
-            if m.__file__]
-    return cached("cameo", [verbs, synsets, *code, simplemma.__version__], build,
-                  EventLexicon)
+    """The verb dictionary at a path, or bundled by name, with the bundled synsets."""
+    verbs = _rows(_read(name_or_path, BUNDLED))
+    synsets = {
+        row["synset"]: row["members"].split("|")
+        for row in _rows(_read("cameo-synsets.tsv", "cameo-synsets.tsv"))
+    }
+    return EventLexicon(verbs, synsets)
 
 
 @lru_cache(maxsize=1)

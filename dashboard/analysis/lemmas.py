@@ -107,12 +107,13 @@ class LemmaIndex:
     """
 
     def __init__(self, entries: Iterable[tuple[Hashable, Iterable[str]]]):
+        # first lemma -> (the lemmas after it, key), longest first
         self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
         for key, phrases in entries:
             for phrase in phrases:
                 seq = phrase_lemmas(phrase)
                 if seq:
-                    self._by_first.setdefault(seq[0], []).append((seq, key))
+                    self._by_first.setdefault(seq[0], []).append((seq[1:], key))
         for options in self._by_first.values():
             options.sort(key=lambda o: -len(o[0]))
         self._firsts = frozenset(self._by_first)
@@ -129,10 +130,16 @@ class LemmaIndex:
         n = len(lemmas)
         for i in tokens.positions(keys):
             options = by_first.get(lemmas[i]) or by_first[words[i]]
-            for seq, key in options:
-                end = i + len(seq)
-                if end <= n and all(
-                    lemmas[i + k] == seq[k] or words[i + k] == seq[k]
-                    for k in range(1, len(seq))
-                ):
-                    yield LemmaMatch(key, i, end - 1)
+            for rest, key in options:
+                if not rest:  # a one-word sequence: its word is this one
+                    yield LemmaMatch(key, i, i)
+                elif i + len(rest) < n and _follows(lemmas, words, i + 1, rest):
+                    yield LemmaMatch(key, i, i + len(rest))
+
+
+def _follows(lemmas: list[str], words: list[str], at: int, rest: tuple[str, ...]) -> bool:
+    """Whether each of `rest` is the lemma or the word of the tokens from `at` on."""
+    for k, want in enumerate(rest, start=at):
+        if lemmas[k] != want and words[k] != want:
+            return False
+    return True

@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from dashboard.analysis.cameo import GAP, EventLexicon, EventMatch, _Pattern, load_lexicon
-from dashboard.analysis.lemmas import _WORD, Tokens, tokens_of
+from dashboard.analysis.lemmas import _WORD, LemmaIndex, Tokens, phrase_lemmas, tokens_of
+from dashboard.analysis.stances import STANCE_CUES
 from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
+from dashboard.analysis.topics import parse_concept
+from dashboard.config import load_config
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
+CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 
 
 def _passage_sentences() -> list[Folded]:
@@ -121,3 +125,39 @@ def test_tokens_from_one_split_have_the_words_and_spans_of_the_word_regex() -> N
         assert list(zip(tokens.starts, tokens.ends, strict=True)) == spans, text
         assert all(text[a:b] == w for a, b, w in zip(tokens.starts, tokens.ends, tokens.words,
                                                       strict=True))
+
+
+def _reference_lemma_find(
+    entries: list[tuple[str, tuple[str, ...]]], tokens: Tokens
+) -> list[tuple[str, int, int]]:
+    """Every sequence at every token, compared word by word; longest first at a place."""
+    seqs = [(seq, key) for key, phrases in entries for p in phrases if (seq := phrase_lemmas(p))]
+    firsts = {seq[0] for seq, _ in seqs}
+    out = []
+    for i in range(len(tokens.words)):
+        # the sequences starting with the token's lemma, or (if there are none) its word
+        first = tokens.lemmas[i] if tokens.lemmas[i] in firsts else tokens.words[i]
+        here = [(seq, key) for seq, key in seqs
+                if seq[0] == first and _stands_at(tokens, i, seq) is not None]
+        here.sort(key=lambda x: -len(x[0]))
+        out.extend((key, i, i + len(seq) - 1) for seq, key in here)
+    return out
+
+
+def test_lemma_index_finds_what_comparing_every_sequence_finds() -> None:
+    lexicons = [[(f"{stance}:{p}", (p,)) for stance, phrases in STANCE_CUES.items()
+                 for p in phrases]]
+    for topic in load_config(CONFIG).topics:
+        for concept in (*topic.concepts, *topic.counter_concepts):
+            lexicons.append([(str(g), tuple(alts))
+                             for g, alts in enumerate(parse_concept(concept))])
+    sentences = _passage_sentences()
+    found = 0
+    for entries in lexicons:
+        index = LemmaIndex(entries)
+        for sentence in sentences:
+            tokens = tokens_of(sentence)
+            fast = [tuple(m) for m in index.find(tokens)]
+            assert fast == _reference_lemma_find(entries, tokens), sentence.text
+            found += len(fast)
+    assert found > 100

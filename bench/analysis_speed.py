@@ -9,7 +9,8 @@ Prints items analysed per second of CPU time by one `Analyzer` (the bundled conf
 - the labelled passages of tests/data/analysis,
 - the real 2.2 KB wire article of ../shared/samples (when present),
 
-then milliseconds per 10 KB article, per article of 0.25, 0.5 and 1 MB (the time per MB
+then where the time of the 1-3 KB set goes (microseconds per sentence of each step),
+milliseconds per 10 KB article, per article of 0.25, 0.5 and 1 MB (the time per MB
 must stay flat: linear), and the time of each hostile text (1 MB on one line,
 runs of quote marks, "said said said", 10,000 names, ...), whose worst is the figure to
 watch: no input may cost more than ordinary text of its size.
@@ -23,7 +24,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.analysis_accuracy import CASES, article, load_case
-from dashboard.analysis.analyzer import Analyzer
+from dashboard.analysis.analyzer import Analyzer, _Article
+from dashboard.analysis.lemmas import Tokens
+from dashboard.analysis.statements import statements_in
 from dashboard.config import load_config
 from dashboard.fetching import parse_feed
 from support.farm import Farm, _paragraph
@@ -111,6 +114,26 @@ def growth(sizes: Sequence[float] = (0.25, 0.5, 1.0)) -> dict[str, float]:
     return out
 
 
+def stage_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
+    """Microseconds per sentence of each step of `Analyzer.analyse` over `texts`, each
+    timed alone (best of ROUNDS): splitting and folding, cutting into words and lemmas
+    (shared by the later steps), statements, stance readings (without crediting them to
+    actors), escalation cues and events. Where the time goes, to aim the next work."""
+    articles = [_Article(title, body, analyzer.matcher) for title, body in texts]
+    sentences = [s for a in articles for s in a.sentences()]
+    matcher, cues, stances = analyzer.matcher, analyzer.cue_finder, analyzer.stance_finder
+    steps: dict[str, Callable[[], object]] = {
+        "split": lambda: [_Article(t, b, matcher).sentences() for t, b in texts],
+        "words": lambda: [Tokens(s.folded) for s in sentences],
+        "statements": lambda: [
+            statements_in(a.title_sentences, a.paragraphs, matcher, a.mentions, None)
+            for a in articles],
+        "stances": lambda: [stances.read(s) for s in sentences],
+        "cues": lambda: [cues.find(s) for s in sentences],
+    }
+    return {name: _best(run) / len(sentences) * 1e6 for name, run in steps.items()}
+
+
 def items_per_second(analyzer: Analyzer, texts: Sequence[Text]) -> float:
     """Items per second over `texts`, the best of ROUNDS passes after a warm-up."""
     return len(texts) / _best(lambda: _analyse_all(analyzer, texts))
@@ -147,6 +170,9 @@ def main() -> None:
         rate = items_per_second(analyzer, texts)
         print(f"{name:>24}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "
               f"{len(texts)} items)")
+    costs = stage_costs(analyzer, sets["farm-style 1-3 KB"])
+    print(f"{'µs per sentence (1-3 KB)':>24}: " + ", ".join(
+        f"{name} {us:.1f}" for name, us in costs.items()))
     title, body = article(10_000)
     ms = _best(lambda: analyzer.analyse(title, body)) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")

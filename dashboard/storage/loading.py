@@ -32,10 +32,10 @@ from dashboard.storage.lock import WriterLock
 from dashboard.storage.paths import adopt_legacy, resolve_store_path
 from dashboard.storage.segments import (
     READ_ATTEMPTS,
-    DayIndex,
+    SegmentIndex,
     Tables,
     Unloadable,
-    index_days,
+    index_segments,
     load_json,
     read_segments,
     remove_unnamed,
@@ -49,8 +49,8 @@ class Loaded:
     """A store as read from disk: its tables and where their documents live."""
 
     tables: Tables
-    days: DayIndex  # which documents belong to which hour segment
-    names: dict[str, str]  # day -> segment file named by the main file
+    segments: SegmentIndex  # which documents belong to which hour segment
+    names: dict[str, str]  # hour -> segment file named by the main file
     round: int  # commits so far (names new segment files)
     version: int  # the format it was read in
     next_ids: dict[str, int] = field(default_factory=dict)  # first free doc id per table
@@ -79,20 +79,20 @@ def read_store_files(path: Path) -> Loaded | None:
         version = schema.format_of(data)
         schema.check_version(version)
         if version == 1:
-            return Loaded(schema.migrate(data, 1), index_days(data), {}, 0, 1)
+            return Loaded(schema.migrate(data, 1), index_segments(data), {}, 0, 1)
         meta = next(iter(data["meta"].values()))
         names = segment_names(meta)
         tables: Tables = {name: data.get(name, {}) for name in ("health", "history", "audit")}
         try:
-            days = read_segments(segment_dir(path), names, tables)
+            hours = read_segments(segment_dir(path), names, tables)
         except FileNotFoundError:
             continue  # the writer committed again meanwhile: read its new main file
         round_no = meta.get("round", 0)
         next_ids = meta.get("next_ids")
         tables = schema.migrate(tables, version)
         if version < schema.FORMAT:
-            days = index_days(tables)
-        return Loaded(tables, days, names, round_no if isinstance(round_no, int) else 0,
+            hours = index_segments(tables)
+        return Loaded(tables, hours, names, round_no if isinstance(round_no, int) else 0,
                       version, next_ids if isinstance(next_ids, dict) else {})
     raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
 
@@ -157,15 +157,15 @@ class StoreBase:
         self._hot_ids: set[str] = set()
         self._archived: set[str] = set()  # archived ids not also hot
         self._oldest: str | None = None  # smallest `when` among hot items
-        self._days: DayIndex = {}
+        self._segments: SegmentIndex = {}
         self._names: dict[str, str] = {}
         # segments the last commit replaced: kept until the next commit, so that a reader
         # still loading the previous main file finds every segment it names
         self._retired: list[str] = []
         self._round = 0
-        self._dirty: set[str] = set()  # days whose segment the next flush rewrites
-        # (table, day) -> that day's (time, model value) rows, oldest first: a snapshot after
-        # a round converts only the days the round touched, not every stored cue hit again
+        self._dirty: set[str] = set()  # hours whose segment the next flush rewrites
+        # (table, hour) -> that hour's (time, model value) rows, oldest first: a snapshot after
+        # a round converts only the hours the round touched, not every stored cue hit again
         self._converted: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
         self._db = open_tinydb(schema.empty_tables())
         self._loaded = threading.Event()
@@ -238,7 +238,7 @@ class StoreBase:
         if not self.readonly:
             remove_unnamed(segment_dir(self._path), self._names)  # a crash's leftovers
             if loaded is not None and loaded.version < schema.FORMAT:
-                self._dirty = set(self._days)
+                self._dirty = set(self._segments)
                 self.flush()  # write the new layout now; the old file is replaced last
 
     def _read(self) -> Loaded | None:
@@ -281,7 +281,7 @@ class StoreBase:
             loaded = Loaded(schema.empty_tables(), {}, {}, 0, schema.FORMAT)
         tables = loaded.tables
         self._db = open_tinydb(tables, loaded.next_ids)
-        self._days, self._names, self._round = loaded.days, loaded.names, loaded.round
+        self._segments, self._names, self._round = loaded.segments, loaded.names, loaded.round
         self._dirty = set()
         self._converted = {}
         items = tables["items"].values()
@@ -293,15 +293,15 @@ class StoreBase:
         self._archived = self.archive.ids - self._hot_ids
 
     def _oldest_item_time(self) -> str | None:
-        """The smallest `when` of the hot items: only the earliest day's items are looked at."""
-        first = min((day for day, index in self._days.items() if index.get("items")),
+        """The smallest `when` of the hot items: only the earliest date's items are looked at."""
+        first = min((hour for hour, index in self._segments.items() if index.get("items")),
                     default=None)
         if first is None:
             return None
         raw = self._tables["items"]
         # the first date's segments: a whole-day one (older stores) and its hours
-        return min(raw[key]["when"] for day, index in self._days.items()
-                   if day[:10] == first[:10] for key in index.get("items", ()))
+        return min(raw[key]["when"] for hour, index in self._segments.items()
+                   if hour[:10] == first[:10] for key in index.get("items", ()))
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:

@@ -1,7 +1,8 @@
 """Reads: the Store protocol's questions, answered from the tables in memory.
 
-Read paths look at the raw documents and convert only the rows they return; the day
-tables are read hour segment by hour segment, so paging and `since` skip whole segments.
+Read paths look at the raw documents and convert only the rows they return; the tables
+that grow with the news are read hour segment by hour segment, so paging and `since`
+skip whole segments.
 A reader (a viewer, `status`) also re-reads the files when the writer committed.
 """
 
@@ -120,12 +121,13 @@ class StoreReads(StoreBase):
         needle = text.casefold() if text else None
         raw = self._tables.get("statements", {})
         chosen: list[tuple[str, dict[str, Any]]] = []
-        # A day holds only rows of that date, so once the newest days gave `limit` rows
-        # no older day can hold a newer one (undated rows sort oldest, so come last).
-        for day in sorted(self._days, key=_day_order, reverse=True):
-            if bound is not None and day != UNDATED and not may_hold_before(day, bound):
+        # A segment holds only rows of its hour (a whole day in older stores), so once the
+        # newest segments gave `limit` rows no older one can hold a newer row (undated rows
+        # sort oldest, so come last).
+        for hour in sorted(self._segments, key=_segment_order, reverse=True):
+            if bound is not None and hour != UNDATED and not may_hold_before(hour, bound):
                 continue
-            for key in self._days[day].get("statements", ()):
+            for key in self._segments[hour].get("statements", ()):
                 d = raw[key]
                 if bound is not None and (d["time"] is None or d["time"] >= bound):
                     continue
@@ -138,14 +140,14 @@ class StoreReads(StoreBase):
             if len(chosen) >= limit:
                 break
         # Equal times keep the order they were stored in (an article's sentence order):
-        # a day's keys are a set, whose order changes from one process to the next.
+        # a segment's keys are a set, whose order changes from one process to the next.
         rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
         return [convert.from_doc(Statement, d) for _, d in rows]
 
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
         """All stance evidence, oldest first."""
-        return self._rows_by_day("stances", StanceEvidence)
+        return self._rows_by_segment("stances", StanceEvidence)
 
     @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:
@@ -156,27 +158,27 @@ class StoreReads(StoreBase):
     @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Cue hits oldest first; with `since`, only those at or after it."""
-        return self._rows_by_day("cues", CueHit, convert.time_to_str(since))
+        return self._rows_by_segment("cues", CueHit, convert.time_to_str(since))
 
-    def _rows_by_day(self, table: str, model: type,
+    def _rows_by_segment(self, table: str, model: type,
                      since: str | None = None) -> list[Any]:
-        """A day table's rows as model values, oldest first; with `since` (ISO), from then.
+        """A segmented table's rows as model values, oldest first; with `since` (ISO), from then.
 
-        Each day is converted once and kept until a write touches it.
+        Each segment is converted once and kept until a write touches it.
         """
         raw = self._tables.get(table, {})
         out: list[Any] = []
-        for day in sorted(self._days, key=_day_order):
-            keys = self._days[day].get(table)
-            if not keys or (since is not None and (day == UNDATED or wholly_before(day, since))):
+        for hour in sorted(self._segments, key=_segment_order):
+            keys = self._segments[hour].get(table)
+            if not keys or (since is not None and (hour == UNDATED or wholly_before(hour, since))):
                 continue
-            rows = self._converted.get((table, day))
+            rows = self._converted.get((table, hour))
             if rows is None:
                 ordered = sorted(keys, key=lambda k: (raw[k]["time"] or "", int(k)))
                 docs = [raw[k] for k in ordered]
-                rows = self._converted[(table, day)] = [(d["time"], convert.from_doc(model, d))
+                rows = self._converted[(table, hour)] = [(d["time"], convert.from_doc(model, d))
                                                       for d in docs]
-            if since is not None and holds(day, since):
+            if since is not None and holds(hour, since):
                 out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
             else:
                 out.extend(row for _, row in rows)
@@ -191,9 +193,9 @@ class StoreReads(StoreBase):
         return [convert.from_doc(HistoryPoint, d) for d in docs]
 
 
-def _day_order(day: str) -> str:
-    """Days in time order, the undated rows (time None) first, as a sort by time puts them."""
-    return "" if day == UNDATED else day
+def _segment_order(hour: str) -> str:
+    """Segments in time order, the undated rows (time None) first, as a sort by time puts them."""
+    return "" if hour == UNDATED else hour
 
 
 def newest(docs: Iterable[T], limit: int | None, key: Callable[[T], Any]) -> list[T]:

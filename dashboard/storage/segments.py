@@ -29,13 +29,13 @@ import orjson
 
 from dashboard.storage.base import StoreError
 
-DAY_TABLES = ("items", "statements", "stances", "recognition", "cues")
+HOURLY_TABLES = ("items", "statements", "stances", "recognition", "cues")
 MAIN_TABLES = ("health", "history", "audit", "meta")
 UNDATED = "undated"
 READ_ATTEMPTS = 20
 
 Tables = dict[str, dict[str, dict[str, Any]]]
-DayIndex = dict[str, dict[str, set[str]]]  # day -> table -> doc keys
+SegmentIndex = dict[str, dict[str, set[str]]]  # hour -> table -> doc keys
 
 
 class Unloadable(Exception):
@@ -49,7 +49,7 @@ def segment_dir(path: Path) -> Path:
     return path.with_name(path.name + ".items")
 
 
-def day_of(table: str, doc: dict[str, Any]) -> str:
+def segment_of(table: str, doc: dict[str, Any]) -> str:
     """The segment a document belongs to: the hour of an item's `when` or a derived row's
     `time`, as "YYYY-MM-DDTHH" (stores written before hourly segments also hold whole days,
     "YYYY-MM-DD": every comparison below takes a key's own length)."""
@@ -72,13 +72,14 @@ def holds(key: str, stamp: str) -> bool:
     return stamp[: len(key)] == key
 
 
-def index_days(tables: Tables) -> DayIndex:
-    """Which documents of the day tables belong to which day (a full scan: migration only)."""
-    days: DayIndex = {}
-    for table in DAY_TABLES:
+def index_segments(tables: Tables) -> SegmentIndex:
+    """Which documents of the segmented tables belong to which hour (a full scan: migration
+    only)."""
+    hours: SegmentIndex = {}
+    for table in HOURLY_TABLES:
         for key, doc in tables.get(table, {}).items():
-            days.setdefault(day_of(table, doc), {}).setdefault(table, set()).add(key)
-    return days
+            hours.setdefault(segment_of(table, doc), {}).setdefault(table, set()).add(key)
+    return hours
 
 
 def load_json(path: Path) -> Any:
@@ -96,7 +97,7 @@ def load_json(path: Path) -> Any:
 
 
 def segment_names(meta: dict[str, Any]) -> dict[str, str]:
-    """The day -> segment file mapping a format-2 main file's meta document names."""
+    """The hour -> segment file mapping a format-2 main file's meta document names."""
     names = meta.get("segments", {})
     if not isinstance(names, dict) or not all(
             isinstance(d, str) and isinstance(n, str) and "/" not in n and n.endswith(".json")
@@ -132,23 +133,23 @@ def share_strings(docs: Iterable[Any], pool: dict[str, str]) -> None:
                         value, value)
 
 
-def read_segments(directory: Path, names: dict[str, str], tables: Tables) -> DayIndex:
+def read_segments(directory: Path, names: dict[str, str], tables: Tables) -> SegmentIndex:
     """Merge the named segments into `tables`; FileNotFoundError when one is gone."""
-    days: DayIndex = {}
+    hours: SegmentIndex = {}
     pool: dict[str, str] = {}
-    for day, name in names.items():
+    for hour, name in names.items():
         data = load_json(directory / name)
         held = data.get("tables") if isinstance(data, dict) else None
-        if not isinstance(held, dict) or not set(held) <= set(DAY_TABLES):
+        if not isinstance(held, dict) or not set(held) <= set(HOURLY_TABLES):
             raise Unloadable(f"segment {name} is not a store segment")
-        index = days.setdefault(day, {})
+        index = hours.setdefault(hour, {})
         for table, docs in held.items():
             if not isinstance(docs, dict):
                 raise Unloadable(f"segment {name} holds a damaged {table} table")
             share_strings(docs.values(), pool)
             tables.setdefault(table, {}).update(docs)
             index[table] = set(docs)
-    return days
+    return hours
 
 
 def main_document(tables: Tables, meta: dict[str, Any]) -> bytes:
@@ -159,7 +160,7 @@ def main_document(tables: Tables, meta: dict[str, Any]) -> bytes:
 
 
 def segment_document(tables: Tables, index: dict[str, set[str]]) -> bytes:
-    """A segment file's bytes: the given documents of each day table."""
+    """A segment file's bytes: the given documents of each segmented table."""
     held = {table: {key: tables[table][key] for key in keys}
             for table, keys in index.items() if keys}
     return orjson.dumps({"tables": held})

@@ -26,13 +26,13 @@ from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
 from dashboard.storage.loading import StoreBase, synchronized
 from dashboard.storage.segments import (
-    DAY_TABLES,
+    HOURLY_TABLES,
     Unloadable,
-    day_of,
     main_document,
     may_hold_before,
     segment_dir,
     segment_document,
+    segment_of,
     share_strings,
 )
 
@@ -86,31 +86,31 @@ class StoreWrites(StoreBase):
         try:
             if self._dirty:
                 make_directory(directory)
-            for day in sorted(self._dirty):
-                index = self._days.get(day, {})
+            for hour in sorted(self._dirty):
+                index = self._segments.get(hour, {})
                 if not any(index.values()):
-                    names.pop(day, None)
+                    names.pop(hour, None)
                     continue
-                names[day] = f"{day}.{round_no}.json"
-                atomic_write_bytes(directory / names[day], segment_document(tables, index),
+                names[hour] = f"{hour}.{round_no}.json"
+                atomic_write_bytes(directory / names[hour], segment_document(tables, index),
                                    sync_directory=False)
             if self._dirty:
                 fsync_directory(directory)  # the segments exist before the main file names them
-            next_ids = {name: self._table(name).peek_next_id() for name in DAY_TABLES}
+            next_ids = {name: self._table(name).peek_next_id() for name in HOURLY_TABLES}
             meta = {"format": schema.FORMAT, "round": round_no, "segments": names,
                     "next_ids": next_ids}
             atomic_write_bytes(self._path, main_document(tables, meta))
         except StoreError:
             # The segments this commit wrote are named by no main file: remove them, so a
             # full disk gets its space back and the folder is as the last commit left it.
-            for day, name in names.items():
-                if self._names.get(day) != name:
+            for hour, name in names.items():
+                if self._names.get(hour) != name:
                     with contextlib.suppress(OSError):
                         os.unlink(directory / name)
             raise
-        superseded = [name for day, name in self._names.items() if names.get(day) != name]
+        superseded = [name for hour, name in self._names.items() if names.get(hour) != name]
         self._names, self._round, self._dirty = names, round_no, set()
-        self._days = {day: index for day, index in self._days.items() if day in names}
+        self._segments = {hour: index for hour, index in self._segments.items() if hour in names}
         stale, self._retired = self._retired, superseded
         for name in stale:  # replaced two commits ago: no complete main file names them
             with contextlib.suppress(OSError):
@@ -121,10 +121,10 @@ class StoreWrites(StoreBase):
         """Insert documents and file them under their hour segments."""
         keys = self._db.table(table).insert_multiple(docs)
         for key, doc in zip(keys, docs, strict=True):
-            day = day_of(table, doc)
-            self._days.setdefault(day, {}).setdefault(table, set()).add(str(key))
-            self._dirty.add(day)
-            self._converted.pop((table, day), None)
+            hour = segment_of(table, doc)
+            self._segments.setdefault(hour, {}).setdefault(table, set()).add(str(key))
+            self._dirty.add(hour)
+            self._converted.pop((table, hour), None)
 
     @synchronized
     def commit_round(self, round: Round) -> int:
@@ -175,9 +175,9 @@ class StoreWrites(StoreBase):
             item = updated.get(doc["id"])
             if item is not None and doc.get("when") == convert.time_to_str(item.when):
                 raw[key] = convert.to_doc(item)
-                day = day_of("items", doc)
-                self._dirty.add(day)
-                self._converted.pop(("items", day), None)
+                hour = segment_of("items", doc)
+                self._dirty.add(hour)
+                self._converted.pop(("items", hour), None)
         self._table("items").clear_cache()  # TinyDB's query cache holds the old documents
         extras = {k: a for k, a in round.analyses.items() if k in updated}
         self._insert_analyses(extras, self._decisions(), {})
@@ -230,13 +230,13 @@ class StoreWrites(StoreBase):
         if self._oldest is None or self._oldest >= slack:
             return
         tables = self._tables
-        # Only the days up to the cutoff's can hold rows past it: no scan of the rest.
-        old_days = [day for day in self._days if may_hold_before(day, cutoff)]
-        moving: dict[str, list[tuple[str, str]]] = {}  # table -> (day, key)
+        # Only the hours up to the cutoff's can hold rows past it: no scan of the rest.
+        old_hours = [hour for hour in self._segments if may_hold_before(hour, cutoff)]
+        moving: dict[str, list[tuple[str, str]]] = {}  # table -> (hour, key)
         for table in ("items", *ARCHIVED_WITH_ITEMS):
             raw = tables[table]
-            moving[table] = [(day, key) for day in old_days
-                             for key in self._days[day].get(table, ())
+            moving[table] = [(hour, key) for hour in old_hours
+                             for key in self._segments[hour].get(table, ())
                              if (raw[key].get("when") or raw[key].get("time") or "") < cutoff]
         if not any(moving.values()):
             return
@@ -249,10 +249,10 @@ class StoreWrites(StoreBase):
         self.archive.add(docs, derived)  # archive first: a crash now leaves rows in both places
         for table, rows in moving.items():
             self._db.table(table).remove(doc_ids=[int(key) for _, key in rows])
-            for day, key in rows:
-                self._days[day][table].discard(key)
-                self._dirty.add(day)
-                self._converted.pop((table, day), None)
+            for hour, key in rows:
+                self._segments[hour][table].discard(key)
+                self._dirty.add(hour)
+                self._converted.pop((table, hour), None)
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved
@@ -271,7 +271,7 @@ class StoreWrites(StoreBase):
             Query().key == key)), "pending")
         changed = table.update({"status": status}, Query().key == key)
         rows = self._tables["recognition"]
-        self._dirty.update(day_of("recognition", rows[str(k)]) for k in changed)
+        self._dirty.update(segment_of("recognition", rows[str(k)]) for k in changed)
         self._db.table("audit").insert(convert.to_doc(Decision(
             time=at or utc_now(), key=key, status=status, previous=previous,
             undo=undo)))
@@ -286,12 +286,12 @@ class StoreWrites(StoreBase):
         self._check_writable()
         decided = self._decisions()
         self._converted = {}
-        for table in DAY_TABLES[1:]:
+        for table in HOURLY_TABLES[1:]:
             self._db.table(table).truncate()
-        for day, index in self._days.items():
-            if any(index.get(table) for table in DAY_TABLES[1:]):
-                self._dirty.add(day)
-            self._days[day] = {"items": index["items"]} if "items" in index else {}
+        for hour, index in self._segments.items():
+            if any(index.get(table) for table in HOURLY_TABLES[1:]):
+                self._dirty.add(hour)
+            self._segments[hour] = {"items": index["items"]} if "items" in index else {}
         self._insert_analyses(analyses, decided, {})
         self.flush()
 

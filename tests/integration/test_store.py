@@ -641,7 +641,7 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
 
     early = [make_item(n, NOW - timedelta(hours=n)) for n in range(1, 6)]  # 07:00-11:00
     with monkeypatch.context() as m:
-        m.setattr(writes, "day_of", whole_day)
+        m.setattr(writes, "segment_of", whole_day)
         old = open_store(path, retention_days=30)
         old.commit_round(make_round(early))
         old.close()

@@ -71,11 +71,6 @@ class StatementsPanel(Vertical):
         yield Static(Text(""), id="statement-preview")
 
     @property
-    def column_layout(self) -> Layout | None:
-        """The column widths in use (None before the panel has a size)."""
-        return self._layout
-
-    @property
     def selected(self) -> Statement | None:
         """The statement under the cursor, if any."""
         table = self.query_one(DataTable)

@@ -151,21 +151,6 @@ class ActorMatcher:
             out.append(Mention(actor, start, end, name, person))
         return out
 
-    def person_actor(self, name: str) -> str | None:
-        """The actor a configured person speaks for, by full name or unique surname."""
-        if name in self._people:
-            return self._people[name]
-        key = " ".join(fold(name).split())
-        for full, actor in self._people.items():
-            if fold(full) == key:
-                return actor
-        full = self._surnames.get(key)
-        return self._people[full] if full else None
-
-    def resolve_surname(self, surname: str) -> str | None:
-        """The full name of the one configured person with this surname, else None."""
-        return self._surnames.get(" ".join(fold(surname).split()))
-
     def display_name(self, actor_id: str) -> str:
         """The display name of an actor id (the id itself when unknown)."""
         actor = self.actors.get(actor_id)

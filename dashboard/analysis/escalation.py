@@ -1,6 +1,6 @@
 """The escalation indicator: cue phrases found in text, weighed, decayed and saturated.
 
-`find_cues` reads one sentence; `score` turns hits into 0..100 at a given instant;
+`CueFinder.find` reads one sentence; `score` turns hits into 0..100 at a given instant;
 `compute` adds the level, the trend and the drivers. The clock is always passed in, so
 the same hits give the same indicator.
 """
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from dashboard.analysis.cameo import code_labels, load_lexicon
 from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas, tokens_of
-from dashboard.analysis.phrases import CompiledCache, PhraseSet, negated
+from dashboard.analysis.phrases import PhraseSet, negated
 from dashboard.analysis.text import Folded, words
 from dashboard.config import Cue, Events, Thresholds
 from dashboard.config import Escalation as EscalationConfig
@@ -210,14 +210,6 @@ class CueFinder:
                 hits[event.code] = CueHit(m.phrase, weight, sentence.text,
                                           credibility=credibility, code=event.code,
                                           label=event.label)
-
-
-_FINDERS: CompiledCache[CueFinder] = CompiledCache(CueFinder)  # type: ignore[arg-type]
-
-
-def find_cues(sentence: str, cues: Sequence[Cue]) -> list[CueHit]:
-    """The cues in one sentence, at most one hit per cue; negated phrases do not count."""
-    return _FINDERS.get(cues).find(Folded.of(sentence))
 
 
 def contribution(hit: CueHit, at: datetime, half_life: float) -> float:

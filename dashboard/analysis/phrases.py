@@ -13,8 +13,8 @@ of phrases; where phrases nest, the more literal one is tried first.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from dashboard.analysis.text import Folded, fold, is_negated, may_be_negated, word_pieces
 
@@ -152,45 +152,3 @@ def negated(folded: str, start: int, end: int) -> bool:
     for m in _CLAUSE_OPENERS.finditer(folded, lookback, start):
         cut = m.end()
     return is_negated(folded[cut:end], start - cut, end - cut)
-
-
-T = TypeVar("T")
-
-
-class CompiledCache(Generic[T]):
-    """What `build` compiles from a sequence of config entries, kept for the next call.
-
-    Looked up first by the identity of the sequence (the Analyzer passes the same tuple
-    every time, and hashing frozen config models is what made the old per-call lookups
-    slow), then by value, so a caller building a fresh list each time still hits.
-    """
-
-    def __init__(self, build: Callable[[Sequence[Hashable]], T], size: int = 8):
-        self._build = build
-        self._size = size
-        self._by_id: dict[int, tuple[Sequence[Hashable], tuple[Hashable, ...], T]] = {}
-        self._by_value: dict[tuple[Hashable, ...], T] = {}
-
-    def get(self, source: Sequence[Hashable]) -> T:
-        """The compiled form of `source`."""
-        hit = self._by_id.get(id(source))
-        # the entry keeps `source` alive, so its id is not reused while cached; a list
-        # may have changed in place since, which the element check catches
-        if hit is not None and hit[0] is source and (
-            isinstance(source, tuple) or _same_items(hit[1], source)
-        ):
-            return hit[2]
-        key = tuple(source)
-        compiled = self._by_value.get(key)
-        if compiled is None:
-            if len(self._by_value) >= self._size:
-                self._by_value.clear()
-            compiled = self._by_value[key] = self._build(key)
-        if len(self._by_id) >= self._size:
-            self._by_id.clear()
-        self._by_id[id(source)] = (source, key, compiled)
-        return compiled
-
-
-def _same_items(a: Sequence[object], b: Sequence[object]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

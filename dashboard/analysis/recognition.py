@@ -1,6 +1,6 @@
 """Recognition: detecting reported changes in text and summarising the ledger.
 
-`detect_recognition` finds "X recognizes <subject>", "X withdraws its recognition",
+`RecognitionDetector.detect` finds "X recognizes <subject>", "X withdraws its recognition",
 "X did not recognize <subject>" in one sentence. `summarize` turns the bundled ledger,
 the headline series, the blocs and the detected events into what the panel shows. A
 reported change moves the counts only once confirmed: by the analyst, or by itself when
@@ -161,26 +161,6 @@ def _list_after(folded: str, mentions: list[_Mention], starts: list[int], at: in
         out.append(m.iso3)
         pos = m.end
     return out
-
-
-_DETECTORS: dict[tuple[tuple[str, ...], int], tuple[Mapping[str, str], RecognitionDetector]] = {}
-
-
-def detect_recognition(
-    sentence: str, subject_names: Sequence[str], countries: Mapping[str, str]
-) -> list[RecognitionEvent]:
-    """Recognition events in one sentence; `countries` maps names to ISO3 (country_index).
-
-    The names are compiled once per (subject names, countries mapping) and cached.
-    """
-    key = (tuple(subject_names), id(countries))
-    cached = _DETECTORS.get(key)
-    if cached is None or cached[0] is not countries:
-        if len(_DETECTORS) > 8:
-            _DETECTORS.clear()
-        cached = (countries, RecognitionDetector(subject_names, countries))
-        _DETECTORS[key] = cached
-    return cached[1].detect(sentence)
 
 
 # --- summary -------------------------------------------------------------------------

@@ -20,13 +20,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import NamedTuple
 
-from dashboard.analysis.actors import Mention
 from dashboard.analysis.lemmas import LemmaIndex, Tokens, tokens_of
-from dashboard.analysis.phrases import CompiledCache
-from dashboard.analysis.text import Folded, fold, words
+from dashboard.analysis.text import Folded, words
 from dashboard.analysis.topics import TopicMatcher, TopicSpan
 from dashboard.config import Topic
 from dashboard.models import Stance, StanceEvidence
@@ -339,49 +336,11 @@ class StanceFinder:
         return Reading(topic.topic, stance, topic.start, topic.end, *at, negated, phrase)
 
     def find(self, sentence: Folded, actor: str) -> list[StanceEvidence]:
-        """The stances `actor` takes on the topics in one sentence (see find_stances)."""
+        """The stances `actor` takes on the configured topics in one sentence.
+
+        One piece of evidence per topic (the first topic mention that shows a stance). A
+        topic mentioned without any cue shows no stance, unless the mention is negated
+        ("there will be no return of ...": oppose) or conditioned (conditional).
+        """
         return [StanceEvidence(actor, r.topic, r.stance, sentence.text)
                 for r in self.read(sentence)]
-
-
-_FINDERS: CompiledCache[StanceFinder] = CompiledCache(StanceFinder)  # type: ignore[arg-type]
-
-
-def find_stances(sentence: str, actor: str, topics: Sequence[Topic]) -> list[StanceEvidence]:
-    """The stances `actor` takes on the configured topics in one sentence.
-
-    One piece of evidence per topic (the first topic mention that shows a stance). A
-    topic mentioned without any cue shows no stance, unless the mention is negated
-    ("there will be no return of ...": oppose) or conditioned (conditional).
-    """
-    return _FINDERS.get(topics).find(Folded.of(sentence), actor)
-
-
-_PREPOSITIONS = words("of from by with to for against between about in on at among than "
-                      "over under towards toward into like including")
-_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)")
-
-
-def subject_actors(sentence: str, mentions: Sequence[Mention]) -> list[str]:
-    """The actors that are the subject of the sentence ("Serbia notes that ...").
-
-    The first mention counts when only a few words (none a preposition) stand before it,
-    after any leading phrase set off by a comma ("On December 16, Serbia ..."); mentions
-    listed with it ("Ukraine and Russia did not ...") count too. `mentions` come from
-    ActorMatcher.find(sentence).
-    """
-    if not mentions:
-        return []
-    first = mentions[0]
-    lead = sentence[:first.start].rsplit(",", 1)[-1]
-    lead_words = fold(lead).split()
-    if len(lead_words) > 3 or any(w in _PREPOSITIONS for w in lead_words):
-        return []
-    out = [first.actor]
-    for prev, cur in pairwise(mentions):
-        if not _LIST_GLUE.fullmatch(sentence[prev.end:cur.start]):
-            break
-        if cur.actor not in out:
-            out.append(cur.actor)
-    return out
-

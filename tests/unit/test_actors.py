@@ -80,16 +80,16 @@ def test_shared_surnames_do_not_resolve_alone() -> None:
     a = Actor(id="a", name="A", people=(Person(name="Ann Lee"),))
     b = Actor(id="b", name="B", people=(Person(name="Bob Lee"),))
     matcher = ActorMatcher([a, b])
-    assert matcher.resolve_surname("Lee") is None
     assert matcher.find("Lee said") == []
-    assert matcher.person_actor("Bob Lee") == "b"
+    assert [(m.actor, m.person) for m in matcher.find("Bob Lee said")] == [("b", "Bob Lee")]
 
 
-def test_person_lookups(matcher: ActorMatcher) -> None:
-    assert matcher.resolve_surname("Vučević") == "Milos Vucevic"
-    assert matcher.person_actor("Gabriel Escobar") == "usa"
-    assert matcher.person_actor("Escobar") == "usa"
-    assert matcher.person_actor("Nobody Known") is None
+def test_people_are_found_by_full_name_or_unique_surname(matcher: ActorMatcher) -> None:
+    assert [(m.actor, m.person) for m in matcher.find("Vučević said so.")] == [
+        ("serbia", "Milos Vucevic")]
+    assert [m.actor for m in matcher.find("Gabriel Escobar said so.")] == ["usa"]
+    assert [m.actor for m in matcher.find("Escobar said so.")] == ["usa"]
+    assert matcher.find("Nobody Known said so.") == []
 
 
 def test_an_empty_config_matches_nothing() -> None:

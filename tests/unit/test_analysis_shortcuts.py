@@ -2,7 +2,7 @@
 
 Each shortcut is a necessary condition checked before a regex (word pieces before a
 phrase set, negation pieces before tokenising) or a faster route to the same value
-(folding in C, compiled sets cached by identity); these properties pin that down.
+(folding in C); these properties pin that down.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dashboard.analysis.escalation import find_cues
-from dashboard.analysis.phrases import CompiledCache, PhraseSet
+from dashboard.analysis.phrases import PhraseSet
 from dashboard.analysis.text import Folded, fold_with_offsets, is_negated, may_be_negated
-from dashboard.config import Cue, load_config
+from dashboard.config import load_config
 
 CONFIG = load_config(Path(__file__).resolve().parents[2] / "config.toml")
 TOPICS = PhraseSet((t.id, t.phrases) for t in CONFIG.topics)
@@ -64,22 +63,3 @@ def test_negation_is_only_skipped_where_there_is_none(sentence: str, at: int) ->
     start = min(at, len(folded))
     if not may_be_negated(folded, start):
         assert not is_negated(folded, start, start)
-
-
-def test_compiled_sets_follow_the_sequence_they_were_built_from() -> None:
-    builds: list[tuple[object, ...]] = []
-    cache: CompiledCache[tuple[object, ...]] = CompiledCache(lambda key: builds.append(key) or key)
-    cues = [Cue(id="a", phrases=["clash"], weight=1.0)]
-    assert cache.get(cues) == cache.get(cues) == tuple(cues)
-    assert len(builds) == 1
-    cues.append(Cue(id="b", phrases=["talks"], weight=-1.0))  # changed in place
-    assert cache.get(cues) == tuple(cues)
-    assert cache.get(list(cues)) == tuple(cues)  # a fresh equal list: no new build
-    assert len(builds) == 2
-
-
-def test_cue_lists_changed_in_place_are_recompiled() -> None:
-    cues = [Cue(id="a", phrases=["clash"], weight=1.0)]
-    assert [h.cue for h in find_cues("Talks resumed after the clash.", cues)] == ["a"]
-    cues[0] = Cue(id="b", phrases=["talks"], weight=-1.0)
-    assert [h.cue for h in find_cues("Talks resumed after the clash.", cues)] == ["b"]

@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard.analysis.escalation import (
+    CueFinder,
     compute,
-    find_cues,
     level,
     level_over,
     score,
     settle,
     trend,
 )
-from dashboard.analysis.text import split_paragraphs, split_sentences
+from dashboard.analysis.text import Folded, split_paragraphs, split_sentences
 from dashboard.config import Cue, Escalation, Thresholds
 from dashboard.models import CueHit, HistoryPoint
 from tests.conftest import shared_path
@@ -35,6 +35,11 @@ CUES = (
     Cue(id="withdrawal", phrases=["removed * barricades", "barricades were removed"],
         weight=-5.0),
 )
+
+
+def find_cues(sentence: str, cues: tuple[Cue, ...]) -> list[CueHit]:
+    """The cues in one sentence, read by the analyzer's own CueFinder."""
+    return CueFinder(cues).find(Folded.of(sentence))
 
 
 def hit(weight: float, age_days: float = 0.0, credibility: float = 1.0, cue: str = "c") -> CueHit:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard.analysis.ledger import country_index, load_blocs, load_ledger, load_series
-from dashboard.analysis.recognition import detect_recognition, ledger_date, summarize
+from dashboard.analysis.recognition import RecognitionDetector, ledger_date, summarize
 from dashboard.analysis.text import split_paragraphs, split_sentences
 from dashboard.models import RecognitionEvent
 from tests.conftest import shared_path
@@ -25,6 +25,11 @@ def rows():
 @pytest.fixture(scope="module")
 def countries(rows):
     return country_index(rows)
+
+
+@pytest.fixture(scope="module")
+def detector(countries):
+    return RecognitionDetector(SUBJECT, countries)  # the analyzer's own
 
 
 @pytest.mark.parametrize(
@@ -52,19 +57,19 @@ def countries(rows):
         ("Kenya's recognition of Kosovo was welcomed in Pristina.", set()),
     ],
 )
-def test_detect_recognition(sentence: str, expected: set, countries) -> None:
-    events = detect_recognition(sentence, SUBJECT, countries)
+def test_detect_recognition(sentence: str, expected: set, detector) -> None:
+    events = detector.detect(sentence)
     assert {(e.country, e.change) for e in events} == expected
     assert all(e.evidence == sentence and e.status == "pending" for e in events)
 
 
-def test_seed_article_reports_two_non_recognizers(countries) -> None:
+def test_seed_article_reports_two_non_recognizers(detector) -> None:
     seed = shared_path("samples", "kfor-request.txt")
     found = set()
     for paragraph in split_paragraphs(seed.read_text(encoding="utf-8")):
         for sentence in split_sentences(paragraph):
             found |= {(e.country, e.change)
-                      for e in detect_recognition(sentence, SUBJECT, countries)}
+                      for e in detector.detect(sentence)}
     assert {("UKR", "not_recognized"), ("RUS", "not_recognized")} <= found
     assert not any(change == "withdrawn" for _, change in found)
 

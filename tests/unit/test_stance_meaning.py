@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.analysis.analyzer import Analyzer
-from dashboard.analysis.stances import find_stances
+from dashboard.analysis.stances import StanceFinder
 from dashboard.analysis.text import Folded
 from dashboard.analysis.topics import TopicMatcher, parse_concept
 from dashboard.config import Topic, load_config
@@ -22,6 +22,7 @@ INDEPENDENCE = Topic(id="independence", label="Independence",
                      concepts=["recognise|recognize + Kosovo|independence"],
                      counter_concepts=["Serbia + territorial integrity"])
 TOPICS = (FORCES, INDEPENDENCE)
+FINDER = StanceFinder(TOPICS)  # the analyzer's own
 
 
 def topics_in(sentence: str) -> set[str]:
@@ -60,7 +61,7 @@ def test_a_topic_needs_phrases_or_concepts() -> None:
 
 
 def stances(sentence: str) -> dict[str, str]:
-    return {e.topic: e.stance for e in find_stances(sentence, "x", TOPICS)}
+    return {e.topic: e.stance for e in FINDER.find(Folded.of(sentence), "x")}
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -210,8 +211,8 @@ def test_the_speakers_own_actor_named_as_subject_still_holds_it(analyzer: Analyz
 
 
 def shipped(sentence: str) -> dict[str, str]:
-    topics = load_config(CONFIG).topics
-    return {e.topic: e.stance for e in find_stances(sentence, "x", topics)}
+    finder = StanceFinder(load_config(CONFIG).topics)
+    return {e.topic: e.stance for e in finder.find(Folded.of(sentence), "x")}
 
 
 @pytest.mark.parametrize(("sentence", "topic", "expected"), [

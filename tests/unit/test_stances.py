@@ -1,4 +1,4 @@
-"""Stances: generic English cues around configured topic phrases, and subject actors."""
+"""Stances: generic English cues around configured topic phrases, and the actors credited."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.analysis.actors import ActorMatcher
-from dashboard.analysis.stances import find_stances, subject_actors
-from dashboard.analysis.statements import extract_statements
-from dashboard.analysis.text import split_paragraphs, split_sentences
-from dashboard.config import Actor, Topic
+from dashboard.analysis.analyzer import Analyzer
+from dashboard.analysis.stances import StanceFinder
+from dashboard.analysis.text import Folded
+from dashboard.config import Actor, Topic, load_config
 from tests.conftest import shared_path
 
+REPO = Path(__file__).resolve().parents[2]
 ACTORS_TOML = Path(__file__).parents[1] / "data" / "actors.toml"
 
 TOPICS = (
@@ -30,8 +30,11 @@ TOPICS = (
 )
 
 
+FINDER = StanceFinder(TOPICS)  # the analyzer's own
+
+
 def stances(sentence: str) -> dict[str, str]:
-    return {e.topic: e.stance for e in find_stances(sentence, "x", TOPICS)}
+    return {e.topic: e.stance for e in FINDER.find(Folded.of(sentence), "x")}
 
 
 @pytest.mark.parametrize(
@@ -74,49 +77,23 @@ def test_a_cue_governs_only_the_nearest_topic() -> None:
 
 def test_evidence_names_actor_topic_and_sentence() -> None:
     sentence = "Moscow backs the Brussels dialogue."
-    (ev,) = find_stances(sentence, "russia", TOPICS)
+    (ev,) = FINDER.find(Folded.of(sentence), "russia")
     assert (ev.actor, ev.topic, ev.stance, ev.evidence) == ("russia", "dialogue", "support",
                                                             sentence)
 
 
 def test_no_topics_configured_means_no_stances() -> None:
-    assert find_stances("Serbia supports the Brussels dialogue.", "serbia", ()) == []
+    assert StanceFinder(()).find(Folded.of("Serbia supports the Brussels dialogue."),
+                                 "serbia") == []
 
 
-@pytest.fixture(scope="module")
-def matcher() -> ActorMatcher:
-    data = tomllib.loads(ACTORS_TOML.read_text(encoding="utf-8"))
-    return ActorMatcher([Actor.model_validate(a) for a in data["actors"]])
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("Serbia notes that it needs to send members of its security forces.", ["serbia"]),
-        ("Ukraine and Russia did not recognize the independence of Kosovo.",
-         ["ukraine", "russia"]),
-        ("On December 16, Serbian Defense Minister Milos Vucevic said so.", ["serbia"]),
-        ("All participants in the talks between Serbia and Kosovo agree.", []),
-        ("It was a quiet day.", []),
-    ],
-)
-def test_subject_actors(matcher: ActorMatcher, sentence: str, expected: list[str]) -> None:
-    assert subject_actors(sentence, matcher.find(sentence)) == expected
-
-
-def test_seed_article_serbia_supports_and_usa_opposes_forces_return(matcher) -> None:
+def test_seed_article_serbia_supports_and_usa_opposes_forces_return() -> None:
     seed = shared_path("samples", "kfor-request.txt")
-    text = seed.read_text(encoding="utf-8")
-    found = set()
-    for st in extract_statements("", text, matcher):
-        if st.actor:
-            found |= {(e.actor, e.topic, e.stance)
-                      for e in find_stances(st.sentence, st.actor, TOPICS)}
-    for paragraph in split_paragraphs(text):
-        for sentence in split_sentences(paragraph):
-            for actor in subject_actors(sentence, matcher.find(sentence)):
-                found |= {(e.actor, e.topic, e.stance)
-                          for e in find_stances(sentence, actor, TOPICS)}
+    actors = tomllib.loads(ACTORS_TOML.read_text(encoding="utf-8"))["actors"]
+    config = load_config(REPO / "config.toml").model_copy(update={
+        "actors": tuple(Actor.model_validate(a) for a in actors), "topics": TOPICS})
+    analysis = Analyzer(config).analyse("", seed.read_text(encoding="utf-8"))
+    found = {(e.actor, e.topic, e.stance) for e in analysis.stances}
     assert ("serbia", "forces", "support") in found
     assert ("usa", "forces", "oppose") in found
     assert ("serbia", "forces", "oppose") not in found

@@ -207,8 +207,9 @@ def _subject(
 
 
 # a relative clause or apposition between the subject and its verb
-_TRAILING_ASIDE = re.compile(
-    r"(?:,|\s[-–—])\s*(?:which|who|whose|the|a|an)\b[^,–—]{0,150}?(?:,|\s[-–—])\s*(?:\w+ly\s+)?$"
+_TRAILING_ASIDE = re.compile(  # between commas, or between dashes
+    r"(?:,\s*(?:which|who|whose|the|a|an)\b[^,]{0,150},"
+    r"|\s[-–—]\s*(?:which|who|whose|the|a|an)\b[^,–—]{0,150}?\s[-–—])\s*(?:\w+ly\s+)?$"
 )
 def _close(folded: str, end: int, vs: int) -> bool:
     """Whether a subject ending at `end` is near enough the verb at vs to be its subject:

@@ -40,7 +40,8 @@ _OBJECT_END = re.compile(
     r"and urged|and added|and (?:in|on|at|they|it|he|she|we|later|also|then))\b)"
 )
 _NON_SPACE = re.compile(r"\S+")
-LABEL_QUOTE = re.compile(r"\s*(?:[^\s“\".,;:]+\s+){1,8}[“\"]")  # "called X “a Y”": the label quoted
+# "called X “a Y”": a quoted label (not "sets called the “Z”", a name)
+LABEL_QUOTE = re.compile(r"\s*(?!(?:the|a|an)\s+[“\"])(?:[^\s“\".,;:]+\s+){1,8}[“\"]")
 # the preposition between a noun of feeling and what it is about
 _FEELING_ABOUT = re.compile(r"\s*(?:over|about|at|regarding|with|for|on)\s+")
 # where a coordinated clause with its own subject begins ("..., but EU officials said")

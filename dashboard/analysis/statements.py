@@ -63,6 +63,7 @@ _TITLE_VERBS = frozenset({"said", "says", "told", "tells"})
 _EARLIER = 60  # sentences searched back for the full name of a surname
 _CARRY_PARAGRAPHS = 2  # a quotation paragraph continues a speaker of at most this far back
 _CLOSE_FIRST = ("”",)
+_SHORT_LEAD = 4  # words before a colon that hand a quotation on ("These include: “...”")
 _OWN_THING = ("its ", "their ", "his ", "her ", "our ")
 # cue groups that report words only with a clause ("Stating that ...", not "Recalling X")
 _TELLING = frozenset({"neutral", "assertive", "cognitive", "labeling"})
@@ -185,12 +186,9 @@ def statements_in(
                 continue
             if not found and ctx.last and ctx.since_last <= 1 and _quotes_on(s, ctx.last):
                 # 'Although rejected, “I expect A” and “B”.': the speaker quoted on, with
-                # no cue and no one else named: one statement per quotation, or the
-                # sentence when its own words carry it ('The raid was “a provocation.”')
-                quotes = speech_quotes(sentence.text, s.spans)
-                if 2 * sum(len(q.split()) for q in quotes) < len(sentence.text.split()):
-                    quotes = [sentence.text.rstrip(" .")]
-                for words in quotes:
+                # no cue and no one else named, in a sentence that is mostly quotation
+                # (one that mostly narrates quotes a title or a phrase): one per quotation
+                for words in speech_quotes(sentence.text, s.spans):
                     _carry(out, ctx, words, sentence.text)
                 continue
             _emit(out, ctx, found, s, matcher)
@@ -231,10 +229,22 @@ def _sentence(folded: Folded, mentions: list[Mention]) -> Sentence:
 
 
 def _quotes_on(s: Sentence, last: list[Speaker]) -> bool:
-    """Whether a sentence without a cue quotes someone, and names no person outside its
-    quotations but the last speakers."""
+    """Whether a sentence without a cue, just after a statement, is mostly the same
+    speaker's quotations: no other person named outside them, no words of attribution
+    after them, at most a few words and a colon before them."""
     names = {sp.name for sp in last}
-    return bool(speech_quotes(s.text, s.spans)) and all(
+    if not s.spans or s.spans[0][0] == 0 or len(s.text[s.spans[-1][1] :].split()) > 1:
+        return False  # closed by words of attribution of its own ('“A,” the website reads')
+    lead = s.text[: s.spans[0][0]].rstrip()
+    if any(word[:1].isupper() for word in lead.split()[1:]):
+        return False  # "As Gaiman put it, “...”": a name or title of someone else
+    quoted = sum(len(q.split()) for q in speech_quotes(s.text, s.spans))
+    if lead.endswith(":"):
+        if len(lead.split()) > _SHORT_LEAD:
+            return False  # "in the words of the patient: “...”": someone else's words
+    elif 5 * quoted < 3 * len(s.text.split()):
+        return False  # mostly narration quoting a title or a phrase
+    return all(
         m.person is None or m.person in names for m in s.mentions
     ) and all(  # an active cue of no known speaker: the words are that speaker's
         not_a_verb(s.folded, v.start()) for v in speech_lexicon().regex.finditer(s.folded))

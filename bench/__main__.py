@@ -18,6 +18,7 @@ MODULES = (
     "bench.fetch_round",
     "bench.extraction",
     "bench.tui",
+    "bench.viewer_load",
     "bench.viewer_soak",
 )
 OPTIONAL = frozenset({"bench.analysis_speed", "bench.tui"})

@@ -85,9 +85,10 @@ class Analyzer:
         stances = []
         seen: set[tuple[str, str, str]] = set()
         previous: str | None = None  # the actor of the last statement so far
+        named: set[str] = set()  # the topics named so far ("the bridge" refers to them)
         for text in dict.fromkeys(texts):
             sentence = article.folded(text)
-            readings = self.stance_finder.read(sentence)
+            readings = self.stance_finder.read(sentence, named)
             here = said.get(text, ())
             if readings:
                 mentions = article.mentions(sentence)

@@ -271,10 +271,19 @@ class StanceFinder:
     def __init__(self, topics: Sequence[Topic]):
         self.topics = TopicMatcher(topics)
 
-    def read(self, sentence: Folded) -> list[Reading]:
+    def read(self, sentence: Folded, named: set[str] | None = None) -> list[Reading]:
         """The stance readings of one sentence: at most one per topic, the first mention
-        of the topic that shows a stance."""
+        of the topic that shows a stance.
+
+        `named` (the topics the article has named so far, updated here) lets a definite
+        anaphor ("the bridge") name a topic named in an earlier sentence.
+        """
         found = self.topics.find(sentence)
+        if named is not None:
+            here = {t.topic for t in found}
+            found.extend(t for t in self.topics.refer(sentence, named) if t.topic not in here)
+            found.sort(key=lambda s: (s.start, -s.end))
+            named.update(here)
         if not found:
             return []
         folded = sentence.folded
@@ -323,6 +332,8 @@ class StanceFinder:
                 )
             at = (cue.start, cue.end)
             phrase = cue.phrase
+        elif topic.anaphor:  # "no problem with the bridge": its name, not a stance
+            return None
         else:
             phrase = ""
             first = bisect_left(tokens.starts, topic.start)

@@ -7,7 +7,9 @@ it is found when a word of every group stands within the topic's `window` of wor
 in any order, compared by lemma ("Serbian military returning to Kosovo" and "the return
 of Serbian troops" both hold serbian + military|troop + return). A topic's
 `counter_concepts` are the opposite claim ("Serbia's territorial integrity" against
-Kosovo's independence): supporting one opposes the topic.
+Kosovo's independence): supporting one opposes the topic. A topic's `heads` name it
+again once the article has named it: a definite anaphor ("the bridge", "this
+association", "the Kosovo police") refers to the topic named earlier (`refer`).
 
 A concept is tried only when a set test finds a word of each of its groups among the
 sentence's words and lemmas; then its groups' lemma index finds where they stand.
@@ -16,18 +18,25 @@ sentence's words and lemmas; then its groups' lemma index finds where they stand
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import PhraseSet
-from dashboard.analysis.text import Folded
+from dashboard.analysis.text import Folded, words
 from dashboard.config import Topic
 
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|however|while|whereas)\s")
 
 
 _OCCURRENCES = 64
+# what makes a head noun an anaphor: "the bridge", "this association", "its police"
+# ("that" is left out: mostly a complementiser, "said that police ...")
+_DEFINITE = words("the this these those its their")
+# words that cannot stand between the determiner and its head ("the attacks on police")
+_NOT_MODIFIERS = words(
+    "of on in to for at by with and or from against about over into after before")
+_MODIFIERS = 2  # at most this many words between the determiner and the head
 
 
 class TopicSpan(NamedTuple):
@@ -39,6 +48,7 @@ class TopicSpan(NamedTuple):
     end: int
     polarity: int
     concept: bool = False  # found by concept: words between its own are free text
+    anaphor: bool = False  # named again by a head noun ("the bridge"): shows no stance alone
 
 
 class _Concept(NamedTuple):
@@ -75,6 +85,7 @@ class TopicMatcher:
                     self._concepts.append(
                         _Concept(topic.id, polarity, len(groups), topic.window, firsts))
                     self._indexes.append(LemmaIndex((g, alts) for g, alts in enumerate(groups)))
+        self._heads = LemmaIndex((t.id, t.heads) for t in topics)
         # every concept word: one set operation tells which a sentence holds
         self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
 
@@ -107,6 +118,27 @@ class TopicMatcher:
         if possible:
             out.extend(self._concept_spans(sentence, possible))
         out.sort(key=lambda s: (s.start, -s.end))
+        return out
+
+    def refer(self, sentence: Folded, named: Collection[str]) -> list[TopicSpan]:
+        """The topics of `named` (already named in the article) that the sentence names
+        again by a definite anaphor of their head noun ("the bridge", "this
+        association")."""
+        if not named or not self._heads:
+            return []
+        tokens = tokens_of(sentence)
+        words = tokens.words
+        out = []
+        for m in self._heads.find(tokens):
+            if m.key not in named:
+                continue
+            for k in range(m.first - 1, max(m.first - 2 - _MODIFIERS, -1), -1):
+                if words[k] in _DEFINITE:
+                    out.append(TopicSpan(m.key, tokens.starts[k], tokens.ends[m.last], 1,
+                                         concept=True, anaphor=True))
+                    break
+                if words[k] in _NOT_MODIFIERS:
+                    break
         return out
 
     def _concept_spans(self, sentence: Folded, possible: list[int]) -> list[TopicSpan]:

@@ -186,6 +186,9 @@ class Topic(_Model):
     """Concepts of the opposite claim: support for one is opposition to the topic."""
     window: int = Field(10, ge=1, le=40)
     """The most words a concept's match may span."""
+    heads: tuple[str, ...] = ()
+    """Nouns that name the topic again once the article has named it: "the bridge",
+    "this association" (after a definite article, demonstrative or possessive)."""
     short: str = Field("", max_length=TOPIC_SHORT_MAX)
     """A short name for table headers ("Forces"); empty cuts the label."""
 

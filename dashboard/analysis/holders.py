@@ -15,8 +15,10 @@ the stance is the United States', whoever reports it. The rules, in order:
 A subject named inside someone else's words is reported, not heard: "Vucic said Pristina
 is trying to avoid the association" is Serbia's complaint, so an obstruction a speaker
 reports of another actor (refuses, rejects, avoids, does not want) is the speaker's
-support for what is obstructed, and any other stance so reported (a decision, a
-commitment, an alleged backing) is credited to nobody. A judgement of the act itself
+support for what is obstructed; a commitment so reported ("Vucic said Pristina undertook
+to form the association") is the speaker holding the other to it, so the speaker's
+support; any other stance so reported (a decision, an alleged backing) is credited to
+nobody. A judgement of the act itself
 ("entered the north illegally", "a provocation") is the speaker's, whoever acts.
 
 A stance nobody can be credited with is dropped: a wrong actor is worse than none.
@@ -167,6 +169,15 @@ _OBSTRUCTIONS = frozenset({
     "prevent", "resist", "avoid", "obstruct", "undermine", "sabotage", "violate",
     "violation of",
 })
+# Commitments: reported of another actor, the speaker holds them to it ("Vucic said
+# Pristina undertook to form the association", "X said NATO will increase its commitment").
+_OBLIGATIONS = frozenset({
+    "commit", "committed", "commitment", "obligation to", "obliged to", "undertake to",
+    "pledge to",
+})
+# the same standing just before the cue ("undertook to implement the formation of X")
+_OBLIGED = re.compile(r"\b(?:undert(?:ook|ake|akes|aken)|pledged?|committed|obliged|obligation)"
+                      r"\s+(?:it(?:self)?\s+)?to\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # Judgements of the topic's act itself ("the police entered the north illegally", "a
 # provocation"): the stance is the judge's, never the actor who acts.
 _EVALUATIVE = frozenset({
@@ -194,8 +205,14 @@ def _speaking(sentence: Folded, reading: Reading, statements: Sequence[Statement
     return out
 
 
-def _reported(reading: Reading, speakers: list[str]) -> tuple[list[str], Reading]:
+def _reported(
+    sentence: Folded, reading: Reading, speakers: list[str]
+) -> tuple[list[str], Reading]:
     """What a stance reported of another actor tells (see the module docstring)."""
+    if reading.stance == "support" and not reading.negated and (
+            reading.phrase in _OBLIGATIONS or _OBLIGED.search(
+                sentence.text, 0, _original(sentence, reading.cue_start))):
+        return speakers, reading  # "X undertook to form it": the speaker holds X to it
     obstruction = reading.stance == "oppose" and (
         reading.negated != (reading.phrase in _OBSTRUCTIONS))
     if not obstruction:
@@ -240,7 +257,7 @@ def holders(
     if holding.how == "subject":
         speakers = _speaking(sentence, reading, statements)
         if speakers and not set(speakers) & set(holding.actors):
-            return _reported(reading, speakers)
+            return _reported(sentence, reading, speakers)
         return holding.actors, reading
     if holding.how == "nobody":
         return holding.actors, reading

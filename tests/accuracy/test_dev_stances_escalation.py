@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 FLOORS = {
-    "stance-recall": 0.62,
+    "stance-recall": 0.65,
     "stance-precision": 0.93,
     "escalation-sign": 0.92,
 }

@@ -79,3 +79,31 @@ def test_the_shipped_config_reads_the_anaphor_in_an_article(analyzer: Analyzer) 
     # the same sentence in an article that never named the bridge says nothing of it
     alone = "Albin Kurti said the government welcomes the opening of the bridge to cars."
     assert not {s for s in credited(analyzer, alone) if s[1] == "ibar-bridge"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a commitment of another actor, reported: the speaker holds it to it
+    ("Milos Vucevic said that Pristina undertook to carry out the formation of the "
+     "Community of Serb Municipalities.", ("serbia", "serb-municipalities", "support")),
+    ("Annalena Baerbock said that NATO has increased its commitment to the KFOR troops.",
+     ("germany", "kfor-mandate", "support")),
+])
+def test_a_reported_commitment_is_the_speakers_support(
+    analyzer: Analyzer, text: str, expected: tuple
+) -> None:
+    found = credited(analyzer, text)
+    assert expected in found
+    # the one committed is reported, not heard
+    assert not {s for s in found if s[1] == expected[1] and s[0] != expected[0]}
+
+
+def test_a_reported_decision_is_still_nobodys(analyzer: Analyzer) -> None:
+    text = ("Milos Vucevic said that Pristina decided to support the Community of Serb "
+            "Municipalities.")
+    assert not {s for s in credited(analyzer, text) if s[1] == "serb-municipalities"}
+
+
+def test_the_kfor_concept_spans_a_long_safe_and_secure_clause() -> None:
+    matcher = TopicMatcher(load_config(CONFIG).topics)
+    sentence = "KFOR will take every action needed to maintain a safe and secure environment."
+    assert "kfor-mandate" in {s.topic for s in matcher.find(Folded.of(sentence))}

@@ -85,7 +85,9 @@ class Analyzer:
         stances = []
         seen: set[tuple[str, str, str]] = set()
         previous: str | None = None  # the actor of the last statement so far
-        named: set[str] = set()  # the topics named so far ("the bridge" refers to them)
+        # the topics named so far ("the bridge" refers to them), and those whose concept's
+        # words the article spreads over sentences
+        named: set[str] = self.stance_finder.topics.spread(sentences)
         for text in dict.fromkeys(texts):
             sentence = article.folded(text)
             readings = self.stance_finder.read(sentence, named)

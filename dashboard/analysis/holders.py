@@ -76,7 +76,10 @@ _CONDITIONS = words("if until unless once")
 # "Belgrade, which has never recognised ...": the relative clause's subject.
 _RELATIVE = re.compile(r"^\s*,\s*(?:which|who)\s", re.IGNORECASE)
 _SUBJECT_REACH = 140  # characters from the end of a subject to its predicate
-_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?",
+# (the rest of an institution's name may follow a mention: "the US Department of State,
+# the EU and ...")
+_LIST_GLUE = re.compile(r"(?-i:(?:\s+[A-Z][\w'-]*(?:\s+(?:of|for)\s+[A-Z][\w'-]*)?)*)"
+                        r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?:the\s+)?",
                         re.IGNORECASE)
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 

@@ -18,7 +18,7 @@ sentence's words and lemmas; then its groups' lemma index finds where they stand
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
@@ -89,14 +89,19 @@ class TopicMatcher:
         # every concept word: one set operation tells which a sentence holds
         self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
 
-    def _possible(self, sentence: Folded) -> list[int]:
-        """The concepts with a word of every group in the sentence (set tests only)."""
+    def _possible(self, sentence: Folded, every: bool = True) -> list[int]:
+        """The concepts with a word of every group (or, not `every`, of any group) in the
+        sentence (set tests only)."""
         if not self._words:
             return []
         hit = self._words & tokens_of(sentence).present
         out = []
         if hit:
             for index, concept in enumerate(self._concepts):
+                if not every:
+                    if any(not firsts.isdisjoint(hit) for firsts in concept.firsts):
+                        out.append(index)
+                    continue
                 for firsts in concept.firsts:
                     if firsts.isdisjoint(hit):
                         break
@@ -119,6 +124,18 @@ class TopicMatcher:
             out.extend(self._concept_spans(sentence, possible))
         out.sort(key=lambda s: (s.start, -s.end))
         return out
+
+    def spread(self, sentences: Iterable[Folded]) -> set[str]:
+        """The topics whose concept's word groups all stand in the text, though in
+        different sentences ("police ..." here, "in the north" there): their heads then
+        name them (see `refer`), as a topic named in one sentence does."""
+        found: dict[int, set[int]] = {}  # concept -> the groups seen
+        for sentence in sentences:
+            for i in self._possible(sentence, every=False):
+                seen = found.setdefault(i, set())
+                seen.update(m.key for m in self._indexes[i].find(tokens_of(sentence)))
+        return {self._concepts[i].topic for i, seen in found.items()
+                if len(seen) == self._concepts[i].groups and self._concepts[i].polarity > 0}
 
     def refer(self, sentence: Folded, named: Collection[str]) -> list[TopicSpan]:
         """The topics of `named` (already named in the article) that the sentence names

@@ -107,3 +107,31 @@ def test_the_kfor_concept_spans_a_long_safe_and_secure_clause() -> None:
     matcher = TopicMatcher(load_config(CONFIG).topics)
     sentence = "KFOR will take every action needed to maintain a safe and secure environment."
     assert "kfor-mandate" in {s.topic for s in matcher.find(Folded.of(sentence))}
+
+
+def test_a_concept_spread_over_sentences_lets_its_heads_name_it() -> None:
+    sentences = [Folded.of("Tension rose again in the north on Monday."),
+                 Folded.of("Dozens of officers were seen near the town hall."),
+                 Folded.of("A new police station opened there.")]
+    assert MATCHER.spread(sentences) == {"units"}
+    # one group alone is not enough
+    assert MATCHER.spread(sentences[1:]) == set()
+
+
+def test_the_shipped_config_reads_police_in_an_article_about_the_north(
+    analyzer: Analyzer
+) -> None:
+    text = ("Barricades stood for a week in the north of the country.\n\n"
+            "Vjosa Osmani praised the police for their calm.")
+    assert ("kosovo", "north-policing", "support") in credited(analyzer, text)
+    alone = "Vjosa Osmani praised the police for their calm."
+    assert not {s for s in credited(analyzer, alone) if s[1] == "north-policing"}
+
+
+def test_an_institution_named_in_full_is_listed_with_the_actors_after_it(
+    analyzer: Analyzer
+) -> None:
+    text = ("The US Department of State and the EU condemned the Ibar bridge opening, "
+            "a spokesperson said.")
+    found = credited(analyzer, text)
+    assert {("usa", "ibar-bridge", "oppose"), ("eu", "ibar-bridge", "oppose")} <= found

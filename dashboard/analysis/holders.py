@@ -238,6 +238,16 @@ def speaker_of(sentence: Folded, reading: Reading, statements: Sequence[Statemen
     return fallback[:1]
 
 
+def _opening_subject(text: str, mentions: Sequence[Mention]) -> list[str]:
+    """The actor that opens the sentence's main clause, after an adverbial set off by a
+    comma ("Last month, Kosovo's government imposed ..."), if any."""
+    if not mentions:
+        return []
+    first = mentions[0]
+    lead = text[:first.start].rsplit(",", 1)[-1].split()
+    return [first.actor] if len(lead) <= 1 and all(w.lower() == "the" for w in lead) else []
+
+
 def _pronoun_speaks(sentence: Folded, reading: Reading) -> bool:
     """Whether a pronoun or a bare role ("the spokesperson") stands before the cue in its
     clause: it refers back to the last speaker."""
@@ -268,6 +278,8 @@ def holders(
     if not speakers and previous and _pronoun_speaks(sentence, reading):
         speakers = [previous]
     if holding.how == "speaker-demand":
+        if not speakers:  # "Kosovo imposed tariffs until Serbia recognises ...": Kosovo's
+            speakers = _opening_subject(sentence.text, mentions)
         if reading.negated and reading.stance in ("support", "oppose"):
             flipped = "oppose" if reading.stance == "support" else "support"
             reading = reading._replace(stance=flipped, negated=False)

@@ -135,3 +135,19 @@ def test_an_institution_named_in_full_is_listed_with_the_actors_after_it(
             "a spokesperson said.")
     found = credited(analyzer, text)
     assert {("usa", "ibar-bridge", "oppose"), ("eu", "ibar-bridge", "oppose")} <= found
+
+
+def test_a_demand_with_no_speaker_is_the_opening_subjects(analyzer: Analyzer) -> None:
+    text = ("Last week, Kosovo's government kept the border closed, saying it would stay "
+            "closed until Serbia recognises Kosovo's independence.")
+    assert ("kosovo", "kosovo-independence", "support") in credited(analyzer, text)
+    # an actor that does not open the main clause is no holder
+    later = ("The border stayed closed for Kosovo's trucks, officials saying it would stay "
+             "closed until Serbia recognises Kosovo's independence.")
+    assert ("kosovo", "kosovo-independence", "support") not in credited(analyzer, later)
+
+
+def test_the_shipped_police_topic_is_named_again_by_this_operation(analyzer: Analyzer) -> None:
+    text = ("Special police units entered the north of Kosovo at dawn.\n\n"
+            "Albin Kurti said the government supports this operation.")
+    assert ("kosovo", "north-policing", "support") in credited(analyzer, text)

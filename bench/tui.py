@@ -52,11 +52,11 @@ SIZE = (160, 48)
 # Runs in the child: the CLI's own `run --viewer` path, plus a mark at the first paint.
 CHILD = """
 import sys, time
-from dashboard.app import FlashpointApp
+from dashboard.screens.dashboard import DashboardScreen
 out = sys.argv.pop(1)
-original = FlashpointApp.apply_snapshot
-def apply_snapshot(self, snap):
-    original(self, snap)
+original = DashboardScreen.apply_snapshot
+def apply_snapshot(self, snap, fired=()):
+    original(self, snap, fired)
     if getattr(self, "_bench_marked", False):
         return
     self._bench_marked = True
@@ -65,7 +65,7 @@ def apply_snapshot(self, snap):
             f.write(repr(time.monotonic()))
         self.exit()
     self.call_after_refresh(painted)
-FlashpointApp.apply_snapshot = apply_snapshot
+DashboardScreen.apply_snapshot = apply_snapshot
 from dashboard.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -330,15 +330,17 @@ class StallSampler:
 
 def time_applies(app) -> list[float]:
     """Record how long each `apply_snapshot` (widget updates, on the loop) takes."""
-    durations: list[float] = []
-    original = app.apply_snapshot
+    from dashboard.screens.dashboard import DashboardScreen
 
-    def timed(snap) -> None:
+    durations: list[float] = []
+    original = DashboardScreen.apply_snapshot
+
+    def timed(screen, snap, fired=()) -> None:
         t0 = time.perf_counter()
-        original(snap)
+        original(screen, snap, fired)
         durations.append(time.perf_counter() - t0)
 
-    app.apply_snapshot = timed
+    DashboardScreen.apply_snapshot = timed  # type: ignore[method-assign]  # this process only
     return durations
 
 

@@ -11,16 +11,7 @@ from __future__ import annotations
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
 
-CHANGING_ACTIONS = frozenset({
-    "decide",  # confirm/reject a pending recognition change (the store)
-    "undo_decision",
-    "mute_alerts",  # the alert state next to the store, honoured by `collect`
-    "refresh",  # fetching
-    "pause",
-    "copy_link",  # the visitor's clipboard, with text from feeds
-    "copy",
-})
-"""Action names (of the App or any widget) that change state somewhere."""
+from dashboard.actions import CHANGING_ACTIONS  # the registry's rows that change something
 
 HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 """Textual's own palette commands that write or deliver a file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,32 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("q", "quit (ctrl+q too)"),
-    ("?", "this help"),
-    ("1 … 5", "show a panel (statements … sources)"),
-    ("tab / shift+tab", "next / previous panel"),
-    ("j / k", "down / up in a table"),
-    ("g / G, home / end", "first / last row"),
-    ("/", "filter statements by text"),
-    ("a", "filter by actor"),
-    ("t", "filter positions by topic"),
-    ("escape", "clear filters / close"),
-    ("enter", "details of the selection"),
-    ("c", "copy the selection's link (http/https only)"),
-    ("r", "refresh now"),
-    ("p", "pause / resume fetching"),
-    ("m", "mute / unmute alerts"),
-    ("y / n", "confirm / reject the selected pending change (asks first)"),
-    ("u", "undo a recognition decision (the selected one in its history, else the newest)"),
-    ("ctrl+p", "command palette"),
-)
 
-
-def help_text() -> Text:
-    """The key table as Text."""
+def help_text(rows: Sequence[tuple[str, str]]) -> Text:
+    """The key table as Text: `rows` are (key, what it does), the App's action registry."""
     out = Text("Flashpoint keys\n\n", style="bold")
-    for key, what in KEYS:
+    for key, what in rows:
         out.append(f"{key:>18}  ", style="bold")
         out.append(f"{what}\n")
     out.append("\nPositions: ▲ support ▼ oppose ◆ conditional ● neutral · none ! changed\n")
@@ -57,6 +37,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close"),
     ]
 
+    def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = tuple(rows)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(help_text())
+            yield Static(help_text(self.rows))

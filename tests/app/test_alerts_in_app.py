@@ -21,7 +21,7 @@ async def test_fired_alerts_are_notified_as_plain_text_and_ring_the_bell():
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        app._alerts_fired([event, quiet])
+        app.main.alerts_fired([event, quiet])
         await pilot.pause()
     notes = [n for n in app.notes if "Vucic" in n or "calm" in n]
     assert len(notes) == 1

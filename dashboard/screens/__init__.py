@@ -1,0 +1,1 @@
+"""The App's screens: the dashboard itself, and the details it opens."""

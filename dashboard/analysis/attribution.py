@@ -114,7 +114,7 @@ def attribute(
         return _according_to(s, vs, ve, matcher, ctx, before)
     folded = s.folded
     if cue.lemma == "call" and _CALL_TO.match(folded, ve):
-        # "called all parties to review the draft": a directive, like "called on"
+        # "called both towns to reopen the road": a directive, like "called on"
         cue = Cue("call on", "directive", "free", cue.gerund)
     if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve) and not (
         cue.group == "labeling" and LABEL_QUOTE.match(folded, ve)
@@ -127,7 +127,7 @@ def attribute(
     if not_a_verb(folded, vs):
         return [], []
     if cue.group == "labeling" and _WHAT_SUBJECT.search(folded, max(0, vs - 30), vs):
-        return [], []  # "what he called his vision": a name for a thing, not words
+        return [], []  # "what she called her roadmap": a name for a thing, not words
     if folded.startswith("if ") and "," not in folded[:vs]:
         return [], []  # "If the mission refuses to ..., X said": a condition, not speech
     if is_negated(folded, vs, ve, window=2) and not THAT_NEXT.match(folded, ve):

@@ -96,7 +96,7 @@ TURN = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}):\s+(?=\S)")
 def transcript_turn(
     first: Folded, mentions: list[Mention], matcher: ActorMatcher, paragraph: str
 ) -> Statement | None:
-    """'Maria Zakharova: We are alarmed ...': a named person's turn, the paragraph's words."""
+    """'Jane Doe: We are worried ...': a named person's turn, the paragraph's words."""
     m = TURN.match(first.text)
     if m is None or not paragraph.startswith(first.text[: m.end()]):
         return None

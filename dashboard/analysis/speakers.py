@@ -170,7 +170,7 @@ def speakers_before(
     if named:  # (not a place: "the envoy in Pristina")
         return [Speaker(matcher.display_name(named[0].actor), named[0].actor, a, b, False)]
     owners = [m for m in inside if m.person and possessive(sentence, m.end)]
-    if owners:  # "Kurti's proposal says": the owner's actor speaks through it
+    if owners:  # "the minister's plan says": the owner's actor speaks through it
         return [Speaker(sentence[a:b], owners[0].actor, a, b, False)]
     role = described.group("role")
     if person and described.group("det") == "the" and role in PERSON_ROLES:

@@ -155,7 +155,7 @@ def statements_in(
                 continue
         turn = (transcript_turn(paragraph[0], find(paragraph[0]), matcher, text)
                 if TURN.match(paragraph[0].text) else None)
-        if turn:  # "Maria Zakharova: We are alarmed ...": a turn of a transcript
+        if turn:  # "Jane Doe: We are worried ...": a turn of a transcript
             out.append(turn)
             ctx.last = ctx.voice = [Speaker(turn.speaker, turn.actor, 0, 0, True)]
             ctx.heard = ctx.turn = True
@@ -237,7 +237,7 @@ def _quotes_on(s: Sentence, last: list[Speaker]) -> bool:
         return False  # closed by words of attribution of its own ('“A,” the website reads')
     lead = s.text[: s.spans[0][0]].rstrip()
     if any(word[:1].isupper() for word in lead.split()[1:]):
-        return False  # "As Gaiman put it, “...”": a name or title of someone else
+        return False  # "As Jane Doe put it, “...”": a name or title of someone else
     quoted = sum(len(q.split()) for q in speech_quotes(s.text, s.spans))
     if lead.endswith(":"):
         if len(lead.split()) > _SHORT_LEAD:
@@ -348,10 +348,10 @@ def _statements(
             or same_voice(found_speakers, out)
         ):
             # "he plans to demand ...": the same speaker inside their own words; "the
-            # spokesman said the EU urges ...": the EU is the spokesman's own voice
+            # spokesman said the Union urges ...": the Union is the spokesman's own voice
             continue
         if found and cue.gerund and feeling and found_speakers is speakers:
-            # "expressed disappointment over the raid, saying A": A is what they said
+            # "voiced regret about the raid, saying A": A is what they said
             del out[feeling[0] : feeling[1]]
         feeling = None
         if found:
@@ -388,5 +388,5 @@ def _opening_gerund(
     if s.folded[: verb.start()].strip() or not lexicon.cues[verb.group()].gerund:
         return None
     if lexicon.cues[verb.group()].group in _TELLING and not THAT_NEXT.match(s.folded, verb.end()):
-        return None  # "Recalling the last meeting, X told ...": an introduction, not words
+        return None  # "Recalling the first round, X told ...": an introduction, not words
     return verb

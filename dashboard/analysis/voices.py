@@ -1,8 +1,8 @@
 """Whose words a statement holds when several speakers are named in one sentence.
 
 An institution named inside the words of one of its own people is that person's voice
-("the spokesman said the League urges ...", "France and Germany urged A, said the French
-president"): the person's statement stands, the institution's is not another one.
+("the spokesman said the League urges ...", "A and B urged C, said A's president"):
+the person's statement stands, the institution's is not another one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def bare(text: str) -> str:
 
 def same_voice(found: list[Speaker], out: list[Statement]) -> bool:
     """Whether institutions found inside a person's words include that person's own
-    actor ("the spokesman said the EU urges ...", "Macron said France and Germany
+    actor ("the spokesman said the Union urges ...", "A's president said A and B
     asked ..."): the person speaks for them, and the words are the person's."""
     actors = {o.actor for o in out if o.actor is not None}
     return all(not sp.is_person for sp in found) and any(sp.actor in actors for sp in found)
@@ -27,7 +27,7 @@ def same_voice(found: list[Speaker], out: list[Statement]) -> bool:
 
 def without_own_voice(out: list[Statement], matcher: ActorMatcher) -> list[Statement]:
     """`out` without institutions' statements inside the words of a person of theirs
-    ('France and Germany urged A, said Macron': Macron's statement only)."""
+    ('A and B urged C, said A's president': the president's statement only)."""
     institutions = matcher.display_names
     at = {st.text: st.sentence.find(st.text) for st in out}
     inner = {st.text for st in out if st.speaker in institutions and any(

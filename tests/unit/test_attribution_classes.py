@@ -48,7 +48,7 @@ def test_a_joint_subject_names_a_body_and_a_speaker_of_no_actor(matcher: ActorMa
 def test_a_feeling_is_about_its_object_and_gives_way_to_saying(matcher: ActorMatcher) -> None:
     assert rows("Kurvi Tasch voiced hope that the bridge would reopen soon.", matcher) == [
         ("Kurvi Tasch", "borduria", "reported", "the bridge would reopen soon")]
-    assert rows("Kurvi Tasch expressed regret over the closure of the port, saying that "
+    assert rows("Kurvi Tasch expressed regret over the port being shut, saying that "
                 "the decision hurt traders on both banks.", matcher) == [
         ("Kurvi Tasch", "borduria", "reported", "the decision hurt traders on both banks")]
 
@@ -77,16 +77,16 @@ def test_an_institution_inside_its_spokesperson_s_words_is_the_same_voice(
 
 
 def test_an_inverted_clause_verb_after_a_quotation_attributes_it(matcher: ActorMatcher) -> None:
-    assert rows("“We are ready to host the next round at any time,” declared Sapt Hentzau.",
+    assert rows("“Our door stays open to both delegations,” declared Sapt Hentzau.",
                 matcher) == [
         ("Sapt Hentzau", "league", "direct",
-         "We are ready to host the next round at any time")]
+         "Our door stays open to both delegations")]
     assert rows("The agency reported a rise in crossings.", matcher) == []
 
 
 def test_a_titled_statement_speaks_in_its_own_voice(matcher: ActorMatcher) -> None:
-    body = ("Ruritanian statement on the closure of the northern crossing – 3 May\n\n"
-            "We call on all sides to reopen the crossing without delay.\n\n"
+    body = ("Ruritanian statement on the northern crossing being shut – 3 May\n\n"
+            "We ask the two governments to reopen the crossing without delay.\n\n"
             "The closure harms families on both banks of the river.\n\n"
             "Press Office")
     got = rows(body, matcher)
@@ -115,12 +115,12 @@ def test_a_story_about_a_statement_is_not_its_voice(matcher: ActorMatcher) -> No
 def test_a_transcript_turn_goes_on_until_the_next_label(matcher: ActorMatcher) -> None:
     body = ("Question: What do you make of the clashes in the north?\n\n"
             "Sapt Hentzau: We are alarmed by the clashes in the north.\n\n"
-            "The aim of these provocations is plain to everyone watching.\n\n"
+            "Whoever stirs this up wants the valley emptied of farmers.\n\n"
             "Question: Will the League send observers?\n\n"
             "The observers arrived in the capital on Tuesday evening.")
     got = rows(body, matcher)
     assert [r[3] for r in got] == ["We are alarmed by the clashes in the north.",
-                                  "The aim of these provocations is plain to everyone watching."]
+                                  "Whoever stirs this up wants the valley emptied of farmers."]
     assert {r[0] for r in got} == {"Sapt Hentzau"}
 
 
@@ -134,10 +134,10 @@ def test_a_feed_title_can_title_the_statement(matcher: ActorMatcher) -> None:
 def test_a_cue_after_a_possessive_or_determiner_is_a_noun(matcher: ActorMatcher) -> None:
     assert rows("Kurvi Tasch said that Ruritania's claims of bias were baseless.", matcher) == [
         ("Kurvi Tasch", "borduria", "reported", "Ruritania's claims of bias were baseless")]
-    assert rows("Kurvi Tasch said the raid was a warning that Strelsau wants the valley.",
+    assert rows("Kurvi Tasch said the raid was a signal that Strelsau covets the valley.",
                 matcher) == [
         ("Kurvi Tasch", "borduria", "reported",
-         "the raid was a warning that Strelsau wants the valley")]
+         "the raid was a signal that Strelsau covets the valley")]
 
 
 def test_two_quoted_that_clauses_are_one_statement_each(matcher: ActorMatcher) -> None:
@@ -148,8 +148,8 @@ def test_two_quoted_that_clauses_are_one_statement_each(matcher: ActorMatcher) -
 
 
 def test_a_clause_verb_takes_a_colon_after_an_adverbial(matcher: ActorMatcher) -> None:
-    assert rows("Kurvi Tasch wrote in a post: “We will not give up the valley.”", matcher) == [
-        ("Kurvi Tasch", "borduria", "direct", "We will not give up the valley.")]
+    assert rows("Kurvi Tasch wrote in a post: “We will never cede the valley.”", matcher) == [
+        ("Kurvi Tasch", "borduria", "direct", "We will never cede the valley.")]
 
 
 def test_a_directive_s_that_belongs_to_its_infinitive(matcher: ActorMatcher) -> None:
@@ -166,7 +166,7 @@ def test_a_person_speaks_for_their_actor_named_in_their_words(matcher: ActorMatc
 
 
 def test_a_quotation_without_a_cue_goes_on_from_the_speaker(matcher: ActorMatcher) -> None:
-    body = ("Kurvi Tasch said the talks had stalled. Although the offer was rejected, "
+    body = ("Kurvi Tasch said the talks had stalled. Although the offer was turned down, "
             "“I expect Strelsau to lift the ban at once” and for the League "
             "“to send its observers to the valley”.")
     got = rows(body, matcher)
@@ -227,19 +227,19 @@ def test_a_misprinted_closing_mark_opens_a_quotation(matcher: ActorMatcher) -> N
 def test_an_opening_mark_after_a_sentence_end_inside_a_quote_starts_another(
     matcher: ActorMatcher,
 ) -> None:
-    got = rows("“The League has helped both sides find answers. “We expect them to agree "
+    got = rows("“The League has helped both sides find answers. “Both sides should agree "
                "by Friday,” Sapt Hentzau said.", matcher)
     assert [r[3] for r in got] == ["The League has helped both sides find answers.",
-                                  "We expect them to agree by Friday"]
+                                  "Both sides should agree by Friday"]
 
 
 def test_an_opening_participle_needs_a_clause_unless_it_acts(matcher: ActorMatcher) -> None:
     assert rows("Recalling the last round of talks, Sapt Hentzau told reporters that "
                 "the next one would be in May.", matcher) == [
         ("Sapt Hentzau", "league", "reported", "the next one would be in May")]
-    got = rows("Calling for restraint on all sides, Sapt Hentzau said that talks would "
+    got = rows("Calling for calm in the valley, Sapt Hentzau said that talks would "
                "go on.", matcher)
-    assert [r[3] for r in got] == ["restraint on all sides", "talks would go on"]
+    assert [r[3] for r in got] == ["calm in the valley", "talks would go on"]
 
 
 def test_a_cue_in_an_opening_condition_is_not_speech(matcher: ActorMatcher) -> None:
@@ -253,9 +253,9 @@ def test_according_to_him_after_a_conjunction_gives_what_follows(
     matcher: ActorMatcher,
 ) -> None:
     got = rows("Kurvi Tasch said that farmers still block the road, but according to him, "
-               "the police are there only to guard the crossing.", matcher)
+               "the police merely guard the crossing.", matcher)
     assert [r[3] for r in got] == ["farmers still block the road",
-                                  "the police are there only to guard the crossing"]
+                                  "the police merely guard the crossing"]
     assert {r[0] for r in got} == {"Kurvi Tasch"}
 
 
@@ -270,7 +270,7 @@ def test_this_was_stated_by_names_the_speaker_of_the_sentence_before(
     matcher: ActorMatcher,
 ) -> None:
     got = rows("After long talks the two sides failed to agree on the bridge. "
-               "This was stated by Sapt Hentzau at the end of the meeting.", matcher)
+               "This was stated by Sapt Hentzau after the session closed.", matcher)
     assert got == [("Sapt Hentzau", "league", "reported",
                     "After long talks the two sides failed to agree on the bridge")]
 
@@ -280,18 +280,18 @@ def test_a_quotation_open_over_paragraphs_ends_at_its_closing_mark(
 ) -> None:
     body = ("Kurvi Tasch said the charges were a lie.\n\n"
             "“Our claims are true and the charges against us are false.\n\n"
-            "Borduria is under pressure, but not from its own people,” Kurvi Tasch "
+            "Borduria is squeezed by its neighbours, never by its own people,” Kurvi Tasch "
             "declared.")
     got = rows(body, matcher)
     assert [r[3] for r in got] == [
         "the charges were a lie",
         "Our claims are true and the charges against us are false.",
-        "Borduria is under pressure, but not from its own people"]
+        "Borduria is squeezed by its neighbours, never by its own people"]
 
 
 def test_called_someone_to_act_is_a_directive(matcher: ActorMatcher) -> None:
-    assert rows("Kurvi Tasch called all parties to review the draft together.", matcher) == [
-        ("Kurvi Tasch", "borduria", "reported", "all parties to review the draft together")]
+    assert rows("Kurvi Tasch called both towns to reopen the old road.", matcher) == [
+        ("Kurvi Tasch", "borduria", "reported", "both towns to reopen the old road")]
 
 
 def test_a_label_in_quotation_marks_is_what_was_said(matcher: ActorMatcher) -> None:
@@ -302,7 +302,7 @@ def test_a_label_in_quotation_marks_is_what_was_said(matcher: ActorMatcher) -> N
 
 
 def test_a_denied_cue_with_a_that_clause_reports_it(matcher: ActorMatcher) -> None:
-    body = ("The League said it would send observers. However, it did not rule out that "
+    body = ("The League said it would send observers. Yet it did not rule out that "
             "the mission could be extended.")
     assert rows(body, matcher)[-1] == ("League", "league", "reported",
                                       "the mission could be extended")
@@ -316,7 +316,7 @@ def test_a_pronoun_right_before_the_verb_is_its_subject(matcher: ActorMatcher) -
 
 
 def test_what_someone_called_a_thing_is_its_name(matcher: ActorMatcher) -> None:
-    assert rows("Kurvi Tasch published what he called his “vision for the valley”.",
+    assert rows("Kurvi Tasch unveiled what Tasch called a “roadmap for the hills”.",
                 matcher) == []
 
 
@@ -326,9 +326,9 @@ def test_an_infinitive_cue_is_not_an_act_of_speech(matcher: ActorMatcher) -> Non
 
 
 def test_the_same_words_quoted_and_reported_are_one_statement(matcher: ActorMatcher) -> None:
-    got = rows('Stressing that "there are no sanctions", Sapt Hentzau added that the '
+    got = rows('Stressing that "nobody is being punished", Sapt Hentzau added that the '
                'measures could be lifted.', matcher)
-    assert [r[3] for r in got] == ["there are no sanctions", "the measures could be lifted"]
+    assert [r[3] for r in got] == ["nobody is being punished", "the measures could be lifted"]
 
 
 def test_an_institution_in_its_official_s_words_is_theirs(matcher: ActorMatcher) -> None:
@@ -348,14 +348,14 @@ def test_a_place_inside_a_description_is_not_its_actor(matcher: ActorMatcher) ->
 
 
 def test_the_spokesperson_after_a_body_spoke_is_that_body(matcher: ActorMatcher) -> None:
-    body = ("The League said in a statement that the vote must be respected. "
-            "The spokesperson called on both parties to keep talking.")
+    body = ("The League said on its website that the vote must be respected. "
+            "The spokesperson also urged both parties to keep talking.")
     assert rows(body, matcher)[-1] == ("League", "league", "reported",
                                       "both parties to keep talking")
 
 
 def test_restating_a_position_gives_way_to_what_it_says(matcher: ActorMatcher) -> None:
-    assert rows("Borduria reiterated its position on the valley, saying that the border "
+    assert rows("Borduria reiterated its stance about the valley, saying that the border "
                 "must be respected.", matcher) == [
         ("Borduria", "borduria", "reported", "the border must be respected")]
 

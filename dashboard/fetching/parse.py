@@ -10,8 +10,7 @@ invent ids that feedparser leaves empty). Both are handed bytes, never a str the
 treat as a path or URL, and never fetch anything. orjson reads JSON Feed and GDELT.
 All text is cleaned with `dashboard.textclean`; links keep only http(s).
 
-This module is CPU-bound and may meet hostile input; callers run it in a worker of
-`dashboard.pipeline.WorkerPool`.
+This module is CPU-bound and may meet hostile input: it runs in a `pipeline.WorkerPool`.
 """
 
 from __future__ import annotations

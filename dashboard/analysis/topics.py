@@ -18,7 +18,7 @@ sentence's words and lemmas; then its groups' lemma index finds where they stand
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
@@ -86,22 +86,18 @@ class TopicMatcher:
                         _Concept(topic.id, polarity, len(groups), topic.window, firsts))
                     self._indexes.append(LemmaIndex((g, alts) for g, alts in enumerate(groups)))
         self._heads = LemmaIndex((t.id, t.heads) for t in topics)
+        self._headed = frozenset(t.id for t in topics if t.heads)  # topics an anaphor names
         # every concept word: one set operation tells which a sentence holds
         self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
 
-    def _possible(self, sentence: Folded, every: bool = True) -> list[int]:
-        """The concepts with a word of every group (or, not `every`, of any group) in the
-        sentence (set tests only)."""
+    def _possible(self, sentence: Folded) -> list[int]:
+        """The concepts with a word of every group in the sentence (set tests only)."""
         if not self._words:
             return []
         hit = self._words & tokens_of(sentence).present
         out = []
         if hit:
             for index, concept in enumerate(self._concepts):
-                if not every:
-                    if any(not firsts.isdisjoint(hit) for firsts in concept.firsts):
-                        out.append(index)
-                    continue
                 for firsts in concept.firsts:
                     if firsts.isdisjoint(hit):
                         break
@@ -125,17 +121,28 @@ class TopicMatcher:
         out.sort(key=lambda s: (s.start, -s.end))
         return out
 
-    def spread(self, sentences: Iterable[Folded]) -> set[str]:
+    def spread(self, sentences: Sequence[Folded]) -> set[str]:
         """The topics whose concept's word groups all stand in the text, though in
         different sentences ("police ..." here, "in the north" there): their heads then
         name them (see `refer`), as a topic named in one sentence does."""
-        found: dict[int, set[int]] = {}  # concept -> the groups seen
+        if not self._words or not self._heads:
+            return set()
+        hit: set[str] = set()
         for sentence in sentences:
-            for i in self._possible(sentence, every=False):
-                seen = found.setdefault(i, set())
+            hit |= self._words & tokens_of(sentence).present
+        out: set[str] = set()
+        for i, concept in enumerate(self._concepts):
+            if concept.polarity < 0 or concept.topic in out or concept.topic not in self._headed:
+                continue
+            if any(firsts.isdisjoint(hit) for firsts in concept.firsts):
+                continue  # (set tests only; the lemma index then confirms each group)
+            seen: set[int] = set()
+            for sentence in sentences:
                 seen.update(m.key for m in self._indexes[i].find(tokens_of(sentence)))
-        return {self._concepts[i].topic for i, seen in found.items()
-                if len(seen) == self._concepts[i].groups and self._concepts[i].polarity > 0}
+                if len(seen) == concept.groups:
+                    out.add(concept.topic)
+                    break
+        return out
 
     def refer(self, sentence: Folded, named: Collection[str]) -> list[TopicSpan]:
         """The topics of `named` (already named in the article) that the sentence names

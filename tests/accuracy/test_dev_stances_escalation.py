@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 FLOORS = {
-    "stance-recall": 0.71,
+    "stance-recall": 0.72,
     "stance-precision": 0.94,
     "escalation-sign": 0.92,
 }

@@ -151,3 +151,9 @@ def test_the_shipped_police_topic_is_named_again_by_this_operation(analyzer: Ana
     text = ("Special police units entered the north of Kosovo at dawn.\n\n"
             "Albin Kurti said the government supports this operation.")
     assert ("kosovo", "north-policing", "support") in credited(analyzer, text)
+
+
+def test_the_forces_concept_spans_a_long_clause() -> None:
+    matcher = TopicMatcher(load_config(CONFIG).topics)
+    sentence = "The army may yet be told to enter the region, for years a Serbian province."
+    assert "serbian-forces-return" in {s.topic for s in matcher.find(Folded.of(sentence))}

@@ -136,6 +136,14 @@ on = "level"
                 reader.close()
                 return cli.main(["--config", str(config), "status", "--json"])
 
+            # root reads the same way first, so every module the reading loads lazily
+            # (encodings, importlib.resources' readers) is loaded before the fork:
+            # the child, as nobody, cannot read the standard library under /root
+            warm = open_store(store, readonly=True)
+            warm.reload_if_changed()
+            warm.close()
+            assert cli.main(["--config", str(config), "status", "--json"]) == 0
+
             before = sorted(data.rglob("*"))
             code, out = as_reader(read_while_collect_runs)
             assert code == 0, out

@@ -7,7 +7,8 @@ odd documents: when fastfeedparser raises, finds no items, or meets a document i
 worse (Atom, whose per-field text/html types it drops; a DOCTYPE, whose entities only
 feedparser handles as we want; a feed where only some items have a GUID, where it would
 invent ids that feedparser leaves empty). Both are handed bytes, never a str they could
-treat as a path or URL, and never fetch anything. orjson reads JSON Feed and GDELT.
+treat as a path or URL, and never fetch anything. JSON Feed and GDELT answers are read
+with orjson in `json_feeds`; what every parser yields is in `parsed`.
 All text is cleaned with `dashboard.textclean`; links keep only http(s).
 
 This module is CPU-bound and may meet hostile input: it runs in a `pipeline.WorkerPool`.
@@ -19,38 +20,38 @@ import contextlib
 import io
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from dashboard.clock import utc_now
 from dashboard.fetching.dates import (
-    gdelt_date,
     iso_date,
     no_loose_dates,
     strict_fastfeedparser,
     struct_to_utc,
 )
+from dashboard.fetching.json_feeds import parse_gdelt, parse_json_feed
+from dashboard.fetching.parsed import (  # noqa: F401  (MAX_* and ParsedFeed: read from here too)
+    MAX_ITEMS,
+    MAX_SHORT,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    ParsedFeed,
+    ParseError,
+    looks_like_json,
+    make_item,
+    short,
+)
 from dashboard.fetching.xmlscan import XmlScan
 from dashboard.models import ParsedItem
-from dashboard.textclean import clean_text, safe_link, strip_controls
+from dashboard.textclean import clean_text, strip_controls
 
-# Stored text is bounded so one verbose feed cannot bloat the store.
-MAX_TITLE = 1_000
-MAX_SUMMARY = 20_000
-MAX_SHORT = 300  # authors and GUIDs
-# Items read from one feed, in document order: a feed of 100,000 tiny items (8.7 MB, under
-# the byte cap) took longer than the parse deadline to clean and identify, every round.
-# Real feeds list tens to hundreds; the rest of a longer one is dropped and reported.
-MAX_ITEMS = 2_000
 # An item dated further ahead than this, or before EARLIEST (no news feed is older than
 # the Unix epoch; year 1 is a placeholder), is mis-dated; it gets no date (the fetch time
 # then stands in for it, see `Item.when`).
 FUTURE_SLACK = timedelta(days=1)
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-JSONFEED_PREFIX = "https://jsonfeed.org/"
 _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+): (.+)$")
 # Routing only (the parsers do the parsing): documents that go straight to feedparser.
 _DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -62,28 +63,6 @@ _LEAN = {"include_content": False, "include_tags": False, "include_media": False
 _UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 # feedparser's own test for RSS text that is really HTML: a closing tag or an entity
 _HTMLISH = re.compile(r"</\w+>|&#?\w+;")
-
-
-class ParsedFeed(list[ParsedItem]):
-    """The items read from a feed; `listed` is how many the feed lists (more than were
-    read when it lists more than MAX_ITEMS)."""
-
-    def __init__(self, items: Iterable[ParsedItem] = (), listed: int | None = None):
-        super().__init__(items)
-        self.listed = len(self) if listed is None else max(listed, len(self))
-
-    @property
-    def truncated(self) -> int:
-        """Items the feed lists beyond what was read."""
-        return self.listed - len(self)
-
-
-class ParseError(Exception):
-    """A body that yields no usable items; the message is short and human."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def parse_feed(
@@ -101,9 +80,9 @@ def parse_feed(
     if not body.strip():
         raise ParseError("empty response")
     if kind == "gdelt":
-        items = _parse_gdelt(body)
-    elif _looks_like_json(body):
-        items = _parse_json_feed(body)
+        items = parse_gdelt(body)
+    elif looks_like_json(body):
+        items = parse_json_feed(body)
     else:
         items = _parse_xml_feed(body, content_type)
     listed = items.listed if isinstance(items, ParsedFeed) else len(items)
@@ -114,29 +93,6 @@ def _undate_implausible(item: ParsedItem, now: datetime) -> ParsedItem:
     if item.published and not EARLIEST <= item.published <= now + FUTURE_SLACK:
         return ParsedItem(item.title, item.summary, item.link, item.guid, None, item.author)
     return item
-
-
-def _looks_like_json(body: bytes) -> bool:
-    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
-
-
-def _short(value: object, limit: int = MAX_SHORT) -> str | None:
-    text = strip_controls(value)[:limit] if isinstance(value, str) else ""
-    return text or None
-
-
-def _item(title: str, summary: str, link: object, guid: object, published, author: object):
-    link = safe_link(link) if isinstance(link, str) else None
-    if not (title or summary or link):
-        return None
-    return ParsedItem(
-        title=title[:MAX_TITLE],
-        summary=summary[:MAX_SUMMARY],
-        link=link,
-        guid=_short(guid),
-        published=published,
-        author=_short(author),
-    )
 
 
 # --- RSS (fastfeedparser first) --------------------------------------------------------
@@ -238,7 +194,7 @@ def _from_fast_entry(
     guid = entry.get("id") if has_guid else None
     if not (title or summary) and entry.get("link") == guid:
         return None  # a bare GUID that fastfeedparser also took for the link
-    return _item(
+    return make_item(
         title=title,
         summary=summary,
         link=entry.get("link"),
@@ -312,7 +268,7 @@ def _from_entry(entry: Mapping[str, Any]) -> ParsedItem | None:
         published = struct_to_utc(entry.get(key))
         if published:
             break
-    return _item(
+    return make_item(
         title=_detail_text(entry, "title"),
         summary=_detail_text(entry, "summary") or _content_text(entry),
         link=entry.get("link"),
@@ -320,89 +276,3 @@ def _from_entry(entry: Mapping[str, Any]) -> ParsedItem | None:
         published=published,
         author=entry.get("author"),
     )
-
-
-# --- JSON Feed (https://jsonfeed.org/version/1.1) --------------------------------------
-
-
-def _load_json(body: bytes, what: str) -> Any:
-    try:
-        return orjson.loads(body.removeprefix(b"\xef\xbb\xbf"))
-    except orjson.JSONDecodeError:
-        raise ParseError(f"not a feed: invalid {what} JSON") from None
-
-
-def _json_author(entry: Mapping[str, Any]) -> object:
-    authors = entry.get("authors")
-    author = authors[0] if isinstance(authors, list) and authors else entry.get("author")
-    return author.get("name") if isinstance(author, dict) else None
-
-
-def _parse_json_feed(body: bytes) -> list[ParsedItem]:
-    feed = _load_json(body, "JSON Feed")
-    version = feed.get("version") if isinstance(feed, dict) else None
-    if not (isinstance(version, str) and version.startswith(JSONFEED_PREFIX)):
-        raise ParseError("not a feed: JSON without a JSON Feed version")
-    entries = feed.get("items")
-    entries = entries if isinstance(entries, list) else []
-    items = list(_json_feed_items(entries[:MAX_ITEMS]))
-    return ParsedFeed(items, len(items) + max(0, len(entries) - MAX_ITEMS))
-
-
-def _json_feed_items(entries: Iterable[object]) -> Iterable[ParsedItem]:
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        title = entry.get("title")
-        summary = entry.get("summary") or entry.get("content_html")
-        text = entry.get("content_text")
-        item = _item(
-            title=clean_text(title) if isinstance(title, str) else "",
-            summary=clean_text(summary) if isinstance(summary, str) else (
-                strip_controls(text) if isinstance(text, str) else ""),
-            link=entry.get("url") or entry.get("external_url"),
-            guid=str(entry["id"]) if entry.get("id") is not None else None,
-            published=iso_date(entry.get("date_published") or entry.get("date_modified")),
-            author=_json_author(entry),
-        )
-        if item is not None:
-            yield item
-
-
-# --- GDELT DOC 2.0 (mode=artlist&format=json) ------------------------------------------
-
-
-def gdelt_text_error(body: bytes) -> str | None:
-    """GDELT's plain-text error (it answers some errors with status 200), else None."""
-    if _looks_like_json(body):
-        return None
-    text = clean_text(body[:400].decode("utf-8", "replace")) or "empty answer"
-    return f"GDELT: {text[:160]}"
-
-
-def _parse_gdelt(body: bytes) -> list[ParsedItem]:
-    error = gdelt_text_error(body)
-    if error:
-        raise ParseError(error)
-    data = _load_json(body, "GDELT")
-    articles = data.get("articles", []) if isinstance(data, dict) else None
-    if not isinstance(articles, list):
-        raise ParseError("not a GDELT answer: no article list")
-    items = []
-    for article in articles[:MAX_ITEMS]:
-        if not isinstance(article, dict):
-            continue
-        url = article.get("url")
-        title = article.get("title")
-        domain = _short(article.get("domain"))
-        item = _item(
-            title=strip_controls(title) if isinstance(title, str) else "",
-            summary="",
-            link=url,
-            guid=None,  # GDELT has no ids; the canonical URL identifies the article
-            published=gdelt_date(article.get("seendate")),
-            author=domain,  # the publishing site: the nearest thing GDELT has to a byline
-        )
-        if item is not None:
-            items.append(item)
-    return ParsedFeed(items, len(items) + max(0, len(articles) - MAX_ITEMS))

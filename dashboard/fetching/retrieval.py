@@ -19,7 +19,7 @@ import httpx
 
 from dashboard.clock import utc_now
 from dashboard.config import Fetch, Source
-from dashboard.fetching.parse import gdelt_text_error
+from dashboard.fetching.json_feeds import gdelt_text_error
 
 DEFAULT_POSTPONE = timedelta(minutes=10)
 MAX_POSTPONE = timedelta(hours=24)

@@ -45,6 +45,14 @@ _DIRECTIVES = words(
     "expects encourage encouraged encourages invite invited invites press pressed presses "
     "tell told tells appeal appealed appeals warn warned warns"
 )
+# Verbs of giving whose first object is the recipient ("Serbia sent KFOR a request to
+# ..."): an actor between one of them and a determiner is not the clause's subject.
+_GIVING = words(
+    "send sends sent sending give gives gave given giving hand hands handed handing submit "
+    "submits submitted submitting deliver delivers delivered delivering offer offers offered "
+    "offering pass passes passed passing"
+)
+_DETERMINERS = words("a an the its their his her this that these those another")
 # Between a subject and its verb no clause boundary may stand: punctuation, a relative
 # or subordinate clause, a reporting verb ("Kurti said that ...": the clause after it
 # has its own subject).
@@ -102,8 +110,9 @@ def _original(sentence: Folded, pos: int) -> int:
 
 
 def _is_object(text: str, mention: Mention) -> bool:
-    """Whether a mention is a preposition's object or a directive's addressee (titles
-    before it are skipped: "calls for Prime Minister Doe")."""
+    """Whether a mention is a preposition's object, a directive's addressee or the
+    recipient of a verb of giving (titles before it are skipped: "calls for Prime
+    Minister Doe")."""
     words = text[max(0, mention.start - 80):mention.start].split()
     while words and words[-1][:1].isupper() and fold(words[-1]) not in _PREPOSITIONS:
         words.pop()  # a title or name before the mention
@@ -112,6 +121,9 @@ def _is_object(text: str, mention: Mention) -> bool:
         return False
     if before[-1] in _PREPOSITIONS or before[-1] in _DIRECTIVES:
         return True
+    if before[-1] in _GIVING:  # the recipient: "sent KFOR a request"
+        after = fold(text[mention.end:mention.end + 20]).split()
+        return bool(after) and after[0] in _DETERMINERS
     # "called on Kosovo", "urged both Serbia": the verb one word further back
     return len(before) == 2 and before[0] in _DIRECTIVES and before[1] in ("on", "upon", "both")
 

@@ -157,3 +157,13 @@ def test_the_forces_concept_spans_a_long_clause() -> None:
     matcher = TopicMatcher(load_config(CONFIG).topics)
     sentence = "The army may yet be told to enter the region, for years a Serbian province."
     assert "serbian-forces-return" in {s.topic for s in matcher.find(Folded.of(sentence))}
+
+
+@pytest.mark.parametrize("text", [
+    "Belgrade handed NATO a letter requesting the return of Serbian troops to Kosovo.",
+    "Serbia sent KFOR a request to deploy its army and police in the province.",
+])
+def test_the_recipient_of_a_request_is_not_its_holder(analyzer: Analyzer, text: str) -> None:
+    found = {s for s in credited(analyzer, text) if s[1] == "serbian-forces-return"}
+    assert ("serbia", "serbian-forces-return", "support") in found
+    assert {s[0] for s in found} == {"serbia"}  # not the one the request went to

@@ -157,6 +157,9 @@ def speakers_before(
         actor = organisation if noun in _ORG_NOUNS else (state if noun in _STATE_NOUNS else None)
         if actor:
             return [Speaker(matcher.display_name(actor), actor, vs, vs, False)]
+    owned = _owned_speaker(sentence, tokens, mentions, lo, vs, matcher, organisation, state)
+    if owned:
+        return owned
     described = _DESCRIPTION.search(folded, lo, vs)
     if described is None:
         return []
@@ -182,6 +185,24 @@ def speakers_before(
     if role in PERSON_ROLES and described.group("det") in ("the", "a", "an"):
         return []  # an unnamed official with no one in focus: not enough to attribute
     return [Speaker(sentence[a:b], None, a, b, False)]
+
+
+def _owned_speaker(
+    sentence: str, tokens: list[str], mentions: list[Mention], lo: int, vs: int,
+    matcher: ActorMatcher, organisation: str | None, state: str | None,
+) -> list[Speaker]:
+    """ "..., its defence ministry said": a body or office of the actor the clause opened
+    with (whom "its" points back to), else of the one in focus."""
+    last = tokens[-4:]
+    owner_at = max((i for i, t in enumerate(last) if t in ("its", "their")), default=None)
+    if owner_at is None or owner_at == len(last) - 1:
+        return []
+    noun = last[-1].strip(",")
+    if noun not in _STATE_NOUNS and noun not in _ORG_NOUNS and noun not in PERSON_ROLES:
+        return []
+    opened = [m for m in mentions if lo <= m.start and m.end <= vs and m.person is None]
+    actor = opened[0].actor if opened else (organisation if noun in _ORG_NOUNS else state)
+    return [Speaker(matcher.display_name(actor), actor, vs, vs, False)] if actor else []
 
 
 def actor_subjects(

@@ -363,3 +363,18 @@ def test_restating_a_position_gives_way_to_what_it_says(matcher: ActorMatcher) -
 def test_a_name_given_by_a_participle_is_not_a_label_said(matcher: ActorMatcher) -> None:
     assert rows("Kurvi Tasch opened the first of a line of bridges called the “Northern "
                 "Friendship Series”.", matcher) == []
+
+
+@pytest.mark.parametrize(("body", "actor"), [
+    # "its" points back to the actor the clause opened with, not a later object
+    ("Ruritania has handed the League a note on the border crossings, its foreign "
+     "ministry said.", "ruritania"),
+    ("The League will keep its observers at the crossing, its spokesperson said.", "league"),
+    ("Borduria closed the road to Strelsau for a week, their government said.", "borduria"),
+])
+def test_a_body_or_office_of_its_owner_speaks_for_the_actor_the_clause_opened_with(
+    matcher: ActorMatcher, body: str, actor: str
+) -> None:
+    got = rows(body, matcher)
+    assert len(got) == 1
+    assert got[0][1] == actor

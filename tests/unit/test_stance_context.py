@@ -167,3 +167,12 @@ def test_the_recipient_of_a_request_is_not_its_holder(analyzer: Analyzer, text: 
     found = {s for s in credited(analyzer, text) if s[1] == "serbian-forces-return"}
     assert ("serbia", "serbian-forces-return", "support") in found
     assert {s[0] for s in found} == {"serbia"}  # not the one the request went to
+
+
+def test_acknowledging_something_about_a_country_is_no_recognition(analyzer: Analyzer) -> None:
+    # "acknowledge" names recognition with Kosovo or its statehood, not with any "country"
+    assert not credited(analyzer, "China has acknowledged that the country faces a hard winter.")
+    assert ("china", "kosovo-independence", "support") in credited(
+        analyzer, "China has acknowledged the statehood of Kosovo.")
+    assert ("russia", "kosovo-independence", "oppose") in credited(
+        analyzer, "Russia will never recognise the country, the minister said.")

@@ -16,6 +16,16 @@ from dashboard.config import Config
 from dashboard.models import Analysis, Item
 
 
+def page_paragraphs(text: str) -> str:
+    """A page's main text with each of its lines a paragraph of its own.
+
+    trafilatura gives one block of the page (a paragraph, a heading, a dateline) per line,
+    never a hard-wrapped one; read as plain text, a line without a full stop would run
+    into the next ("Demo Wire, 27 Nov 2026 Serbia has sent ..."), giving a statement
+    whose words begin with the dateline."""
+    return "\n\n".join(line for line in text.splitlines() if line.strip())
+
+
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -60,6 +70,7 @@ def with_pages(config: Config, fingerprint: str, items: Sequence[Item],
         page = item.page
         if page is None or page.state != "ok" or not page.text or item.id not in out:
             continue
-        found = stamp(analyzer.analyse("", page.text, credibility=credibility), item)
+        found = stamp(analyzer.analyse("", page_paragraphs(page.text), credibility=credibility,
+                                       when=item.when), item)
         out[item.id] = combined(out[item.id], page_extras(out[item.id], found))
     return out

@@ -157,7 +157,7 @@ def page_in_worker(setup, item: Item, body: bytes, content_type: str, url: str,
     """Extract the page, then analyse the page's text and keep what the feed's text
     (analysed again here, to compare) does not already show (in a worker)."""
     from dashboard.analysis.analyzer import analyzer_for, stamp
-    from dashboard.analysis.article import page_extras
+    from dashboard.analysis.article import page_extras, page_paragraphs
     from dashboard.fetching.extract import extract_page
 
     page = extract_page(body, content_type, url)
@@ -165,6 +165,8 @@ def page_in_worker(setup, item: Item, body: bytes, content_type: str, url: str,
     analyzer = analyzer_for(worker_config(setup), setup.fingerprint)
     if page.state != "ok":
         return PageRead(item, Analysis())
-    feed = stamp(analyzer.analyse(item.title, item.summary, credibility=credibility), item)
-    found = stamp(analyzer.analyse("", page.text, credibility=credibility), item)
+    feed = stamp(analyzer.analyse(item.title, item.summary, credibility=credibility,
+                                  when=item.when), item)
+    found = stamp(analyzer.analyse("", page_paragraphs(page.text), credibility=credibility,
+                                   when=item.when), item)
     return PageRead(item, page_extras(feed, found))

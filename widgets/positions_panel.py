@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,6 +14,7 @@ from textual.widgets import DataTable, Static
 from dashboard.models import Position
 from widgets.nav_table import NavTable
 from widgets.plain_text import cell, plain, set_static, truncate
+from widgets.table_cells import patch_rows
 
 # Symbol first, colour second: the matrix must read on a monochrome terminal.
 STANCE_SYMBOLS: dict[str, tuple[str, str]] = {
@@ -85,6 +88,15 @@ class PositionsPanel(Vertical):
     actor_filter: reactive[str | None] = reactive(None)
     topic_filter: reactive[str | None] = reactive(None)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # what the table shows, to repaint only what changed
+        self._painted: tuple[object, ...] | None = None
+        self._columns_shown: list[str] = []
+        self._headers: list[Text] = []
+        self._keys: list[str] = []
+        self._shown: list[tuple[Text, ...]] = []
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Actor positions", style="bold"), classes="panel-title")
         yield NavTable(id="positions-table", cursor_type="cell", fixed_columns=1)
@@ -101,20 +113,37 @@ class PositionsPanel(Vertical):
     def _redraw(self) -> None:
         if not self.is_mounted:
             return
+        painted = (self.positions, self.actors, self.topics, self.topic_tags,
+                   self.actor_filter, self.topic_filter)
+        if painted == self._painted:
+            return  # every snapshot sets the positions, mostly to the same ones
+        self._painted = painted
         table = self.query_one(DataTable)
-        cursor = table.cursor_coordinate
-        table.clear(columns=True)
         by_cell = {(p.actor, p.topic): p for p in self.positions}
-        table.add_column(Text("actor"), key="actor")
-        for topic in self._columns():
-            header = self.topic_tags.get(topic) or truncate(self.topics.get(topic, topic), 12)
-            table.add_column(plain(header), key=topic)
-        for actor in self._rows():
-            cells = [stance_cell(by_cell.get((actor, t))) for t in self._columns()]
-            table.add_row(cell(self.actors.get(actor, actor), 18), *cells, key=actor)
-        if table.row_count:
-            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
-        self.call_after_refresh(self._show_range)
+        topics = self._columns()
+        headers = [Text("actor")] + [
+            plain(self.topic_tags.get(t) or truncate(self.topics.get(t, t), 12)) for t in topics
+        ]
+        keys = self._rows()
+        rows = [
+            (cell(self.actors.get(a, a), 18), *(stance_cell(by_cell.get((a, t))) for t in topics))
+            for a in keys
+        ]
+        columns = ["actor", *topics]
+        same = (columns, headers, keys) == (self._columns_shown, self._headers, self._keys)
+        # the same actors and topics: update only the changed cells, as rebuilding the
+        # whole matrix after every snapshot stalls the event loop
+        if not (same and patch_rows(table, keys, columns, self._shown, rows)):
+            cursor = table.cursor_coordinate
+            table.clear(columns=True)
+            for key, header in zip(columns, headers, strict=True):
+                table.add_column(header, key=key)
+            for actor, cells in zip(keys, rows, strict=True):
+                table.add_row(*cells, key=actor)
+            if table.row_count:
+                table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+            self.call_after_refresh(self._show_range)
+        self._columns_shown, self._headers, self._keys, self._shown = columns, headers, keys, rows
 
     def _show_range(self) -> None:
         """The title, with the topics in view when some are scrolled out of it."""

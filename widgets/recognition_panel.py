@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from dashboard.models import Decision, PendingStatus, Recognition, RecognitionEvent
 from widgets.nav_table import NavTable
 from widgets.plain_text import cell, clean, set_static, truncate
+from widgets.table_cells import show_rows
 
 BAR_WIDTH = 20
 
@@ -111,6 +112,12 @@ class RecognitionPanel(VerticalScroll):
 
     recognition: reactive[Recognition | None] = reactive(None, always_update=True)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._painted: Recognition | None = None  # what the tables and summary show
+        self._pending_rows: list[tuple[Text, ...]] = []
+        self._decision_rows: list[tuple[Text, ...]] = []
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Recognition", style="bold"), classes="panel-title")
         # Pending changes first: they are what the analyst acts on.
@@ -150,33 +157,33 @@ class RecognitionPanel(VerticalScroll):
         return self.decisions[row]
 
     def watch_recognition(self, rec: Recognition | None) -> None:
-        if rec is None:
+        # every snapshot sets this, mostly to an equal value: repaint nothing then, and
+        # otherwise only the cells that changed (a rebuild of every row stalls the loop)
+        if rec is None or rec == self._painted:
             return
+        self._painted = rec
         set_static(self.query_one("#recognition-summary", Static), summary_text(rec))
-        table = self.query_one("#recognition-pending", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for event in rec.pending:
-            table.add_row(
-                cell(country_label(event.country, rec.countries), 24), cell(event.change),
-                cell(event.evidence, 80)
-            )
-        if rec.pending:
-            table.move_cursor(row=min(max(row, 0), len(rec.pending) - 1), animate=False)
+        rows = [(cell(country_label(e.country, rec.countries), 24), cell(e.change),
+                 cell(e.evidence, 80)) for e in rec.pending]
+        self._pending_rows = self._show(self.query_one("#recognition-pending", DataTable),
+                                        self._pending_rows, rows)
         self._show_decisions(rec)
         self.set_class(bool(rec.pending), "-pending")
 
+    @staticmethod
+    def _show(table: DataTable, shown: list[tuple[Text, ...]],
+              rows: list[tuple[Text, ...]]) -> list[tuple[Text, ...]]:
+        """Show `rows` where `shown` is; rows are keyed by position, like the cursor."""
+        show_rows(table, [str(i) for i in range(len(rows))],
+                  [str(i) for i in range(len(shown))], shown, rows)
+        return rows
+
     def _show_decisions(self, rec: Recognition) -> None:
         table = self.query_one("#recognition-decisions", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for d in rec.decisions:
-            what = f"{'undo → ' if d.undo else ''}{d.status}"
-            table.add_row(cell(d.time.strftime("%m-%d %H:%M")),
-                          cell(country_label(d.country, rec.countries), 24),
-                          cell(d.change), cell(what))
-        if rec.decisions:
-            table.move_cursor(row=min(max(row, 0), len(rec.decisions) - 1), animate=False)
+        rows = [(cell(d.time.strftime("%m-%d %H:%M")),
+                 cell(country_label(d.country, rec.countries), 24), cell(d.change),
+                 cell(f"{'undo → ' if d.undo else ''}{d.status}")) for d in rec.decisions]
+        self._decision_rows = self._show(table, self._decision_rows, rows)
         table.display = bool(rec.decisions)
         self.query_one("#decisions-title", Static).display = bool(rec.decisions)
 

@@ -39,3 +39,25 @@ def patch_rows(
     for key, column, new in changes:
         table.update_cell(key, column, new)  # type: ignore[arg-type]
     return True
+
+
+def show_rows(
+    table: DataTable,
+    keys: Sequence[str],
+    shown_keys: Sequence[str],
+    shown: Sequence[tuple[Text, ...]],
+    rows: Sequence[tuple[Text, ...]],
+) -> None:
+    """Show `rows` keyed by `keys` where `shown` (keyed by `shown_keys`) is on screen.
+
+    The same keys in the same order: only the changed cells are updated, nothing at all
+    when no cell changed; else the table is rebuilt and keeps its cursor row.
+    """
+    if list(keys) == list(shown_keys) and patch_rows(table, keys, list(table.columns), shown, rows):
+        return
+    row = table.cursor_row
+    table.clear()
+    for key, cells in zip(keys, rows, strict=True):
+        table.add_row(*cells, key=key)
+    if rows:
+        table.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)

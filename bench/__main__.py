@@ -18,6 +18,7 @@ MODULES = (
     "bench.fetch_round",
     "bench.extraction",
     "bench.tui",
+    "bench.panel_repaint",
     "bench.viewer_load",
     "bench.viewer_soak",
 )

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 from dashboard.models import SourceView
 from widgets.nav_table import NavTable
 from widgets.plain_text import cell, clean, set_static
-from widgets.table_cells import patch_rows
+from widgets.table_cells import show_rows
 
 # A fixed mark rather than an animated spinner keeps snapshots deterministic.
 FETCHING_MARK = "⟳"
@@ -65,8 +65,7 @@ class SourcesPanel(Vertical):
         yield Static(Text("Sources", style="bold"), classes="panel-title")
         table: DataTable = NavTable(id="sources-table", cursor_type="row")
         # the error last: it takes the width the others leave, and is shown in full below
-        self._columns = table.add_columns("", "source", "state", "last ok", "next", "items",
-                                          "error")
+        table.add_columns("", "source", "state", "last ok", "next", "items", "error")
         self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
         self._keys: list[str] = []
         yield table
@@ -100,13 +99,7 @@ class SourcesPanel(Vertical):
         keys = [s.id for s in sources]
         # the same sources in the same order (every snapshot but the first): touch only
         # the cells that changed, as a rebuild of every row stalls the event loop
-        if keys != self._keys or not patch_rows(table, keys, self._columns, self._shown, rows):
-            row = table.cursor_row
-            table.clear()
-            for key, cells in zip(keys, rows, strict=True):
-                table.add_row(*cells, key=key)
-            if sources:
-                table.move_cursor(row=min(max(row, 0), len(sources) - 1), animate=False)
+        show_rows(table, keys, self._keys, self._shown, rows)
         self._shown, self._keys = rows, keys
         self.set_class(any(s.health.state == "error" for s in sources), "-error")
         self._show_error()

@@ -32,16 +32,12 @@ from dashboard.fetching.dates import (
     struct_to_utc,
 )
 from dashboard.fetching.json_feeds import parse_gdelt, parse_json_feed
-from dashboard.fetching.parsed import (  # noqa: F401  (MAX_* and ParsedFeed: read from here too)
+from dashboard.fetching.parsed import (
     MAX_ITEMS,
-    MAX_SHORT,
-    MAX_SUMMARY,
-    MAX_TITLE,
     ParsedFeed,
     ParseError,
     looks_like_json,
     make_item,
-    short,
 )
 from dashboard.fetching.xmlscan import XmlScan
 from dashboard.models import ParsedItem

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import orjson
 
-from dashboard.fetching.parse import MAX_ITEMS, parse_feed
+from dashboard.fetching.parse import parse_feed
+from dashboard.fetching.parsed import MAX_ITEMS
 
 EXTRA = 500
 

@@ -30,7 +30,7 @@ from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas
 _GENERIC_ROOTS = frozenset({"01", "04", "05", "06", "07", "08"})
 GAP = 3  # words that may stand between two words of a pattern
 BUNDLED = "cameo-verbs.tsv"
-_MERGED_MAX = 20_000  # cached candidate lists (see EventLexicon._candidates)
+_FITTING_MAX = 20_000  # cached candidate lists (see EventLexicon._candidates)
 
 # A pattern element: the alternatives it accepts, each a lemma sequence.
 _Element = tuple[tuple[str, ...], ...]
@@ -162,21 +162,28 @@ class EventLexicon:
         # whose words it holds
         self._filed: dict[str, tuple[dict[str, tuple[tuple[int, _Pattern], ...]],
                                      tuple[tuple[int, _Pattern], ...]]] = {}
-        # per verb and the set of its filing words a sentence holds, the candidates in
-        # rank order (see _candidates): sentences share a few such sets, so the merge and
-        # sort are done once, not at every verb of every sentence
-        self._merged: dict[tuple[str, frozenset[str]], tuple[_Pattern, ...]] = {}
+        # per verb, every word any of its patterns asks about (filing, required and
+        # alternative first words): which of them a sentence holds decides which patterns
+        # it may match, so the patterns left after the set tests are worked out once per
+        # such set of words and kept (sentences share a few), not at every verb of every
+        # sentence
+        self._asked: dict[str, frozenset[str]] = {}
+        self._fitting: dict[tuple[str, frozenset[str]], tuple[_Pattern, ...]] = {}
         for verb, patterns in self._by_verb.items():
             # the most specific first: more words after and before, then the bare verb
             patterns.sort(key=lambda p: -(len(p.rest) + len(p.post) + len(p.pre)))
             keyed: dict[str, list[tuple[int, _Pattern]]] = {}
             always: list[tuple[int, _Pattern]] = []
+            asked: set[str] = set()
             for rank, p in enumerate(patterns):
+                asked |= p.required
+                asked.update(*p.options)
                 if p.required:
                     keyed.setdefault(min(p.required), []).append((rank, p))
                 else:
                     always.append((rank, p))
             self._filed[verb] = ({k: tuple(v) for k, v in keyed.items()}, tuple(always))
+            self._asked[verb] = frozenset(asked)
 
     def _elements(self, words: list[str]) -> tuple[_Element, ...]:
         out = []
@@ -191,18 +198,24 @@ class EventLexicon:
         return tuple(out)
 
     def _candidates(self, verb: str, present: set[str]) -> tuple[_Pattern, ...]:
-        """The verb's patterns filed under a word the sentence holds (or under none), in
-        rank order; the merge is cached per set of such words."""
-        keyed, always = self._filed[verb]
-        keys = frozenset(keyed.keys() & present) if keyed else frozenset()
-        merged = self._merged.get((verb, keys))
-        if merged is None:
-            ranked = [*always, *(x for k in keys for x in keyed[k])]
+        """The verb's patterns whose needed words the sentence holds, in rank order.
+
+        Patterns are filed under one word each needs (or under none); those filed under a
+        word the sentence holds are merged, then the set tests rule out the rest. Only the
+        words some pattern of the verb asks about decide this, so the answer is kept per
+        set of them (bounded)."""
+        asked = frozenset(self._asked[verb] & present)
+        fitting = self._fitting.get((verb, asked))
+        if fitting is None:
+            keyed, always = self._filed[verb]
+            ranked = [*always, *(x for k in keyed.keys() & asked for x in keyed[k])]
             ranked.sort(key=lambda x: x[0])
-            if len(self._merged) >= _MERGED_MAX:
-                self._merged.clear()
-            merged = self._merged[(verb, keys)] = tuple(p for _, p in ranked)
-        return merged
+            if len(self._fitting) >= _FITTING_MAX:
+                self._fitting.clear()
+            fitting = self._fitting[(verb, asked)] = tuple(
+                p for _, p in ranked
+                if p.required <= asked and _has_options(p.options, asked))
+        return fitting
 
     def find(self, tokens: Tokens) -> Iterator[EventMatch]:
         """The events of a sentence: at each verb, the most specific row that matches."""
@@ -211,16 +224,12 @@ class EventLexicon:
         if not verbs:
             return
         lemmas, words, filed = tokens.lemmas, tokens.words, self._filed
-        tried: dict[str, list[_Pattern]] = {}  # per verb, the patterns this sentence may hold
+        tried: dict[str, tuple[_Pattern, ...]] = {}  # per verb, the patterns it may match
         for i in tokens.positions(verbs):
             verb = lemmas[i] if lemmas[i] in filed else words[i]
             patterns = tried.get(verb)
             if patterns is None:
-                # set tests rule out most patterns: a word an element needs is absent
-                patterns = tried[verb] = [
-                    p for p in self._candidates(verb, present)
-                    if p.required <= present and _has_options(p.options, present)
-                ]
+                patterns = tried[verb] = self._candidates(verb, present)
             for p in patterns:
                 last = _match(tokens, i, p)
                 if last is not None:

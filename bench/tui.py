@@ -328,6 +328,61 @@ class StallSampler:
             print(f"    {n:5d}  {key}")
 
 
+class CallbackTimer:
+    """Times every callback the loop runs (wall and the loop thread's CPU): a stall is one
+    callback, so the slowest ones, named, are what to remove. A CPU figure is the loop's
+    own work; wall minus CPU is waiting for the GIL or, on a busy machine, for a CPU."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float, str]] = []  # (cpu, wall, what)
+        self._original = asyncio.events.Handle._run
+
+    def start(self) -> None:
+        """Wrap `Handle._run` (this process only) until `stop`."""
+        original, calls = self._original, self.calls
+
+        def timed(handle) -> None:
+            cpu, wall = time.thread_time(), time.perf_counter()
+            original(handle)
+            cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+            if wall > 0.005:
+                calls.append((cpu, wall, _callback_name(handle)))
+
+        asyncio.events.Handle._run = timed  # type: ignore[method-assign]
+
+    def stop(self) -> None:
+        """Restore `Handle._run`."""
+        asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+
+    def take(self, top: int = 8) -> list[tuple[float, float, str]]:
+        """The `top` callbacks by CPU since the last take."""
+        calls, self.calls[:] = list(self.calls), []
+        return sorted(calls, key=lambda c: -c[0])[:top]
+
+
+def _callback_name(handle) -> str:
+    """What a loop callback runs: a task's coroutine, or the function."""
+    callback = handle._callback
+    task = getattr(callback, "__self__", None)
+    if isinstance(task, asyncio.Task):
+        coro = task.get_coro()
+        frame = getattr(coro, "cr_frame", None)
+        owner = frame.f_locals.get("self") if frame is not None else None
+        name = getattr(coro, "__qualname__", repr(coro))
+        if owner is None:
+            return name
+        what = getattr(owner, "_callback", None)  # a Textual timer: what it calls
+        what = getattr(what, "__qualname__", None) or getattr(owner, "name", "")
+        return f"{name} ({type(owner).__name__} {what})"
+    return getattr(callback, "__qualname__", repr(callback))
+
+
+def print_callbacks(timer: CallbackTimer) -> None:
+    """The slowest loop callbacks by their CPU time."""
+    for cpu, wall, what in timer.take():
+        print(f"      {cpu * 1000:6.1f} ms CPU {wall * 1000:7.1f} ms wall  {what}")
+
+
 def time_applies(app) -> list[float]:
     """Record how long each `apply_snapshot` (widget updates, on the loop) takes."""
     from dashboard.screens.dashboard import DashboardScreen
@@ -363,8 +418,16 @@ def describe(lags: list[tuple[float, float]], origin: float) -> str:
     return ", ".join(f"{lag * 1000:.0f} ms @{when - origin:.2f}s" for when, lag in worst)
 
 
-async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False) -> None:
-    """The loop's largest stall over a first and a following round of `feeds` feeds."""
+async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False,
+                  callbacks: bool = False, profile: str | None = None) -> None:
+    """The loop's largest stall over a first and a following round of `feeds` feeds.
+
+    `callbacks`: print the slowest loop callbacks of each round; `profile`: write a
+    cProfile of the loop thread over the following round to that file.
+    """
+    timer = CallbackTimer() if callbacks else None
+    if timer is not None:
+        timer.start()
     with tempfile.TemporaryDirectory() as tmp:
         farm = RemoteFarm(feeds, items, window=items)
         app, store = farm_app(farm, tmp)
@@ -389,11 +452,22 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 first_cpu = probe.take_cpu()
                 print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
                       f"{max(applies) * 1000:.0f} ms")
+                if timer is not None:
+                    print_callbacks(timer)
                 applies.clear()
                 farm.bump()
                 origin = asyncio.get_running_loop().time()
+                profiler = None
+                if profile:
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()  # this thread only: the loop's
                 app.start_round(None)
                 took = await round_done(app, pilot, 1)
+                if profiler is not None:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 lags = probe.take()
                 print(f"  next round (1 new item per feed): {took:.2f} s; "
                       f"worst: {describe(lags, origin)}")
@@ -401,7 +475,11 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 following_cpu = probe.take_cpu()
                 print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
                       f"{max(applies) * 1000:.0f} ms")
+                if timer is not None:
+                    print_callbacks(timer)
         finally:
+            if timer is not None:
+                timer.stop()
             probe.stop()
             store.close()
             farm.close()
@@ -454,6 +532,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1000, help="rounds in the memory run")
     parser.add_argument("--slow", type=float, default=None,
                         help="log loop callbacks slower than this many seconds (asyncio debug)")
+    parser.add_argument("--callbacks", action="store_true",
+                        help="print the slowest loop callbacks (their CPU and wall time)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the loop thread over the next round")
     parser.add_argument("--stacks", action="store_true",
                         help="sample every thread's stack while the loop is late")
     args = parser.parse_args(argv)
@@ -467,7 +549,8 @@ def main(argv: list[str] | None = None) -> None:
             import logging
 
             logging.basicConfig(level=logging.WARNING)
-        asyncio.run(lag_run(args.feeds, 50, args.slow, args.stacks))
+        asyncio.run(lag_run(args.feeds, 50, args.slow, args.stacks, args.callbacks,
+                            args.profile))
     if "memory" in only:
         print(f"resident memory over {args.rounds} rounds (20 feeds, a new item per round):")
         asyncio.run(memory_run(args.rounds, 20, 100))

@@ -19,7 +19,7 @@ from dashboard.models import Statement
 from widgets.nav_table import NavTable
 from widgets.plain_text import set_static, truncate
 from widgets.statement_cells import Layout, layout_for, preview, row_cells, statement_key
-from widgets.table_cells import patch_rows
+from widgets.table_cells import show_rows
 
 
 class StatementsPanel(Vertical):
@@ -155,23 +155,13 @@ class StatementsPanel(Vertical):
             seen.add(row_key)
             keys.append(row_key)
         self._memo = fresh
-        if keys != self._keys or not patch_rows(
-                table, keys, [c[0] for c in layout.columns], self._shown, rows):
-            self._rebuild(table, keys, rows)
+        # new statements arrive on top: they are added and the oldest removed, the rows
+        # that stay are kept (patched where a cell changed), the cursor stays on its
+        # statement; a 200-row rebuild after every round stalled the event loop
+        show_rows(table, keys, self._keys, self._shown, rows)
         self._shown, self._keys = rows, keys
         self._asked_before = None
         self._show_preview()
-
-    def _rebuild(self, table: DataTable, keys: list[str], rows: list[tuple[Text, ...]]) -> None:
-        """Refill the table and put the cursor back on the statement it was on."""
-        row = table.cursor_row
-        chosen = self._keys[row] if 0 <= row < len(self._keys) else None
-        table.clear()
-        for key, cells in zip(keys, rows, strict=True):
-            table.add_row(*cells, key=key)
-        if keys:
-            target = keys.index(chosen) if chosen in keys else min(max(row, 0), len(keys) - 1)
-            table.move_cursor(row=target, animate=False)
 
     def _show_preview(self) -> None:
         chosen = self.selected

@@ -36,6 +36,7 @@ class Request:
     method: str
     path: str  # with the query string
     headers: dict[str, str]  # names lowercased
+    client_port: int = 0  # the client's end of the connection: equal ports, one connection
 
     def header(self, name: str) -> str | None:
         """A request header by case-insensitive name."""
@@ -97,7 +98,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         owner = self.server.owner
-        request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+        request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()},
+                          self.client_address[1])
         if owner.record:
             owner.requests.append(request)
         handler = owner.handler_for(self.path)

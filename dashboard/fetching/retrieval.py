@@ -250,6 +250,9 @@ async def _answer(
     new_etag = response.headers.get("etag")
     new_modified = response.headers.get("last-modified")
     if status == 304:
+        # read the (empty) rest of the answer: a response closed unread closes its
+        # connection, and the next source on the same host would connect again
+        await response.aread()
         return NotModified(etag=new_etag or etag, last_modified=new_modified or last_modified)
     reason = response.reason_phrase or ""
     if status in (429, 503):

@@ -119,6 +119,15 @@ async def test_repeated_conditional_get_is_not_modified(loopback, client, fetch,
     assert sent.header(header) == getattr(first, validator)
 
 
+async def test_a_304_leaves_its_connection_open_for_the_next_source(loopback, client, fetch):
+    # a 304 read to its end goes back to the pool: with many feeds on one host, a round of
+    # 304s then makes one connection (and TLS handshake) per pool slot, not one per feed
+    url = loopback.route("/cond", _conditional('"v1"', "Mon, 01 Jan 2024 10:00:00 GMT"))
+    for _ in range(4):
+        assert isinstance(await get(url, client, fetch, etag='"v1"'), NotModified)
+    assert len({r.client_port for r in loopback.requests_to("/cond")}) == 1
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
 async def test_compressed_bodies_are_inflated(loopback, client, fetch, encoding):
     if encoding == "gzip":

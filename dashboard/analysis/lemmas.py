@@ -55,7 +55,7 @@ class Tokens:
     """The words of a folded sentence with their lemmas and their spans in the folded
     text; a set of every word and lemma is worked out on first use."""
 
-    __slots__ = ("_present", "ends", "found", "lemmas", "starts", "words")
+    __slots__ = ("_present", "ends", "lemmas", "starts", "words")
 
     def __init__(self, folded: str):
         parts = _CUT.split(folded)  # separator, word, separator, ..., separator
@@ -68,8 +68,6 @@ class Tokens:
         self.starts: list[int] = offsets[:-1:2]  # where each word starts
         self.ends: list[int] = offsets[1::2]  # where each word ends
         self._present: set[str] | None = None
-        # what each `LemmaIndexes` found here, kept for the next step that asks
-        self.found: dict[object, Any] | None = None
 
     @property
     def present(self) -> set[str]:
@@ -151,64 +149,3 @@ def _follows(lemmas: list[str], words: list[str], at: int, rest: tuple[str, ...]
         if lemmas[k] != want and words[k] != want:
             return False
     return True
-
-
-class LemmaIndexes:
-    """Several lemma indexes (each a `LemmaIndex`'s entries, under an owner) read in one
-    pass over a sentence's tokens, the result kept on the tokens: what each owner's own
-    `LemmaIndex.find` would give, in its order, from one dict look-up per token.
-    """
-
-    def __init__(self, owners: Iterable[tuple[Hashable, Iterable[tuple[Hashable, Iterable[str]]]]]):
-        # first lemma -> (the lemmas after it, owner, key); per owner longest first
-        self._by_first: dict[str, list[tuple[tuple[str, ...], Any, Any]]] = {}
-        for owner, entries in owners:
-            for key, phrases in entries:
-                for phrase in phrases:
-                    seq = phrase_lemmas(phrase)
-                    if seq:
-                        self._by_first.setdefault(seq[0], []).append((seq[1:], owner, key))
-        for options in self._by_first.values():
-            options.sort(key=lambda o: -len(o[0]))  # stable: each owner's order is kept
-        # the owners with sequences under each first word: an owner reads a token by its
-        # lemma when it has sequences under it, else by its surface word (as LemmaIndex)
-        self._owners = {first: frozenset(o[1] for o in options)
-                        for first, options in self._by_first.items()}
-        self._firsts = frozenset(self._by_first)
-
-    def find(self, tokens: Tokens) -> dict[Hashable, list[LemmaMatch]]:
-        """Per owner with a hit, its matches in `LemmaIndex.find`'s order (do not alter)."""
-        kept = tokens.found
-        if kept is None:
-            kept = tokens.found = {}
-        out = kept.get(self)
-        if out is not None:
-            return out
-        out = kept[self] = {}
-        keys = self._firsts & tokens.present
-        if not keys:
-            return out
-        lemmas, words, by_first = tokens.lemmas, tokens.words, self._by_first
-        n = len(lemmas)
-        for i in tokens.positions(keys):
-            lem, word = lemmas[i], words[i]
-            options = by_first.get(lem)
-            if word != lem and word in by_first:
-                if options is None:
-                    options = by_first[word]
-                else:
-                    by_lemma = self._owners[lem]
-                    options = options + [o for o in by_first[word] if o[1] not in by_lemma]
-            for rest, owner, key in options:  # type: ignore[union-attr]
-                if not rest:
-                    hit = LemmaMatch(key, i, i)
-                elif i + len(rest) < n and _follows(lemmas, words, i + 1, rest):
-                    hit = LemmaMatch(key, i, i + len(rest))
-                else:
-                    continue
-                found = out.get(owner)
-                if found is None:
-                    out[owner] = [hit]
-                else:
-                    found.append(hit)
-        return out

@@ -11,9 +11,8 @@ Kosovo's independence): supporting one opposes the topic. A topic's `heads` name
 again once the article has named it: a definite anaphor ("the bridge", "this
 association", "the Kosovo police") refers to the topic named earlier (`refer`).
 
-Every concept's word groups and every topic's heads are one lemma index (one dict look-up
-per token of a sentence, see lemmas.LemmaIndexes); a concept is tried only when a word of
-each of its groups stands in the sentence.
+A concept is tried only when a set test finds a word of each of its groups among the
+sentence's words and lemmas; then its groups' lemma index finds where they stand.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
-from dashboard.analysis.lemmas import LemmaIndexes, phrase_lemmas, tokens_of
+from dashboard.analysis.lemmas import LemmaIndex, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import PhraseSet
 from dashboard.analysis.text import Folded, words
 from dashboard.config import Topic
@@ -57,6 +56,7 @@ class _Concept(NamedTuple):
     polarity: int
     groups: int
     window: int
+    firsts: tuple[frozenset[str], ...]  # per group, the first lemmas of its alternatives
 
 
 def parse_concept(text: str) -> list[list[str]]:
@@ -68,51 +68,46 @@ def parse_concept(text: str) -> list[list[str]]:
     ]
 
 
-_HEADS = -1  # the owner of the heads' entries in TopicMatcher's index (concepts: 0, 1, ...)
-
-
 class TopicMatcher:
     """The topics of a config compiled once; `find` reads a sentence."""
 
     def __init__(self, topics: Sequence[Topic]):
         self.phrases = PhraseSet((t.id, t.phrases) for t in topics)
         self._concepts: list[_Concept] = []
-        groups_of: list[tuple[int, list[tuple[int, list[str]]]]] = []  # per concept
+        self._indexes: list[LemmaIndex] = []  # per concept, its groups' words
         for topic in topics:
             for polarity, concepts in ((1, topic.concepts), (-1, topic.counter_concepts)):
                 for concept in concepts:
                     groups = parse_concept(concept)
-                    groups_of.append((len(self._concepts), list(enumerate(groups))))
+                    firsts = tuple(
+                        frozenset(seq[0] for alt in alts if (seq := phrase_lemmas(alt)))
+                        for alts in groups)
                     self._concepts.append(
-                        _Concept(topic.id, polarity, len(groups), topic.window))
-        # every concept's groups and the topics' heads, read in one pass per sentence
-        heads = [(t.id, t.heads) for t in topics]
-        self._index = LemmaIndexes([*groups_of, (_HEADS, heads)])
-        self._has_heads = any(phrase_lemmas(p) for _, phrases in heads for p in phrases)
+                        _Concept(topic.id, polarity, len(groups), topic.window, firsts))
+                    self._indexes.append(LemmaIndex((g, alts) for g, alts in enumerate(groups)))
+        self._heads = LemmaIndex((t.id, t.heads) for t in topics)
         self._headed = frozenset(t.id for t in topics if t.heads)  # topics an anaphor names
+        # every concept word: one set operation tells which a sentence holds
+        self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
 
-    def _found(self, sentence: Folded) -> dict[int, dict[int, list[tuple[int, int]]]]:
-        """Per concept with a word of each group in the sentence, its groups' token ranges
-        (each group's in order of place); kept on the sentence's tokens."""
-        tokens = tokens_of(sentence)
-        kept = tokens.found.get(self) if tokens.found else None
-        if kept is not None:
-            return kept
-        out: dict[int, dict[int, list[tuple[int, int]]]] = {}
-        for owner, matches in self._index.find(tokens).items():
-            if owner == _HEADS:
-                continue
-            groups: dict[int, list[tuple[int, int]]] = {}
-            for m in matches:
-                groups.setdefault(m.key, []).append((m.first, m.last))
-            if len(groups) == self._concepts[owner].groups:
-                out[owner] = groups
-        tokens.found[self] = out  # type: ignore[index]
+    def _possible(self, sentence: Folded) -> list[int]:
+        """The concepts with a word of every group in the sentence (set tests only)."""
+        if not self._words:
+            return []
+        hit = self._words & tokens_of(sentence).present
+        out = []
+        if hit:
+            for index, concept in enumerate(self._concepts):
+                for firsts in concept.firsts:
+                    if firsts.isdisjoint(hit):
+                        break
+                else:
+                    out.append(index)
         return out
 
     def may_match(self, sentence: Folded) -> bool:
         """Whether any topic may be in the sentence (a phrase, or a concept's words)."""
-        return self.phrases.may_match(sentence) or bool(self._found(sentence))
+        return self.phrases.may_match(sentence) or bool(self._possible(sentence))
 
     def find(self, sentence: Folded) -> list[TopicSpan]:
         """Every topic named in the sentence, by phrase or concept, sorted by start."""
@@ -120,9 +115,9 @@ class TopicMatcher:
         if self.phrases.may_match(sentence):
             out.extend(TopicSpan(m.key, m.start, m.end, 1)
                        for m in self.phrases.finditer(sentence.folded))
-        found = self._found(sentence)
-        if found:
-            out.extend(self._concept_spans(sentence, found))
+        possible = self._possible(sentence)
+        if possible:
+            out.extend(self._concept_spans(sentence, possible))
         out.sort(key=lambda s: (s.start, -s.end))
         return out
 
@@ -130,31 +125,35 @@ class TopicMatcher:
         """The topics whose concept's word groups all stand in the text, though in
         different sentences ("police ..." here, "in the north" there): their heads then
         name them (see `refer`), as a topic named in one sentence does."""
-        if not self._concepts or not self._has_heads:
+        if not self._words or not self._heads:
             return set()
-        seen: dict[int, set[int]] = {}  # per concept, the groups found in some sentence
+        hit: set[str] = set()
         for sentence in sentences:
-            for owner, matches in self._index.find(tokens_of(sentence)).items():
-                if owner != _HEADS:
-                    seen.setdefault(owner, set()).update(m.key for m in matches)
+            hit |= self._words & tokens_of(sentence).present
         out: set[str] = set()
-        for i, groups in seen.items():
-            concept = self._concepts[i]
-            if (concept.polarity > 0 and concept.topic in self._headed
-                    and len(groups) == concept.groups):
-                out.add(concept.topic)
+        for i, concept in enumerate(self._concepts):
+            if concept.polarity < 0 or concept.topic in out or concept.topic not in self._headed:
+                continue
+            if any(firsts.isdisjoint(hit) for firsts in concept.firsts):
+                continue  # (set tests only; the lemma index then confirms each group)
+            seen: set[int] = set()
+            for sentence in sentences:
+                seen.update(m.key for m in self._indexes[i].find(tokens_of(sentence)))
+                if len(seen) == concept.groups:
+                    out.add(concept.topic)
+                    break
         return out
 
     def refer(self, sentence: Folded, named: Collection[str]) -> list[TopicSpan]:
         """The topics of `named` (already named in the article) that the sentence names
         again by a definite anaphor of their head noun ("the bridge", "this
         association")."""
-        if not named or not self._has_heads:
+        if not named or not self._heads:
             return []
         tokens = tokens_of(sentence)
         words = tokens.words
         out = []
-        for m in self._index.find(tokens).get(_HEADS, ()):
+        for m in self._heads.find(tokens):
             if m.key not in named:
                 continue
             for k in range(m.first - 1, max(m.first - 2 - _MODIFIERS, -1), -1):
@@ -166,9 +165,7 @@ class TopicMatcher:
                     break
         return out
 
-    def _concept_spans(
-        self, sentence: Folded, found: dict[int, dict[int, list[tuple[int, int]]]]
-    ) -> list[TopicSpan]:
+    def _concept_spans(self, sentence: Folded, possible: list[int]) -> list[TopicSpan]:
         tokens = tokens_of(sentence)
         folded = sentence.folded
 
@@ -176,8 +173,13 @@ class TopicMatcher:
             return not _CLAUSE_BREAK.search(folded, tokens.starts[first], tokens.ends[last])
 
         out = []
-        for i in sorted(found):
-            concept, groups = self._concepts[i], found[i]
+        for i in possible:
+            concept, index = self._concepts[i], self._indexes[i]
+            groups: dict[int, list[tuple[int, int]]] = {}  # group -> token ranges
+            for m in index.find(tokens):
+                groups.setdefault(m.key, []).append((m.first, m.last))
+            if len(groups) < concept.groups:
+                continue
             # (the first occurrences of each group only: a run-on sentence repeating the
             # words must not make the search quadratic)
             span = _within([o[:_OCCURRENCES] for o in groups.values()], concept.window,

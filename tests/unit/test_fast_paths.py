@@ -13,14 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.analysis.cameo import GAP, EventLexicon, EventMatch, _Pattern, load_lexicon
-from dashboard.analysis.lemmas import (
-    _WORD,
-    LemmaIndex,
-    LemmaIndexes,
-    Tokens,
-    phrase_lemmas,
-    tokens_of,
-)
+from dashboard.analysis.lemmas import _WORD, LemmaIndex, Tokens, phrase_lemmas, tokens_of
 from dashboard.analysis.stances import STANCE_CUES
 from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
 from dashboard.analysis.topics import parse_concept
@@ -151,46 +144,20 @@ def _reference_lemma_find(
     return out
 
 
-def _lemma_lexicons() -> list[list[tuple[str, tuple[str, ...]]]]:
-    """The stance cues, each concept's groups and the topics' heads, as index entries."""
+def test_lemma_index_finds_what_comparing_every_sequence_finds() -> None:
     lexicons = [[(f"{stance}:{p}", (p,)) for stance, phrases in STANCE_CUES.items()
                  for p in phrases]]
-    topics = load_config(CONFIG).topics
-    for topic in topics:
+    for topic in load_config(CONFIG).topics:
         for concept in (*topic.concepts, *topic.counter_concepts):
             lexicons.append([(str(g), tuple(alts))
                              for g, alts in enumerate(parse_concept(concept))])
-    lexicons.append([(t.id, tuple(t.heads)) for t in topics])
-    return lexicons
-
-
-def test_lemma_index_finds_what_comparing_every_sequence_finds() -> None:
     sentences = _passage_sentences()
     found = 0
-    for entries in _lemma_lexicons():
+    for entries in lexicons:
         index = LemmaIndex(entries)
         for sentence in sentences:
             tokens = tokens_of(sentence)
             fast = [tuple(m) for m in index.find(tokens)]
             assert fast == _reference_lemma_find(entries, tokens), sentence.text
-            found += len(fast)
-    assert found > 100
-
-
-def test_lemma_indexes_read_in_one_pass_find_what_each_index_finds_alone() -> None:
-    lexicons = _lemma_lexicons()
-    # a word read by its lemma by one owner and by its surface form by another: "saw" is
-    # "see" to the first, and "saw" (the lemma of "saws") to the second, which has no "see"
-    lexicons += [[("see", ("see",)), ("say", ("say that",))], [("saw", ("saws",))]]
-    indexes = LemmaIndexes(enumerate(lexicons))
-    sentences = [*_passage_sentences(), Folded.of("He saw it and we say that it saws.")]
-    found = 0
-    for sentence in sentences:
-        tokens = Tokens(sentence.folded)
-        together = indexes.find(tokens)
-        assert indexes.find(tokens) is together  # kept on the tokens
-        for owner, entries in enumerate(lexicons):
-            fast = [tuple(m) for m in together.get(owner, ())]
-            assert fast == _reference_lemma_find(entries, tokens), (owner, sentence.text)
             found += len(fast)
     assert found > 100

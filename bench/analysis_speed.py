@@ -8,8 +8,11 @@ Prints items analysed per second of CPU time by one `Analyzer` (the bundled conf
 - longer farm-style articles of 1-3 KB,
 - the labelled passages of tests/data/analysis,
 - the real 2.2 KB wire article of ../shared/samples (when present),
+- real articles of 1-3 KB read from ../shared at bench time (never copied into the repo):
+  the bodies of that size in the article-extraction benchmark (general news and blogs),
+  and the eval dev passages (Serbia-Kosovo wire copy) joined in order into 1-3 KB texts,
 
-then where the time of the 1-3 KB set goes (microseconds per sentence of each step),
+then where the time of the 1-3 KB sets goes (microseconds per sentence of each step),
 milliseconds per 10 KB article, per article of 0.25, 0.5 and 1 MB (the time per MB
 must stay flat: linear), and the time of each hostile text (1 MB on one line,
 runs of quote marks, "said said said", 10,000 names, ...), whose worst is the figure to
@@ -18,6 +21,7 @@ watch: no input may cost more than ordinary text of its size.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -63,7 +67,11 @@ def long_articles(count: int = 300, seed: int = 5) -> list[Text]:
     return out
 
 
-SEED_ARTICLE = ROOT.parent / "shared" / "samples" / "kfor-request.txt"
+SHARED = ROOT.parent / "shared"
+SEED_ARTICLE = SHARED / "samples" / "kfor-request.txt"
+EXTRACTION_TRUTH = SHARED / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+DEV_PASSAGES = SHARED / "eval" / "dev-passages.json"
+REAL_SIZE = (1000, 3000)  # characters of a "1-3 KB" real article
 
 
 def seed_article() -> list[Text]:
@@ -73,6 +81,37 @@ def seed_article() -> list[Text]:
         return []
     title, _, body = SEED_ARTICLE.read_text(encoding="utf-8").partition("\n")
     return [(title, body)] * 50
+
+
+def real_articles() -> list[Text]:
+    """The article bodies of 1-3 KB in the article-extraction benchmark's ground truth
+    (real news and blog pages of many sites, most not about the theatre), untitled as a
+    page read in full is; [] when the shared corpus is not beside the repository."""
+    if not EXTRACTION_TRUTH.exists():
+        return []
+    truth = json.loads(EXTRACTION_TRUTH.read_text(encoding="utf-8"))
+    low, high = REAL_SIZE
+    return [("", page["articleBody"]) for _, page in sorted(truth.items())
+            if low <= len(page["articleBody"]) <= high]
+
+
+def dev_articles() -> list[Text]:
+    """The eval dev passages (real Serbia-Kosovo wire copy), joined in their order into
+    texts of 1-3 KB, a blank line between passages; [] when they are not there."""
+    if not DEV_PASSAGES.exists():
+        return []
+    low, high = REAL_SIZE
+    out: list[Text] = []
+    text = ""
+    for passage in json.loads(DEV_PASSAGES.read_text(encoding="utf-8")):
+        body = passage["text"].strip()
+        if text and len(text) + 2 + len(body) > high:
+            text = ""  # too short to stand alone and too long to join: dropped
+        text = f"{text}\n\n{body}" if text else body
+        if len(text) >= low:
+            out.append(("", text))
+            text = ""
+    return [t for t in out if low <= len(t[1]) <= high]
 
 
 def labelled_passages() -> list[Text]:
@@ -172,17 +211,22 @@ def main() -> None:
         "farm-style 1-3 KB": long_articles(),
         "labelled passages": labelled_passages(),
         "real article (2.2 KB) x50": seed_article(),
+        "real 1-3 KB, general news": real_articles(),
+        "real 1-3 KB, dev passages": dev_articles(),
     }
     for name, texts in sets.items():
         if not texts:
             continue
         size = sum(len(t) + len(b) for t, b in texts) / len(texts)
         rate = items_per_second(analyzer, texts)
-        print(f"{name:>24}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "
+        print(f"{name:>26}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "
               f"{len(texts)} items)")
-    costs = stage_costs(analyzer, sets["farm-style 1-3 KB"])
-    print(f"{'µs per sentence (1-3 KB)':>24}: " + ", ".join(
-        f"{name} {us:.1f}" for name, us in costs.items()))
+    for name in ("farm-style 1-3 KB", "real 1-3 KB, general news", "real 1-3 KB, dev passages"):
+        if not sets[name]:
+            continue
+        costs = stage_costs(analyzer, sets[name])
+        print(f"µs per sentence ({name}): " + ", ".join(
+            f"{step} {us:.1f}" for step, us in costs.items()))
     title, body = article(10_000)
     ms = _best(lambda: analyzer.analyse(title, body)) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")

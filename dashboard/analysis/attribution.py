@@ -26,6 +26,7 @@ from dashboard.analysis.content import (
     that_clause,
 )
 from dashboard.analysis.quotes import is_speech_quote, speech_quotes
+from dashboard.analysis.sentence import Sentence
 from dashboard.analysis.speakers import (
     PERSON_ROLES,
     Speaker,
@@ -75,16 +76,6 @@ _GAP_FILLERS = words(
     "has have had will would also again then later earlier already has not did does on "
     "monday tuesday wednesday thursday friday saturday sunday today yesterday last week"
 )
-
-
-class Sentence(NamedTuple):
-    """A sentence as attribution needs it: its text, its masked fold, its quotations and
-    the actor mentions outside them."""
-
-    text: str
-    folded: str  # folded, quotations blanked out
-    spans: list[tuple[int, int]]
-    mentions: list[Mention]
 
 
 class Context(NamedTuple):

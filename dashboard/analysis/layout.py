@@ -33,6 +33,9 @@ _OWNER = re.compile(
     + _STATEMENT_NOUNS + r"\s+(?:on|about|regarding|following|after|at|in)\s.*$",
     re.IGNORECASE,
 )
+# what either pattern must find, for a cheap test first (on ASCII text, where lower()
+# is what IGNORECASE compares)
+_STATEMENT_WORDS = ("statement", "declaration", "communiqu", "press release", "remarks")
 _MAX_HEADING_WORDS = 25
 # a paragraph label that hands the floor to someone else ("Question:", "Comment:")
 LABEL = re.compile(r"^[A-Z][\w.'’ -]{0,40}:\s")
@@ -51,6 +54,8 @@ def statement_heading(
     text = paragraph.strip()
     if len(text.split()) > _MAX_HEADING_WORDS or _SENTENCE_END.search(text):
         return None
+    if text.isascii() and not any(noun in text.lower() for noun in _STATEMENT_WORDS):
+        return None  # (most titles: the patterns below backtrack over every split)
     m = _BY.match(text) or _OWNER.match(text)
     if m is None:
         return None

@@ -20,8 +20,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.names import last_run
 from dashboard.analysis.offices import office_holder
-from dashboard.analysis.text import fold, words
+from dashboard.analysis.text import words
 
 
 class Speaker(NamedTuple):
@@ -59,24 +60,6 @@ _ADVERBS = words(
     "also later earlier then again further once still already strongly firmly previously "
     "has have had will would did does do on monday tuesday wednesday thursday friday "
     "saturday sunday today yesterday all both jointly"
-)
-# Capitalised words that are titles, months or function words, never part of a name.
-_NOT_NAME = words(
-    "the a an on in at after before according during while when since mr mrs ms dr "
-    "president prime minister foreign defence defense interior secretary general special "
-    "representative envoy spokesperson spokesman spokeswoman ambassador commander chief head "
-    "deputy director office ministry government council department state leader mayor "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december radio agency news tv "
-    "however but and meanwhile earlier later also it he she they we i this that "
-    "coordinator commissioner chairman chairwoman chair adviser advisor official officials "
-    "correspondent high"
-)
-# The tokens that may start with a capital: a token starts at the first letter of a run of
-# token characters (leading digits, "_", "'", "." and "-" skipped) and here that letter is
-# A-Z or any non-ASCII letter, so that lower-case English words never reach Python.
-_CAPITALISED_TOKEN = re.compile(
-    r"(?<![\w'’.-])[\d_'’.-]*(?P<token>(?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[\w'’.-]*)"
 )
 _GAP_TOKEN = re.compile(r"[’']s\b|[\w.-]+|[,;:()]")
 _OTHER_CONJUNCT = re.compile(
@@ -286,36 +269,16 @@ def speaker_after(
 
 
 def unknown_name(sentence: str, lo: int, hi: int, mentions: list[Mention]) -> Speaker | None:
-    """The last run of 2-4 capitalised words in sentence[lo:hi] that is no known name.
+    """The last run of 2-4 capitalised words in sentence[lo:hi] that is no known name
+    (see names.py).
 
     A title naming an actor just before it ("Kosovo Foreign Minister Jane Doe") gives the
     person that actor.
     """
-    taken = [(m.start, m.end) for m in mentions]
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    # Lower-case tokens are never part of a name and only end the run before them, which
-    # the gap check below sees as well (the gap then holds them), so only capitalised
-    # tokens are visited.
-    for tok in _CAPITALISED_TOKEN.finditer(sentence[lo:hi]):
-        word = tok.group("token")
-        if not word[0].isupper():
-            continue  # a non-ASCII lower-case letter
-        start, end = tok.start("token") + lo, tok.end() + lo
-        ok = fold(word.rstrip(".")) not in _NOT_NAME and not _in_any(taken, start)
-        if ok and (not current or sentence[current[-1][1] : start] == " "):
-            current.append((start, end))
-            continue
-        if len(current) >= 2:
-            runs.append(current)
-        current = [(start, end)] if ok else []
-    if len(current) >= 2:
-        runs.append(current)
-    runs = [r for r in runs if len(r) <= 4]
-    if not runs:
+    found = last_run(sentence, lo, hi, mentions)
+    if found is None:
         return None
-    run = runs[-1]
-    start, end = run[0][0], run[-1][1]
+    start, end = found
     return Speaker(sentence[start:end], title_actor(sentence, mentions, start), start, end,
                    True)
 
@@ -334,15 +297,6 @@ def title_actor(sentence: str, mentions: list[Mention], start: int) -> str | Non
             break
         actor = m.actor
     return actor
-
-
-def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether pos lies in one of the spans (a plain loop: any() over a generator costs
-    more on this hot path)."""
-    for a, b in spans:  # noqa: SIM110
-        if a <= pos < b:
-            return True
-    return False
 
 
 # capitalised words that are not a person's name

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dashboard.analysis.actors import ActorMatcher, Mention
-from dashboard.analysis.attribution import Context, Sentence, attribute, not_a_verb
+from dashboard.analysis.attribution import Context, attribute, not_a_verb
 from dashboard.analysis.content import THAT_NEXT
 from dashboard.analysis.layout import (
     LABEL,
@@ -39,18 +39,16 @@ from dashboard.analysis.quotes import (
     OPENING_MARKS,
     is_bare_quote,
     is_speech_quote,
-    mask,
     quote_goes_on,
     speech_quotes,
     unclosed_quote,
 )
+from dashboard.analysis.sentence import Sentence, read_sentence
 from dashboard.analysis.speakers import Speaker, possessive
 from dashboard.analysis.speech_lexicon import SpeechLexicon, speech_lexicon
 from dashboard.analysis.text import (
     Folded,
-    fold,
     folded_sentences,
-    quote_spans,
     split_paragraphs,
     split_sentences,
 )
@@ -120,7 +118,7 @@ def statements_in(
     out: list[Statement] = []
     ctx = _Context(when=when)
     for i, sentence in enumerate(title):
-        s = _sentence(sentence, find(sentence))
+        s = read_sentence(sentence, find(sentence))
         if i == 0 and len(title) == 1:
             ctx.voice = statement_heading(sentence.text, s.mentions, matcher)
             if ctx.voice:  # "UK statement on ...": the body is the UK's words
@@ -131,7 +129,7 @@ def statements_in(
         if not paragraph:
             continue
         ctx.since_last += 1
-        text = " ".join(s.text for s in paragraph)
+        text = " ".join([s.text for s in paragraph])
         if text.startswith(_CLOSE_FIRST) and text.count(text[0]) >= 2:
             # '”We ... stability,” he said': a closing mark misprinted as the opening one
             text = "“" + text[1:]
@@ -163,10 +161,11 @@ def statements_in(
             continue
         if LABEL.match(text) and ctx.turn:
             ctx.voice = None  # "Question: ...": the turn is over
-        first_person = ctx.last and ctx.since_last == 1 and _FIRST_PERSON.search(text)
+        # (its first-person words are looked for only when nothing else in it speaks)
+        first_person = bool(ctx.last) and ctx.since_last == 1
         before = len(out)
         for k, sentence in enumerate(paragraph):
-            s = _sentence(sentence, find(sentence))
+            s = read_sentence(sentence, find(sentence))
             found: list[Statement] = []
             if n == 0 and k == 0 and len(paragraph) == 1:
                 found = headline(sentence.text, s.mentions, matcher, body=True)
@@ -207,7 +206,7 @@ def statements_in(
             # a paragraph of a titled statement or of a transcript turn: its speaker's
             out += [Statement(sp.name, sp.actor, "direct", text.strip(), text)
                     for sp in ctx.voice]
-        elif first_person and ctx.last:
+        elif first_person and ctx.last and _FIRST_PERSON.search(text):
             # the next paragraph of someone's first-person words, without quotation marks
             # (a statement's body, a transcript): still theirs
             _carry(out, ctx, text.strip(), text)
@@ -215,17 +214,6 @@ def statements_in(
 
 
 _FIRST_PERSON = re.compile(r"(?<![\w'’“\"])(?:We|we|Our|our|us|I|my|My)\b(?![’'])")
-def _sentence(folded: Folded, mentions: list[Mention]) -> Sentence:
-    """The sentence's quotations, its masked fold and its mentions outside quotations."""
-    text = folded.text
-    spans = quote_spans(text)
-    if folded.offsets is None:  # folding kept every place: mask the fold itself
-        masked = mask(folded.folded, spans)
-    else:
-        masked = fold(mask(text, spans))
-        if len(masked) != len(text):  # folding changed lengths: find verbs on a safe copy
-            masked = mask(text, spans).lower()
-    return Sentence(text, masked, spans, _outside_quotes(mentions, spans))
 
 
 def _quotes_on(s: Sentence, last: list[Speaker]) -> bool:
@@ -291,17 +279,6 @@ def _emit(
             ctx.state = m.actor
 
 
-def _outside_quotes(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:
-    """Mentions not inside a quotation (both lists are in text order: one merge pass)."""
-    out, k = [], 0
-    for m in mentions:
-        while k < len(spans) and spans[k][1] <= m.start:
-            k += 1
-        if not (k < len(spans) and spans[k][0] <= m.start):
-            out.append(m)
-    return out
-
-
 def _statements(
     s: Sentence, folded: Folded, matcher: ActorMatcher, ctx: _Context, *, title: bool = False
 ) -> list[Statement]:
@@ -310,7 +287,7 @@ def _statements(
     if folded.offsets is None and lexicon.pieces.isdisjoint(folded.pieces):
         return []  # no speech cue in the sentence at all (most sentences)
     verbs = []
-    for verb in lexicon.regex.finditer(s.folded):
+    for verb in lexicon.cues_in(s.folded, folded.pieces if folded.offsets is None else None):
         if len(verbs) >= _MAX_VERBS:
             break
         if _in_name(s.mentions, verb.start()):

@@ -1,0 +1,144 @@
+"""The statement extractor's fast paths give what the plain readings give.
+
+Each shortcut of the statements step (issue 12 point 4) is compared with the plain
+reading it replaces, on the project's own labelled passages (tests/data/analysis), on
+sentences made from the lexicon's own forms, glued and overlapping in every way, and on
+random strings: a test here fails when a shortcut misses something the plain reading finds.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from dashboard.analysis import layout
+from dashboard.analysis.actors import ActorMatcher
+from dashboard.analysis.quotes import mask
+from dashboard.analysis.sentence import fold_keeps_length, read_sentence
+from dashboard.analysis.speech_lexicon import SpeechLexicon, speech_lexicon
+from dashboard.analysis.text import (
+    Folded,
+    fold,
+    folded_sentences,
+    split_paragraphs,
+    word_pieces,
+)
+from dashboard.config import load_config
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
+CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
+
+
+def _passages() -> list[tuple[str, list[Folded]]]:
+    """(title, body sentences) of each labelled passage."""
+    out = []
+    for path in sorted(CASES.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        out.append((title, [s for p in split_paragraphs(body) for s in folded_sentences(p)]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ActorMatcher:
+    return ActorMatcher(load_config(CONFIG).actors)
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> SpeechLexicon:
+    return speech_lexicon()
+
+
+def _spans(found: object) -> list[tuple[int, int]]:
+    return [m.span() for m in found]  # type: ignore[attr-defined]
+
+
+def _same_cues(lexicon: SpeechLexicon, text: str) -> None:
+    assert _spans(lexicon.cues_in(text, word_pieces(text))) == _spans(
+        lexicon.regex.finditer(text)), text
+
+
+def test_cues_filed_by_piece_are_the_cues_the_one_regex_finds_in_the_passages(
+    lexicon: SpeechLexicon, matcher: ActorMatcher,
+) -> None:
+    found = 0
+    for title, sentences in _passages():
+        for sentence in [Folded.of(title), *sentences]:
+            s = read_sentence(sentence, matcher.find_folded(sentence))
+            if sentence.offsets is None:  # (the masked fold: what the extractor reads)
+                _same_cues(lexicon, s.folded)
+                found += len(_spans(lexicon.regex.finditer(s.folded)))
+    assert found > 100
+
+
+def test_cues_filed_by_piece_are_the_cues_of_every_form_glued_and_overlapping(
+    lexicon: SpeechLexicon,
+) -> None:
+    forms = sorted(lexicon.cues)
+    for form in forms:  # each form alone, inside a word, and run into others
+        for text in (f"officials {form} that it failed.", f"un{form} {form}",
+                     f"{form}-based {form}", f"x'{form}’s {form}", f"{form}{form} {form}"):
+            _same_cues(lexicon, text)
+    rng = random.Random(4)
+    joins = [" ", ", ", "-", "", "'", " and ", "  ", "’"]
+    for _ in range(20_000):  # forms sharing words, next to and inside each other
+        parts = rng.sample(forms, rng.randint(2, 5))
+        text = parts[0]
+        for part in parts[1:]:
+            text += rng.choice(joins) + part
+        _same_cues(lexicon, text)
+
+
+def test_a_hostile_run_of_cues_is_read_lazily(lexicon: SpeechLexicon) -> None:
+    text = "said " * 60_000
+    found = lexicon.cues_in(text, word_pieces(text))
+    assert not isinstance(found, list)  # an iterator: the reader stops after a few
+    assert next(iter(found)).span() == (0, 4)
+
+
+def test_a_title_without_a_statement_word_is_no_statement_heading() -> None:
+    # the cheap test before the patterns may skip only what neither pattern matches
+    nouns = ["Statement", "STATEMENT", "declaration", "Communiqué", "communique",
+             "press release", "Press Release", "Remarks", "remark", "statements"]
+    words = ["by", "of", "from", "on", "the", "EU", "UK's", "joint", "press", "about",
+             "Kosovo:", "after", "in", "High", "Representative", "x", "’s"]
+    rng = random.Random(9)
+    titles = [title for title, _ in _passages()]
+    for _ in range(20_000):
+        picked = rng.sample(words, rng.randint(1, 6))
+        picked.insert(rng.randint(0, len(picked)), rng.choice(nouns))
+        titles.append(" ".join(picked))
+    matched = 0
+    for title in titles:
+        if layout._BY.match(title) or layout._OWNER.match(title):
+            matched += 1
+            assert not title.isascii() or any(
+                noun in title.lower() for noun in layout._STATEMENT_WORDS), title
+    assert matched > 1000
+
+
+_ODD_CHARACTERS = "…đĐßİıøæœﬁ½™é\u0301\u0308“”’„«»ǅⅣ①Å"
+
+
+def test_fold_length_is_told_without_folding() -> None:
+    rng = random.Random(7)
+    pool = _ODD_CHARACTERS + "abc XYZ .,"
+    for _ in range(5_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert fold_keeps_length(text) == (len(fold(text)) == len(text)), repr(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Kurti said… “Đurić left” today.",  # moves outside the quotation: the lowered text
+    "“Đurić left… today,” Kurti said.",  # only inside it: masked away, the fold is kept
+    "Đurić said “it is over…” on Monday.",
+])
+def test_a_sentence_whose_fold_moves_characters_is_read_as_before(
+    text: str, matcher: ActorMatcher
+) -> None:
+    folded = Folded.of(text)
+    s = read_sentence(folded, matcher.find_folded(folded))
+    plain = fold(mask(text, s.spans))
+    assert s.folded == (plain if len(plain) == len(text) else mask(text, s.spans).lower())
+    assert len(s.folded) == len(text)

@@ -37,6 +37,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     store = open_for(config, readonly=False)
 
     async def one_round():
+        nonlocal collector
         collector = Collector(config, store)
         stop = stops.attach(asyncio.get_running_loop())
         round_ = asyncio.ensure_future(collector.run_round())
@@ -52,11 +53,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             stopper.cancel()
             await collector.aclose()
 
-    before = store.item_count()
+    collector: Collector | None = None
     try:
         results = asyncio.run(one_round())
-        # what the store really gained: sources sharing an item (same link) each count it
-        stored = store.item_count() - before
+        # what the store really gained, from the commit: sources sharing an item (same
+        # link) each count it in their results; and the store's item count would need
+        # every segment read, which a round of 304s never does
+        stored = collector.stored if collector is not None else 0
     finally:
         store.close()
         stops.detach()

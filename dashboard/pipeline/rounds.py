@@ -79,6 +79,7 @@ class Collector:
         self._rounds: set[asyncio.Task] = set()
         self._batch: asyncio.Future[list[RefreshResult]] | None = None
         self._commits = 0  # rounds committed by this collector
+        self.stored = 0  # items its commits added to the store (each stored copy once)
         # when a list (the alert runner sets one), each commit adds the statements of
         # its new items; whoever set it takes them out
         self.stored_statements: list[Statement] | None = None
@@ -221,6 +222,7 @@ class Collector:
             )
             new = await asyncio.to_thread(self._store_round, round_)
             self._commits += 1
+            self.stored += new
             if self.stored_statements is not None:
                 self.stored_statements.extend(
                     s for a in analyses.values() for s in a.statements)

@@ -60,8 +60,11 @@ class Tokens:
     def __init__(self, folded: str):
         parts = _CUT.split(folded)  # separator, word, separator, ..., separator
         self.words: list[str] = parts[1::2]
-        cache = _LEMMAS
-        self.lemmas: list[str] = [cache.get(w) or lemma(w) for w in self.words]
+        # known words in C (map over the cache); a new word is looked up once
+        lemmas: list[str] = list(map(_LEMMAS.get, self.words))  # type: ignore[arg-type]
+        if None in lemmas:
+            lemmas = [found or lemma(w) for found, w in zip(lemmas, self.words, strict=True)]
+        self.lemmas = lemmas
         # the running lengths of the parts are where each part ends (in C, cheaper than
         # a match object per word, and plain attributes: the matchers read them in loops)
         offsets = list(accumulate(map(len, parts)))

@@ -87,22 +87,32 @@ class TopicMatcher:
                     self._indexes.append(LemmaIndex((g, alts) for g, alts in enumerate(groups)))
         self._heads = LemmaIndex((t.id, t.heads) for t in topics)
         self._headed = frozenset(t.id for t in topics if t.heads)  # topics an anaphor names
-        # every concept word: one set operation tells which a sentence holds
+        # every concept word: one set operation tells which a sentence holds, and the
+        # concepts each word is in, so only those are tested group by group
         self._words = frozenset().union(*(f for c in self._concepts for f in c.firsts))
+        concepts_of: dict[str, set[int]] = {}
+        for index, concept in enumerate(self._concepts):
+            for firsts in concept.firsts:
+                for word in firsts:
+                    concepts_of.setdefault(word, set()).add(index)
+        self._concepts_of = {word: frozenset(c) for word, c in concepts_of.items()}
+        self._all_words = [frozenset().union(*c.firsts) for c in self._concepts]
 
     def _possible(self, sentence: Folded) -> list[int]:
         """The concepts with a word of every group in the sentence (set tests only)."""
         if not self._words:
             return []
         hit = self._words & tokens_of(sentence).present
+        if not hit:
+            return []
+        concepts_of = self._concepts_of
         out = []
-        if hit:
-            for index, concept in enumerate(self._concepts):
-                for firsts in concept.firsts:
-                    if firsts.isdisjoint(hit):
-                        break
-                else:
-                    out.append(index)
+        for index in sorted(set().union(*(concepts_of[word] for word in hit))):
+            for firsts in self._concepts[index].firsts:
+                if firsts.isdisjoint(hit):
+                    break
+            else:
+                out.append(index)
         return out
 
     def may_match(self, sentence: Folded) -> bool:
@@ -137,8 +147,12 @@ class TopicMatcher:
             if any(firsts.isdisjoint(hit) for firsts in concept.firsts):
                 continue  # (set tests only; the lemma index then confirms each group)
             seen: set[int] = set()
+            words = self._all_words[i]
             for sentence in sentences:
-                seen.update(m.key for m in self._indexes[i].find(tokens_of(sentence)))
+                tokens = tokens_of(sentence)
+                if words.isdisjoint(tokens.present):
+                    continue  # none of the concept's words here: nothing to find
+                seen.update(m.key for m in self._indexes[i].find(tokens))
                 if len(seen) == concept.groups:
                     out.add(concept.topic)
                     break

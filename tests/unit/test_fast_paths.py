@@ -16,7 +16,7 @@ from dashboard.analysis.cameo import GAP, EventLexicon, EventMatch, _Pattern, lo
 from dashboard.analysis.lemmas import _WORD, LemmaIndex, Tokens, phrase_lemmas, tokens_of
 from dashboard.analysis.stances import STANCE_CUES
 from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
-from dashboard.analysis.topics import parse_concept
+from dashboard.analysis.topics import TopicMatcher, parse_concept
 from dashboard.config import load_config
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
@@ -161,3 +161,42 @@ def test_lemma_index_finds_what_comparing_every_sequence_finds() -> None:
             assert fast == _reference_lemma_find(entries, tokens), sentence.text
             found += len(fast)
     assert found > 100
+
+
+def _articles() -> list[list[Folded]]:
+    """The sentences of each labelled passage, title first."""
+    out = []
+    for path in sorted(CASES.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        sentences = [Folded.of(title)]
+        for paragraph in split_paragraphs(body):
+            sentences.extend(folded_sentences(paragraph))
+        out.append(sentences)
+    return out
+
+
+def test_concepts_tried_are_those_with_a_word_of_every_group() -> None:
+    topics = TopicMatcher(load_config(CONFIG).topics)
+    tried = 0
+    for sentence in _passage_sentences():
+        present = tokens_of(sentence).present
+        plain = [i for i, concept in enumerate(topics._concepts)
+                 if all(not firsts.isdisjoint(present) for firsts in concept.firsts)]
+        assert topics._possible(sentence) == plain, sentence.text
+        tried += len(plain)
+    assert tried > 20
+
+
+def test_topics_spread_over_an_article_are_those_a_plain_reading_finds() -> None:
+    topics = TopicMatcher(load_config(CONFIG).topics)
+    spread = 0
+    for sentences in _articles():
+        plain = set()
+        for i, concept in enumerate(topics._concepts):
+            groups = {m.key for s in sentences for m in topics._indexes[i].find(tokens_of(s))}
+            if (concept.polarity > 0 and concept.topic in topics._headed
+                    and len(groups) == concept.groups):
+                plain.add(concept.topic)
+        assert topics.spread(sentences) == plain, sentences[0].text
+        spread += len(plain)
+    assert spread > 0

@@ -256,7 +256,8 @@ def _statements(
         return []
     # "said that A and that B" is one statement: one act of speech, as real copy is read;
     # but 'said that “A” and that it “B”' quotes twice, one statement per quotation
-    parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2]
+    parts = [p for p in AND_THAT.split(content) if len(p.split()) >= 2] if (
+        "and that" in content) else []
     if len(parts) < 2 or not all(QUOTE_MARK.match(p) for p in parts):
         parts = [content]
     return [_reading_of(sp, clean(part), sentence) for part in parts for sp in speakers]

@@ -8,6 +8,7 @@ name nor a title, month or function word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from dashboard.analysis.actors import Mention
 from dashboard.analysis.text import fold, words
@@ -33,16 +34,17 @@ _CAPITALISED_TOKEN = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def _name_word(word: str) -> bool:
     """Whether a capitalised word may be part of a name (not a title or function word)."""
     return fold(word.rstrip(".")) not in _NOT_NAME
 
 
-def _in_any(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Whether pos lies in one of the spans (a plain loop: any() over a generator costs
-    more on this hot path)."""
-    for a, b in spans:  # noqa: SIM110
-        if a <= pos < b:
+def _in_mention(mentions: list[Mention], pos: int) -> bool:
+    """Whether pos lies in one of the mentions (a plain loop: any() over a generator
+    costs more on this hot path)."""
+    for m in mentions:  # noqa: SIM110
+        if m.start <= pos < m.end:
             return True
     return False
 
@@ -51,28 +53,30 @@ def last_run(
     sentence: str, lo: int, hi: int, mentions: list[Mention]
 ) -> tuple[int, int] | None:
     """(start, end) of the last run of 2-4 capitalised words in sentence[lo:hi] that is
-    no known name (no word inside a mention)."""
-    taken = [(m.start, m.end) for m in mentions]
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    # Lower-case tokens are never part of a name and only end the run before them, which
-    # the gap check below sees as well (the gap then holds them), so only capitalised
-    # tokens are visited.
+    no known name (no word inside a mention).
+
+    A run is a row of name words, one space apart; lower-case tokens are never part of
+    a name and only end the run before them, which the one-space test sees as well, so
+    only capitalised tokens are visited.
+    """
+    found = None
+    first = end = -1  # where the current run starts and ends
+    count = 0  # its words
     for tok in _CAPITALISED_TOKEN.finditer(sentence[lo:hi]):
         word = tok.group("token")
         if not word[0].isupper():
             continue  # a non-ASCII lower-case letter
-        start, end = tok.start("token") + lo, tok.end() + lo
-        ok = _name_word(word) and not _in_any(taken, start)
-        if ok and (not current or sentence[current[-1][1] : start] == " "):
-            current.append((start, end))
+        start = tok.start("token") + lo
+        ok = _name_word(word) and not _in_mention(mentions, start)
+        if ok and (not count or sentence[end:start] == " "):
+            first = start if not count else first
+            count += 1
+            end = tok.end() + lo
             continue
-        if len(current) >= _MIN_RUN:
-            runs.append(current)
-        current = [(start, end)] if ok else []
-    if len(current) >= _MIN_RUN:
-        runs.append(current)
-    runs = [r for r in runs if len(r) <= _MAX_RUN]
-    if not runs:
-        return None
-    return runs[-1][0][0], runs[-1][-1][1]
+        if _MIN_RUN <= count <= _MAX_RUN:
+            found = (first, end)
+        count = 1 if ok else 0
+        first, end = start, tok.end() + lo
+    if _MIN_RUN <= count <= _MAX_RUN:
+        found = (first, end)
+    return found

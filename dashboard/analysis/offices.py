@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from dashboard.analysis.text import fold
 from dashboard.clock import utc_now
@@ -17,6 +18,7 @@ _PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SEPARATORS = re.compile(r"[\s\-–]+")
 
 
+@lru_cache(maxsize=1024)
 def normalise_office(title: str) -> str:
     """An office title folded for comparison: "Secretary-General" = "secretary general"."""
     return " ".join(_SEPARATORS.split(fold(title).replace("defense", "defence"))).strip()

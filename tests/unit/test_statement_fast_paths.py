@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.analysis import layout
-from dashboard.analysis.actors import ActorMatcher
+from dashboard.analysis import layout, names
+from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.quotes import mask
 from dashboard.analysis.sentence import fold_keeps_length, read_sentence
 from dashboard.analysis.speech_lexicon import SpeechLexicon, speech_lexicon
@@ -116,6 +116,67 @@ def test_a_title_without_a_statement_word_is_no_statement_heading() -> None:
             assert not title.isascii() or any(
                 noun in title.lower() for noun in layout._STATEMENT_WORDS), title
     assert matched > 1000
+
+
+def _plain_last_run(
+    sentence: str, lo: int, hi: int, mentions: list[Mention]
+) -> tuple[int, int] | None:
+    """The runs of capitalised words read plainly: every run gathered, the last of 2-4."""
+    taken = [(m.start, m.end) for m in mentions]
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for tok in names._CAPITALISED_TOKEN.finditer(sentence[lo:hi]):
+        word = tok.group("token")
+        if not word[0].isupper():
+            continue
+        start, end = tok.start("token") + lo, tok.end() + lo
+        ok = fold(word.rstrip(".")) not in names._NOT_NAME and not any(
+            a <= start < b for a, b in taken)
+        if ok and (not current or sentence[current[-1][1] : start] == " "):
+            current.append((start, end))
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [(start, end)] if ok else []
+    if len(current) >= 2:
+        runs.append(current)
+    runs = [r for r in runs if len(r) <= 4]
+    return (runs[-1][0][0], runs[-1][-1][1]) if runs else None
+
+
+# names glued to dots, digits, apostrophes and hyphens, non-ASCII capitals and lower-case
+# letters, titles between names, runs longer than four words, names inside mentions
+_NAME_EDGES = [
+    "U.S.-based analyst John Smith said the talks failed.",
+    "'Jane Doe, the envoy, and 1990s-era Prime Minister Ana Brnabic told Reuters.",
+    "Đorđe Đurić and Élodie Le Gall said on Monday that Kosovo Serbs would vote.",
+    "élan Jean-Luc Picard O’Neill Mc.Donald Smith Jones Brown said nothing.",
+    "The New York Times Company Board Of Directors said Albin Kurti met Vučić.",
+    "Kosovo Foreign Minister Donika Gervalla-Schwarz said, according to Gabriel Escobar.",
+    "A.B. C.D. Ee Ff-Gg Hh’s Ii.. Jj  Kk Ll said.",
+]
+
+
+def test_runs_of_capitalised_words_are_the_plain_reading_of_every_window(
+    matcher: ActorMatcher,
+) -> None:
+    rng = random.Random(12)
+    texts = list(_NAME_EDGES)
+    for title, sentences in _passages():
+        texts += [title, *(s.text for s in sentences)]
+    words = ["Jane", "Doe", "the", "President", "Kurti", "Vučić", "élan", "U.S.", "May",
+             "1990s", "O’Neill", "Smith-Jones", "said", ",", "EU", "Mr."]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+              for _ in range(2_000)]
+    found = 0
+    for text in texts:
+        mentions = matcher.find(text)
+        n = len(text)
+        for lo, hi in [(0, n)] + [(rng.randint(0, n), rng.randint(0, n)) for _ in range(20)]:
+            expected = _plain_last_run(text, lo, hi, mentions)
+            assert names.last_run(text, lo, hi, mentions) == expected, (text, lo, hi)
+            found += expected is not None
+    assert found > 1_000
 
 
 _ODD_CHARACTERS = "…đĐßİıøæœﬁ½™é\u0301\u0308“”’„«»ǅⅣ①Å"

@@ -64,8 +64,10 @@ _CLAUSE_SOON = re.compile(
 _CHAINED = re.compile(r"(?:\band|\bbut)\s*(?:also\s+|later\s+|then\s+)?$")
 _THEN_PARTICIPLE = re.compile(r"\s*(?:,\s*[a-z]+ing\b|[.]?\s*$)")  # "X said, marking ..."
 _COMMA_BEFORE = re.compile(r"(?:,|\band|\bbut)\s*(?:also\s+|later\s+|then\s+|\w+ly\s+)?$")
-_PRONOUN_SUBJECT = re.compile(
-    r"(?<![\w'’-])(?:they|it)\s+(?:(?:also|did|does|do|not|has|have|had|will|would|\w+ly)\s+){0,3}$"
+_PRONOUN_SUBJECT = re.compile(  # (the word first, its start tested after it: the regex
+    # engine then skips to a "t" or an "i" instead of trying every position)
+    r"(?:they(?<![\w'’-]they)|it(?<![\w'’-]it))"
+    r"\s+(?:(?:also|did|does|do|not|has|have|had|will|would|\w+ly)\s+){0,3}$"
 )
 _LOOKBACK = 300  # characters searched for a verb's subject
 _BEHIND = 80  # characters before a verb read for "and", a comma or a pronoun (linear time)
@@ -169,9 +171,11 @@ def _subject(
     """The subject of the verb at vs; `close` asks evaluative verbs for a near one (a
     participle after a comma takes the sentence's subject wherever it stands)."""
     sentence, folded, spans = s.text, s.folded, s.spans
-    after_quote = max((b for a, b in spans if b <= vs), default=0)
+    after_quote = max((b for a, b in spans if b <= vs), default=0) if spans else 0
     lo = max(after_quote, vs - _LOOKBACK)
-    aside = _TRAILING_ASIDE.search(folded, lo, vs)
+    gap = folded[lo:vs]
+    aside = _TRAILING_ASIDE.search(folded, lo, vs) if (
+        "," in gap or "-" in gap or "–" in gap or "—" in gap) else None  # (what it needs)
     if aside:  # "Srpska Lista, which is backed by Belgrade, announced": skip the aside
         vs = aside.start()
     speakers = speakers_before(
@@ -221,7 +225,7 @@ def _statements(
     sentence, folded, spans = s.text, s.folded, s.spans
     vs, ve = verb.start(), verb.end()
     quote_first = bool(spans) and sentence[: spans[0][0]].strip() == "" and spans[0][1] <= vs
-    colon_quote = any(
+    colon_quote = bool(spans) and any(
         a >= ve and sentence[ve:a].rstrip().endswith((":", ",")) and a <= limit
         and len(sentence[ve:a].split()) <= _GAP_QUOTE and is_speech_quote(sentence, a, b)
         for a, b in spans

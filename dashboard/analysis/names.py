@@ -32,6 +32,7 @@ _NOT_NAME = words(
 _CAPITALISED_TOKEN = re.compile(
     r"(?<![\w'’.-])[\d_'’.-]*(?P<token>(?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[\w'’.-]*)"
 )
+_TOKEN_CHAR = re.compile(r"[\w'’.-]")  # what a token is made of
 
 
 @lru_cache(maxsize=8192)
@@ -80,3 +81,10 @@ def last_run(
     if _MIN_RUN <= count <= _MAX_RUN:
         found = (first, end)
     return found
+
+
+def cuts_no_word(sentence: str, at: int) -> bool:
+    """Whether a window edge at `at` cuts through no token (a token's characters on both
+    sides would be read as two tokens: "Kurti-Jones" cut after "Kurti" is "Jones")."""
+    return at <= 0 or at >= len(sentence) or not (
+        _TOKEN_CHAR.match(sentence, at - 1) and _TOKEN_CHAR.match(sentence, at))

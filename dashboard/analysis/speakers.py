@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from dashboard.analysis.actors import ActorMatcher, Mention
-from dashboard.analysis.names import last_run
+from dashboard.analysis.names import cuts_no_word, last_run
 from dashboard.analysis.offices import office_holder
 from dashboard.analysis.text import words
 
@@ -119,7 +119,7 @@ def speakers_before(
             return [from_mention(people[-1], matcher)._replace(start=vs, end=vs)]
         return [Speaker(person[0], person[1], vs, vs, True)] if person else []
     best: Speaker | None = from_mention(people[-1], matcher) if people else None
-    unknown = unknown_name(sentence, lo, vs, mentions)
+    unknown = unknown_name(sentence, names_from(sentence, best, lo), vs, mentions)
     if unknown and (best is None or unknown.start > best.end):
         best = unknown
     if best is not None and best is unknown and not people:
@@ -168,6 +168,17 @@ def speakers_before(
     if role in PERSON_ROLES and described.group("det") in ("the", "a", "an"):
         return []  # an unnamed official with no one in focus: not enough to attribute
     return [Speaker(sentence[a:b], None, a, b, False)]
+
+
+def names_from(sentence: str, person: Speaker | None, lo: int) -> int:
+    """Where to look for an unknown name nearer the verb than `person` (the subject only
+    then): after them when their name is whole words (a run of capitalised words cannot
+    then go through it), else from `lo`, the whole window."""
+    if person is not None and cuts_no_word(sentence, person.start) and cuts_no_word(
+        sentence, person.end
+    ):
+        return person.end
+    return lo
 
 
 def _owned_speaker(

@@ -313,13 +313,14 @@ def _statements(
                 break
             quote = next((a for a, b in s.spans if verb.end() < a and b <= later.start()
                           and len(s.text[b : later.start()].split()) <= 3
-                          and is_speech_quote(s.text, a, b)), None)
+                          and is_speech_quote(s.text, a, b)), None) if s.spans else None
             if quote is not None:
                 limit = quote
                 break
         cue = lexicon.cues[verb.group()]
         found_speakers, found = attribute(s, verb, cue, matcher, context, speakers, limit)
-        found = [st for st in found if all(bare(st.text) != bare(o.text) for o in out)]
+        if out:
+            found = [st for st in found if all(bare(st.text) != bare(o.text) for o in out)]
         if found and out and verb.start() < covered and not cue.gerund and (
             all(sp.name in {o.speaker for o in out} for sp in found_speakers)
             or same_voice(found_speakers, out)

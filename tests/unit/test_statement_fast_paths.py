@@ -9,11 +9,12 @@ random strings: a test here fails when a shortcut misses something the plain rea
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
-from dashboard.analysis import layout, names
+from dashboard.analysis import attribution, layout, names, speakers
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.quotes import mask
 from dashboard.analysis.sentence import fold_keeps_length, read_sentence
@@ -177,6 +178,57 @@ def test_runs_of_capitalised_words_are_the_plain_reading_of_every_window(
             assert names.last_run(text, lo, hi, mentions) == expected, (text, lo, hi)
             found += expected is not None
     assert found > 1_000
+
+
+def test_an_unknown_name_after_a_person_is_the_one_the_whole_window_finds(
+    matcher: ActorMatcher,
+) -> None:
+    # speakers_before looks for an unknown name after the person only: that must be the
+    # last run of the whole window whenever that run stands after the person
+    rng = random.Random(3)
+    texts = [*_NAME_EDGES, "Anti-Kurti Jane Doe said.", "Kurti-Jones Jane Doe said.",
+             "The pro-Vučić Jane Doe Said it.", "Mr.Kurti Jane Doe said."]
+    for title, sentences in _passages():
+        texts += [title, *(s.text for s in sentences)]
+    words = ["Jane", "Doe", "the", "Kurti", "Vučić", "Albin", "Anti-Kurti", "Kurti’s",
+             "U.S.", "said", "-", "Osmani-Sadriu", "EU"]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12)))
+              for _ in range(3_000)]
+    checked = 0
+    for text in texts:
+        mentions = matcher.find(text)
+        for m in mentions:
+            for _ in range(3):
+                lo, hi = rng.randint(0, m.start), rng.randint(m.end, len(text))
+                whole = names.last_run(text, lo, hi, mentions)
+                start = speakers.names_from(text, speakers.from_mention(m, matcher), lo)
+                found = names.last_run(text, start, hi, mentions)
+                if start > lo:  # looked for after the person: what stands after them
+                    assert found == (whole if whole and whole[0] > m.end else None), (text, m)
+                    checked += found is not None
+    assert checked > 300
+
+
+def test_reordered_and_prechecked_patterns_find_what_the_plain_ones_find() -> None:
+    # the pronoun subject with its word first, and the aside found only where its comma
+    # or dash is
+    plain_pronoun = re.compile(
+        r"(?<![\w'’-])(?:they|it)\s+(?:(?:also|did|does|do|not|has|have|had|will|would|"
+        r"\w+ly)\s+){0,3}$")
+    rng = random.Random(5)
+    words = ["they", "it", "it's", "-it", "'they", "also", "did", "not", "firmly", "really",
+             "with", "it,", "said", "the", "officials", "—", ",", "which", "who", "a",
+             "–", "-", "bit", "they’", "itself"]
+    for _ in range(30_000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 10)))
+        text += rng.choice(["", " ", "  "])
+        lo, hi = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        found = attribution._PRONOUN_SUBJECT.search(text, lo, hi)
+        plain = plain_pronoun.search(text, lo, hi)
+        assert (found and found.span()) == (plain and plain.span()), (text, lo, hi)
+        gap = text[lo:hi]
+        if attribution._TRAILING_ASIDE.search(text, lo, hi):
+            assert any(mark in gap for mark in ",-–—"), (text, lo, hi)
 
 
 _ODD_CHARACTERS = "…đĐßİıøæœﬁ½™é\u0301\u0308“”’„«»ǅⅣ①Å"

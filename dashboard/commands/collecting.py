@@ -34,7 +34,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if not any(s.enabled for s in config.sources):
         print("flashpoint: no enabled sources in the config", file=sys.stderr)
         return 1
-    store = open_for(config, readonly=False)
+    # the segments are read only if the round needs them (news, retention): a round of
+    # 304s reads the main file and the cue hits of the escalation horizon
+    store = open_for(config, readonly=False, deferred=True)
 
     async def one_round():
         nonlocal collector

@@ -45,13 +45,16 @@ def load(args: argparse.Namespace, path: Path | None = None) -> Config:
     )
 
 
-def open_for(config: Config, *, readonly: bool, background: bool = False) -> Store:
-    """Open the configured store as a writer or a reader (see open_store for background)."""
+def open_for(config: Config, *, readonly: bool, background: bool = False,
+             deferred: bool = False) -> Store:
+    """Open the configured store as a writer or a reader (see open_store for background
+    and deferred)."""
     return open_store(
         config.storage.resolved_path(),
         readonly=readonly,
         retention_days=config.storage.retention_days,
         background=background,
+        deferred=deferred,
     )
 
 

@@ -201,9 +201,10 @@ class Collector:
         if not outcomes:
             return
         async with self._commit_lock:
-            # one stored copy per item id: the first source to bring it keeps it
-            known = await asyncio.to_thread(
-                self.store.known_ids, [i.id for o in outcomes for i in o.items])
+            # one stored copy per item id: the first source to bring it keeps it (a round
+            # without items does not ask: a deferred store would read its segments)
+            ids = [i.id for o in outcomes for i in o.items]
+            known = await asyncio.to_thread(self.store.known_ids, ids) if ids else set()
             claim_items(outcomes, known)
             items = [i for o in outcomes for i in o.items]
             updated = [i for o in outcomes for i in o.updated]

@@ -24,7 +24,8 @@ class TinyDBStore(StoreWrites, StoreReads):
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False,
-               retention_days: int = 30, background: bool = False) -> Store:
+               retention_days: int = 30, background: bool = False,
+               deferred: bool = False) -> Store:
     """Open the store at `path`: a writer (takes the lock) or a reader (never writes).
 
     Raises StoreLocked when another writer holds the store, StoreError when it cannot be
@@ -32,6 +33,8 @@ def open_store(path: str | os.PathLike[str], *, readonly: bool = False,
 
     With `background`, the files load in a thread and every method waits for them (the
     dashboard paints its last view meanwhile); a load failure is raised by each call.
+    With `deferred` (a writer), the main file is read now and the hour segments only when
+    a method needs them: a round of 304s never holds them (`fetch --once`).
     """
     return TinyDBStore(path, readonly=readonly, retention_days=retention_days,
-                       background=background)
+                       background=background, deferred=deferred)

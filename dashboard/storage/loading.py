@@ -31,6 +31,7 @@ from dashboard.storage.engine import InPlaceTable, MemoryStorage, open_tinydb
 from dashboard.storage.lock import WriterLock
 from dashboard.storage.paths import adopt_legacy, resolve_store_path
 from dashboard.storage.segments import (
+    HOURLY_TABLES,
     READ_ATTEMPTS,
     SegmentIndex,
     Tables,
@@ -97,6 +98,29 @@ def read_store_files(path: Path) -> Loaded | None:
     raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
 
 
+def read_main(path: Path) -> Loaded | None:
+    """The main file alone, no segment read: its tables, the segments it names and the
+    next document ids. None when the store has to be read whole: no store yet, an older
+    format (migrated on a full load), or no record of the next ids (without it they are
+    found by scanning the segments)."""
+    try:  # a damaged file is read whole too: that load says what is wrong
+        data = load_json(path)
+        if schema.format_of(data) != schema.FORMAT:
+            return None
+        meta = next(iter(data["meta"].values()))
+        names, next_ids = segment_names(meta), meta.get("next_ids")
+    except (FileNotFoundError, Unloadable):
+        return None
+    if not (isinstance(next_ids, dict)
+            and all(isinstance(next_ids.get(name), int) for name in HOURLY_TABLES)):
+        return None
+    tables = schema.empty_tables()
+    tables.update({name: data.get(name, {}) for name in ("health", "history", "audit")})
+    round_no = meta.get("round", 0)
+    return Loaded(tables, {}, names, round_no if isinstance(round_no, int) else 0,
+                  schema.FORMAT, next_ids)
+
+
 def backup_name(path: Path, now: datetime) -> Path:
     """A free `<name>.corrupt-YYYYmmddTHHMMSS` path next to `path`."""
     base = path.with_name(f"{path.name}.corrupt-{now:%Y%m%dT%H%M%S}")
@@ -109,6 +133,13 @@ def backup_name(path: Path, now: datetime) -> Path:
 
 # A background load waits at most this long for `start_loading` before it starts anyway.
 LOAD_GATE_TIMEOUT = 2.0
+
+
+# What a `deferred` store answers before reading its segments: the main file's tables,
+# `cue_hits` (reads the horizon's segment files, holds none) and `commit_round` (a round
+# without items or retention due writes the main file alone).
+MAIN_FILE_METHODS = frozenset({"close", "health", "history", "decisions", "cue_hits",
+                               "commit_round", "flush"})
 
 
 def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -126,6 +157,8 @@ def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:
         if self._failure is not None and method.__name__ != "close":
             raise StoreError(self._failure)
         with self._mutex:
+            if self._deferred and method.__name__ not in MAIN_FILE_METHODS:
+                self._complete()
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -138,12 +171,17 @@ class StoreBase:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
-                 retention_days: int = 30, background: bool = False):
+                 retention_days: int = 30, background: bool = False,
+                 deferred: bool = False):
         """Open (and, for a writer, lock) the store; `background` loads it in a thread.
 
         In the background, the constructor returns at once (a writer has its lock by then)
         and every method waits for the load; a load that fails makes every method but
         `close` raise its StoreError.
+
+        `deferred` (a writer: `fetch --once`) reads the main file now and the segments
+        when a method first needs them (MAIN_FILE_METHODS do not): a round of 304s
+        commits without ever holding the store's documents.
         """
         self._path = resolve_store_path(path)  # once: a symlink's target, for the whole run
         self.path = str(self._path)
@@ -172,8 +210,17 @@ class StoreBase:
         self._may_load = threading.Event()  # see start_loading
         self._failure: str | None = None
         self._loader = threading.get_ident()  # the thread that loads the store
+        self._deferred = False  # only the main file is read yet (see `deferred`)
         if not readonly:
             self._prepare_writer()
+        if deferred and not readonly and not background:
+            self._loaded.set()  # nothing loads in another thread
+            try:
+                self._load_main()
+            except BaseException:
+                self.close()
+                raise
+            return
         if background:
             loader = threading.Thread(target=self._load_in_background, name="store-load",
                                       daemon=True)
@@ -240,6 +287,23 @@ class StoreBase:
             if loaded is not None and loaded.version < schema.FORMAT:
                 self._dirty = set(self._segments)
                 self.flush()  # write the new layout now; the old file is replaced last
+
+    def _load_main(self) -> None:
+        """Read the main file alone (a deferred writer); the whole store where it must."""
+        main = read_main(self._path)
+        if main is None:
+            self._load()
+            return
+        signature = self._stat()
+        self._use(main)
+        self._signature = signature
+        self._deferred = True
+        remove_unnamed(segment_dir(self._path), self._names)  # a crash's leftovers
+
+    def _complete(self) -> None:
+        """Read the segments of a deferred store (what `_load` reads at open)."""
+        self._deferred = False
+        self._load()
 
     def _read(self) -> Loaded | None:
         """The store's files as they are now (see `read_store`)."""

@@ -27,7 +27,15 @@ from dashboard.models import (
 from dashboard.storage import convert
 from dashboard.storage.base import StoreError
 from dashboard.storage.loading import StoreBase, synchronized
-from dashboard.storage.segments import UNDATED, Unloadable, holds, may_hold_before, wholly_before
+from dashboard.storage.segments import (
+    UNDATED,
+    Unloadable,
+    holds,
+    load_json,
+    may_hold_before,
+    segment_dir,
+    wholly_before,
+)
 
 T = TypeVar("T")
 
@@ -158,7 +166,34 @@ class StoreReads(StoreBase):
     @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Cue hits oldest first; with `since`, only those at or after it."""
+        if self._deferred:  # the horizon's segment files are read, not held
+            rows = self._unheld_rows("cues", CueHit, convert.time_to_str(since))
+            if rows is not None:
+                return rows
+            self._complete()  # a segment gone or damaged: the full load says what is wrong
         return self._rows_by_segment("cues", CueHit, convert.time_to_str(since))
+
+    def _unheld_rows(self, table: str, model: type, since: str | None) -> list[Any] | None:
+        """`_rows_by_segment` of a deferred store, from the named segment files (read one
+        at a time, nothing kept); None when one of them cannot be read."""
+        directory = segment_dir(self._path)
+        out: list[Any] = []
+        for hour in sorted(self._names, key=_segment_order):
+            if since is not None and (hour == UNDATED or wholly_before(hour, since)):
+                continue
+            try:
+                data = load_json(directory / self._names[hour])
+                docs = data["tables"].get(table, {})
+                ordered = sorted(docs, key=lambda k: (docs[k]["time"] or "", int(k)))
+                rows = [(docs[k]["time"], convert.from_doc(model, docs[k])) for k in ordered]
+            except (FileNotFoundError, Unloadable, StoreError, KeyError, TypeError,
+                    AttributeError, ValueError):
+                return None
+            if since is not None and holds(hour, since):
+                out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
+            else:
+                out.extend(row for _, row in rows)
+        return out
 
     def _rows_by_segment(self, table: str, model: type,
                      since: str | None = None) -> list[Any]:

@@ -65,6 +65,7 @@ class StoreWrites(StoreBase):
         except StoreError:
             with contextlib.suppress(StoreError, Unloadable):
                 self._use(self._read())
+                self._deferred = False  # the read was whole
             raise
 
     @synchronized
@@ -134,8 +135,18 @@ class StoreWrites(StoreBase):
         is back at the last commit and the round's items are still new to the next one.
         """
         self._check_writable()
+        if self._deferred and (round.items or round.updated
+                               or self._retention_may_be_due(round.finished)):
+            self._complete()
         with self._all_or_nothing():
             return self._commit_round(round)
+
+    def _retention_may_be_due(self, now: datetime) -> bool:
+        """Whether retention may move items at `now`, from the hours the main file names
+        alone (a deferred store: its items' times are not read yet)."""
+        slack = convert.time_to_str(now - self.retention - RETENTION_SLACK)
+        assert slack is not None
+        return any(may_hold_before(hour, slack) for hour in self._names)
 
     def _commit_round(self, round: Round) -> int:
         new: dict[str, Item] = {}

@@ -64,7 +64,9 @@ def apply_snapshot(self, snap, fired=()):
         with open(out, "w") as f:
             f.write(repr(time.monotonic()))
         self.exit()
-    self.call_after_refresh(painted)
+    # the panels after the statements are set after the next frame: mark once they are
+    # painted as well
+    self.call_after_refresh(lambda: self.call_after_refresh(painted))
 DashboardScreen.apply_snapshot = apply_snapshot
 from dashboard.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -334,11 +336,29 @@ class CallbackTimer:
     own work; wall minus CPU is waiting for the GIL or, on a busy machine, for a CPU."""
 
     def __init__(self) -> None:
+        import threading
+
         self.calls: list[tuple[float, float, str]] = []  # (cpu, wall, what)
+        self.gc_pauses: list[tuple[float, int]] = []  # (CPU seconds, generation) on the loop
         self._original = asyncio.events.Handle._run
+        self._loop_thread = threading.get_ident()
+        self._gc_started = 0.0
+
+    def _gc(self, phase: str, info: dict) -> None:
+        import threading
+
+        if threading.get_ident() != self._loop_thread:
+            return
+        if phase == "start":
+            self._gc_started = time.thread_time()
+        else:
+            self.gc_pauses.append((time.thread_time() - self._gc_started, info["generation"]))
 
     def start(self) -> None:
         """Wrap `Handle._run` (this process only) until `stop`."""
+        import gc
+
+        gc.callbacks.append(self._gc)
         original, calls = self._original, self.calls
 
         def timed(handle) -> None:
@@ -352,12 +372,21 @@ class CallbackTimer:
 
     def stop(self) -> None:
         """Restore `Handle._run`."""
+        import gc
+
         asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
+        gc.callbacks.remove(self._gc)
 
     def take(self, top: int = 8) -> list[tuple[float, float, str]]:
         """The `top` callbacks by CPU since the last take."""
         calls, self.calls[:] = list(self.calls), []
         return sorted(calls, key=lambda c: -c[0])[:top]
+
+    def take_gc(self) -> tuple[int, float, int]:
+        """(collections, longest pause, its generation) on the loop since the last take."""
+        pauses, self.gc_pauses[:] = list(self.gc_pauses), []
+        longest = max(pauses, default=(0.0, 0))
+        return len(pauses), longest[0], longest[1]
 
 
 def _callback_name(handle) -> str:
@@ -381,6 +410,9 @@ def print_callbacks(timer: CallbackTimer) -> None:
     """The slowest loop callbacks by their CPU time."""
     for cpu, wall, what in timer.take():
         print(f"      {cpu * 1000:6.1f} ms CPU {wall * 1000:7.1f} ms wall  {what}")
+    count, longest, generation = timer.take_gc()
+    print(f"      garbage collections on the loop thread: {count}, longest "
+          f"{longest * 1000:.1f} ms CPU (generation {generation})")
 
 
 def time_applies(app) -> list[float]:

@@ -68,6 +68,7 @@ class SourcesPanel(Vertical):
         table.add_columns("", "source", "state", "last ok", "next", "items", "error")
         self._shown: list[tuple[Text, ...]] = []  # the cells now in the table, row by row
         self._keys: list[str] = []
+        self._memo: dict[tuple, tuple[Text, ...]] = {}  # cells by (source, ages shown)
         yield table
         yield Static(Text(""), id="sources-error")
 
@@ -95,7 +96,17 @@ class SourcesPanel(Vertical):
 
     def watch_sources(self, sources: tuple[SourceView, ...]) -> None:
         table = self.query_one(DataTable)
-        rows = [self._cells(s) for s in sources]
+        # the cells of a source are kept while it and its ages read the same: the marks
+        # change a few sources at a time, each second during a round
+        memo = self._memo
+        fresh: dict[tuple, tuple[Text, ...]] = {}
+        rows = []
+        for s in sources:
+            key = (s, age(s.health.last_success, self.now), until(s.health.next_run, self.now))
+            cells = fresh.get(key) or memo.get(key) or self._cells(s)
+            fresh[key] = cells
+            rows.append(cells)
+        self._memo = fresh
         keys = [s.id for s in sources]
         # the same sources in the same order (every snapshot but the first): touch only
         # the cells that changed, as a rebuild of every row stalls the event loop

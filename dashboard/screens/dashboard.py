@@ -58,6 +58,7 @@ class DashboardScreen(Screen[None]):
         self.actor_filter: str | None = None
         self.topic_filter: str | None = None
         self._filters_dirty = False  # the next snapshot must replace the statement rows
+        self._rest_pending = False  # the panels after the statements wait for a frame
 
     # --- layout -------------------------------------------------------------------------
 
@@ -184,7 +185,12 @@ class DashboardScreen(Screen[None]):
                         markup=False)
 
     def apply_snapshot(self, snap: Snapshot, fired: Sequence[AlertEvent] = ()) -> None:
-        """Set every widget's attributes from `snap` and announce what changed."""
+        """Set every widget's attributes from `snap` and announce what changed.
+
+        The header and the statements are set at once; the other panels after the next
+        frame, so that a round's snapshot, which changes every table, is painted in two
+        frames rather than one long stall of the event loop (docs/PERFORMANCE.md §4).
+        """
         if not self.is_attached or not self.query(HeaderBar):
             return  # shutting down: the widgets are gone
         previous, self.snapshot = self.snapshot, snap
@@ -201,20 +207,30 @@ class DashboardScreen(Screen[None]):
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
+        if not self._rest_pending:
+            self._rest_pending = True
+            self.call_after_refresh(self._paint_other_panels)
+        told = self.alerts_fired(fired)
+        if previous is not None:
+            self._announce(previous, snap, told)
+
+    def _paint_other_panels(self) -> None:
+        """Positions, recognition, escalation and sources from the newest snapshot."""
+        self._rest_pending = False
+        snap = self.snapshot
+        if snap is None or not self.is_attached or not self.query(HeaderBar):
+            return
         positions = self.query_one(PositionsPanel)
         positions.actors, positions.topics = snap.actors, snap.topics
         positions.topic_tags = snap.topic_tags
         positions.positions = snap.positions
         self.query_one(RecognitionPanel).recognition = snap.recognition
         escalation = self.query_one(EscalationPanel)
-        escalation.no_data = header.freshness.no_data
+        escalation.no_data = freshness_of(snap).no_data
         escalation.escalation = snap.escalation
         sources = self.query_one(SourcesPanel)
-        sources.now = now
+        sources.now = self.app.clock()
         sources.sources = snap.sources
-        told = self.alerts_fired(fired)
-        if previous is not None:
-            self._announce(previous, snap, told)
 
     def alerts_fired(self, events: Sequence[AlertEvent]) -> set[str]:
         """Toast the alerts meant for the screen; return the triggers they announced."""

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from dashboard.analysis.offices import OfficeIndex
 from dashboard.analysis.text import Folded, fold, words
 from dashboard.config import Actor
 
@@ -84,6 +85,7 @@ class ActorMatcher:
 
     def __init__(self, actors: Sequence[Actor]):
         self.actors = {a.id: a for a in actors}
+        self.offices = OfficeIndex(self.actors.values())  # who held which office when
         self.display_names = frozenset(a.name for a in self.actors.values())
         self._entries: dict[str, list[_Entry]] = {}
         self._people: dict[str, str] = {}  # person full name -> actor id

@@ -7,6 +7,7 @@ A person's offices are their `offices` list, else their `role` held from `since`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 
@@ -57,3 +58,35 @@ def office_holder(actor: Actor | None, office: str, when: datetime | None) -> st
             ):
                 best = (start, person.name)
     return best[1] if best else None
+
+
+class OfficeIndex:
+    """`office_holder` for many questions: every actor's offices, by normalised title,
+    read from the config once (office_holder reads every person of the actor each time)."""
+
+    def __init__(self, actors: Iterable[Actor]):
+        # (actor id, normalised title) -> (start, stop, person) in the config's order
+        self._spells: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}
+        for actor in actors:
+            for person in actor.people:
+                spells = [(o.title, o.since, o.until) for o in person.offices] or [
+                    (person.role, person.since, person.until)
+                ]
+                for title, since, until in spells:
+                    start, stop = _bound(since, False) or "0000-00-00", _bound(until, True)
+                    self._spells.setdefault((actor.id, normalise_office(title)), []).append(
+                        (start, stop, person.name))
+
+    def holder(self, actor_id: str, office: str, when: datetime | None) -> str | None:
+        """`office_holder(actor, office, when)` for the actor of this id."""
+        spells = self._spells.get((actor_id, normalise_office(office)))
+        if not spells:
+            return None
+        day = (when or utc_now()).strftime("%Y-%m-%d")
+        best: tuple[str, str] | None = None
+        for start, stop, name in spells:
+            if start <= day and (stop is None or day <= stop) and (
+                best is None or start > best[0]
+            ):
+                best = (start, name)
+        return best[1] if best else None

@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.names import cuts_no_word, last_run
-from dashboard.analysis.offices import office_holder
 from dashboard.analysis.text import words
 
 
@@ -250,7 +249,8 @@ def actor_subjects(
         ):
             return []
         speaker = _office_speaker(m, core, matcher, when) or from_mention(m, matcher)
-        found.append(speaker._replace(end=end))  # its bodies and offices are the subject too
+        # its bodies and offices are the subject too
+        found.append(Speaker(speaker.name, speaker.actor, speaker.start, end, speaker.is_person))
         end = m.start
     found.reverse()
     return found
@@ -263,7 +263,7 @@ def _office_speaker(
     if m.person is not None:
         return None
     office = " ".join(t for t in core if t not in ("'s", "’s", "the", "a", "an"))
-    holder = office_holder(matcher.actors.get(m.actor), office, when) if office else None
+    holder = matcher.offices.holder(m.actor, office, when) if office else None
     return Speaker(holder, m.actor, m.start, m.end, True) if holder else None
 
 

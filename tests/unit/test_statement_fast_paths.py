@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from dashboard.analysis import attribution, layout, names, speakers
 from dashboard.analysis.actors import ActorMatcher, Mention
+from dashboard.analysis.offices import OfficeIndex, office_holder
 from dashboard.analysis.quotes import mask
 from dashboard.analysis.sentence import fold_keeps_length, read_sentence
 from dashboard.analysis.speech_lexicon import SpeechLexicon, speech_lexicon
@@ -30,6 +32,7 @@ from dashboard.config import load_config
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
 CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
+TEST_ACTORS = Path(__file__).resolve().parents[1] / "data" / "actors.toml"
 
 
 def _passages() -> list[tuple[str, list[Folded]]]:
@@ -229,6 +232,23 @@ def test_reordered_and_prechecked_patterns_find_what_the_plain_ones_find() -> No
         gap = text[lo:hi]
         if attribution._TRAILING_ASIDE.search(text, lo, hi):
             assert any(mark in gap for mark in ",-–—"), (text, lo, hi)
+
+
+def test_the_office_index_names_the_holder_office_holder_names() -> None:
+    days = [None] + [datetime(year, month, 1 + (year % 27), tzinfo=UTC)
+                     for year in range(2010, 2028) for month in (1, 4, 5, 6, 10, 12)]
+    named = 0
+    for actor, index in [(actor, OfficeIndex(config.actors)) for config in (
+            load_config(CONFIG), load_config(TEST_ACTORS)) for actor in config.actors]:
+        titles = {"Prime Minister", "prime-minister", "Defense Minister", "nobody's office"}
+        for person in actor.people:
+            titles |= {person.role, *(o.title for o in person.offices)}
+        for title in titles:
+            for day in days:
+                expected = office_holder(actor, title, day)
+                assert index.holder(actor.id, title, day) == expected, (actor.id, title, day)
+                named += expected is not None
+    assert named > 500
 
 
 _ODD_CHARACTERS = "…đĐßİıøæœﬁ½™é\u0301\u0308“”’„«»ǅⅣ①Å"

@@ -109,7 +109,7 @@ def attribute(
     if cue.lemma == "call" and _CALL_TO.match(folded, ve):
         # "called both towns to reopen the road": a directive, like "called on"
         cue = Cue("call on", "directive", "free", cue.gerund)
-    if cue.reading == "clause" and not cue.particle and not _CLAUSE_SOON.match(folded, ve) and not (
+    if cue.reading == "clause" and not cue.particle and not clause_soon(folded, ve) and not (
         cue.group == "labeling" and LABEL_QUOTE.match(folded, ve)
     ) and (
         not _after_quote(s, vs) or len(folded[ve:].split()) > _GAP_CLOSE
@@ -148,6 +148,19 @@ def attribute(
     if not speakers:
         return [], []
     return speakers, _statements(s, verb, cue, speakers, limit, chained)
+
+
+def clause_soon(folded: str, ve: int) -> bool:
+    """Whether `_CLAUSE_SOON` matches at ve, tried only when the rest of the sentence
+    holds what one of its branches needs ("that", a colon or quotation mark, or nothing
+    but a final mark): most verbs of a clause-only cue are not speech, and the pattern
+    backtracks over the words after them."""
+    rest = folded[ve:]
+    if "that" not in rest and ":" not in rest and "“" not in rest and '"' not in rest and (
+        len(rest.strip()) > 1
+    ):
+        return False
+    return _CLAUSE_SOON.match(folded, ve) is not None
 
 
 def not_a_verb(folded: str, vs: int) -> bool:

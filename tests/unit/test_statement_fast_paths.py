@@ -232,6 +232,13 @@ def test_reordered_and_prechecked_patterns_find_what_the_plain_ones_find() -> No
         gap = text[lo:hi]
         if attribution._TRAILING_ASIDE.search(text, lo, hi):
             assert any(mark in gap for mark in ",-–—"), (text, lo, hi)
+    clause_words = ["that", "thats", "that:", "said", "the", "talks", ".", "!", "?", ":",
+                    "“quote”", '"', ",", "\n", "\t", "on", "monday", "it.", "x"]
+    for _ in range(30_000):
+        text = " ".join(rng.choice(clause_words) for _ in range(rng.randint(1, 12)))
+        ve = rng.randint(0, len(text))
+        plain = attribution._CLAUSE_SOON.match(text, ve) is not None
+        assert attribution.clause_soon(text, ve) == plain, (text, ve)
 
 
 def test_the_office_index_names_the_holder_office_holder_names() -> None:

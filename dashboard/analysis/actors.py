@@ -2,8 +2,9 @@
 
 `ActorMatcher` folds every actor name, alias and person name (accent- and case-
 insensitive) into one trie-shaped regex, so a sentence is scanned once whatever the
-number of aliases. At each position the longest name wins ("Kosovo Serbs" beats
-"Kosovo"), and matches never overlap.
+number of aliases, and files them by word piece, so that a sentence naming no one is
+passed over after a set test (see filed.py). At each position the longest name wins
+("Kosovo Serbs" beats "Kosovo"), and matches never overlap.
 
 A person is found by full name and, once configured, by surname alone when the surname
 belongs to exactly one configured person and is capitalised in the text.
@@ -11,11 +12,11 @@ belongs to exactly one configured person and is capitalised in the text.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from dashboard.analysis.filed import FiledForms
 from dashboard.analysis.offices import OfficeIndex
 from dashboard.analysis.text import Folded, fold, words
 from dashboard.config import Actor
@@ -42,37 +43,16 @@ class Mention(NamedTuple):
     person: str | None = None
 
 
+# names' pieces a sentence may hold for their own small regexes to be read (measured: with
+# more, as in wire copy naming several actors, the one regex is cheaper)
+_MOST_PIECES = 2
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     actor: str
     person: str | None
     acronym: bool  # written in capitals in the config: must be capitalised in the text
-
-
-def trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of `words`, shaped as a prefix trie (longest first).
-
-    At each position the regex follows the text's characters down the trie instead of
-    trying every word in turn, so its cost hardly grows with the number of words.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def render(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + render(child) for ch, child in node.items() if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            body = "(?:" + body + ")?"
-        return body
-
-    return render(trie)
 
 
 def _is_acronym(name: str) -> bool:
@@ -116,10 +96,9 @@ class ActorMatcher:
             key: (e.actor, e.person, e.acronym, bool(e.person) and key in self._surnames)
             for key, (e, *_) in self._entries.items()
         }
-        words = sorted(self._entries, key=len, reverse=True)
-        pattern = trie_regex(words) if words else r"(?!x)x"
         # \w boundaries on both sides; a possessive "'s" after a name is left outside.
-        self._regex = re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
+        # (Filed by piece: a sentence naming no one, most of them, is read by a set test.)
+        self._names = FiledForms(self._entries, r"\w", most=_MOST_PIECES)
 
     def _add(self, name: str, actor: str, person: str | None) -> None:
         key = " ".join(fold(name).split())
@@ -140,7 +119,7 @@ class ActorMatcher:
         """`find` on a sentence already folded (the fold is shared with other matchers)."""
         text, offsets, found = sentence.text, sentence.offsets, self._found
         out = []
-        for m in self._regex.finditer(sentence.folded):
+        for m in self._names.finditer(sentence.folded, sentence.pieces):
             start, end = m.span()
             if offsets is not None:
                 start, end = offsets[start], offsets[end - 1] + 1

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from dashboard.analysis.actors import trie_regex
-from dashboard.analysis.text import word_pieces, words
+from dashboard.analysis.filed import FiledForms
+from dashboard.analysis.text import words
 
 LEXICON = ("data", "lexicons", "speech-verbs.toml")
 
@@ -56,6 +56,8 @@ _EXTRA_VERBS = {"rule out": ("opposing", ("rule out", "rules out", "ruled out", 
 # Intentions right after a named subject report what they will say ("Vucic plans to
 # demand ..."): the content starts at the verb.
 _INTENT_FORMS = ("plans", "wants", "intends", "expects", "hopes")
+# forms' pieces a sentence may hold for their own small regexes to be read (see filed.py)
+_MOST_PIECES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,59 +73,28 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class SpeechLexicon:
-    """The compiled lexicon: one regex over all forms, and what each form means."""
+    """The compiled lexicon: every form as one regex and filed by word piece (see
+    filed.py), and what each form means."""
 
-    regex: re.Pattern[str]
+    forms: FiledForms
     cues: dict[str, Cue]
-    pieces: frozenset[bytes]  # a word piece of each form: a sentence without any has no cue
     phrases: tuple[str, ...]  # the frozen attribution phrases of the file
     nouns: frozenset[str]  # attribution nouns ("statement", "calls"), singular and plural
-    filed: dict[bytes, tuple[str, ...]] = field(default_factory=dict)  # piece -> its forms
-    _regexes: dict[bytes, re.Pattern[str]] = field(default_factory=dict)  # compiled on use
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """One regex over every form."""
+        return self.forms.regex
+
+    @property
+    def pieces(self) -> frozenset[bytes]:
+        """A word piece of each form: a sentence without any has no cue."""
+        return self.forms.pieces
 
     def cues_in(self, text: str, pieces: frozenset[bytes] | None) -> Iterable[re.Match[str]]:
-        """The cue forms in `text`, left to right: what `regex.finditer(text)` finds.
-
-        `pieces` are the word pieces of `text` when it is a fold (or one with words blanked
-        out), else None. With them only the forms filed under those pieces are looked for,
-        each piece's in a regex that opens with their letters, which the regex engine
-        skips to (the one regex of every form tries each position of the text). Those
-        regexes leave the test of a word's start to Python: a form found inside a word,
-        or overlapping another piece's form, leaves the text to the one regex. So does a
-        long text (a hostile run-on sentence), read lazily as its reader stops early.
-        """
-        keys = self.pieces & pieces if pieces is not None else None
-        if keys is None or len(keys) > _MAX_FILED or len(text) > _MAX_TEXT:
-            return self.regex.finditer(text)
-        if len(keys) == 1:
-            found = list(self._filed_regex(next(iter(keys))).finditer(text))
-        else:
-            found = [m for key in keys for m in self._filed_regex(key).finditer(text)]
-            found.sort(key=_start)
-        end = 0
-        for m in found:
-            start = m.start()
-            if start < end or (start and _WORD_CHAR.match(text, start - 1)):
-                return self.regex.finditer(text)
-            end = m.end()
-        return found
-
-    def _filed_regex(self, piece: bytes) -> re.Pattern[str]:
-        regex = self._regexes.get(piece)
-        if regex is None:
-            forms = sorted(self.filed[piece], key=len, reverse=True)
-            regex = self._regexes[piece] = re.compile(
-                r"(?:" + trie_regex(forms) + r")(?![\w'’-])")
-        return regex
-
-
-_MAX_FILED = 6  # more pieces of forms in one text than this: the one regex reads it
-_MAX_TEXT = 2000  # characters
-_WORD_CHAR = re.compile(r"[\w'’-]")  # a character a form may not follow or precede
-
-
-def _start(m: re.Match[str]) -> int:
-    return m.start()
+        """The cue forms in `text`, left to right: what `regex.finditer(text)` finds;
+        `pieces` are the text's word pieces, if known (see FiledForms.finditer)."""
+        return self.forms.finditer(text, pieces)
 
 
 def _reading(lemma: str, group: str) -> str:
@@ -171,18 +142,13 @@ def compile_lexicon(data: dict) -> SpeechLexicon:
         cues[form] = Cue(form, "intent", "intent", False)
     for phrase in _PHRASE_CUES:
         cues[phrase] = Cue(phrase, "phrase", "according", False)
-    forms = sorted(cues, key=len, reverse=True)
-    regex = re.compile(r"(?<![\w'’-])(?:" + trie_regex(forms) + r")(?![\w'’-])")
-    filed: dict[bytes, tuple[str, ...]] = {}
-    for form in forms:  # each form under its longest piece (its rarest, as a rule)
-        key = max(word_pieces(form), key=len)
-        filed[key] = (*filed.get(key, ()), form)
     phrases = tuple(item["phrase"] for item in data.get("phrases", {}).get("items", ()))
     nouns = frozenset(
         word for item in data.get("nouns", {}).get("items", ())
         for word in (item["noun"], item.get("plural", item["noun"]))
     )
-    return SpeechLexicon(regex, cues, frozenset(filed), phrases, nouns, filed)
+    forms = FiledForms(cues, r"[\w'’-]", most=_MOST_PIECES)
+    return SpeechLexicon(forms, cues, phrases, nouns)
 
 
 @cache

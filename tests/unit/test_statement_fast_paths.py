@@ -94,6 +94,34 @@ def test_cues_filed_by_piece_are_the_cues_of_every_form_glued_and_overlapping(
         _same_cues(lexicon, text)
 
 
+def test_names_filed_by_piece_are_the_names_the_one_regex_finds(
+    matcher: ActorMatcher,
+) -> None:
+    names = matcher._names
+    texts = []
+    for title, sentences in _passages():
+        texts += [Folded.of(title), *sentences]
+    keys = sorted(names.pieces)
+    rng = random.Random(8)
+    joins = [" ", ", ", "-", "", "'", "’s ", " and ", ".", " the "]
+    forms = [form for key in keys for form in names._filed[key]]
+    for form in forms:  # each name alone, inside a word, and run into others
+        for text in (f"{form} said", f"un{form} {form}", f"{form}-{form}", f"{form}{form}"):
+            texts.append(Folded.of(text))
+    for _ in range(20_000):
+        parts = rng.sample(forms, rng.randint(1, 4))
+        text = parts[0]
+        for part in parts[1:]:
+            text += rng.choice(joins) + part
+        texts.append(Folded.of(text))
+    found = 0
+    for sentence in texts:
+        plain = _spans(names.regex.finditer(sentence.folded))
+        assert _spans(names.finditer(sentence.folded, sentence.pieces)) == plain, sentence.text
+        found += len(plain)
+    assert found > 20_000
+
+
 def test_a_hostile_run_of_cues_is_read_lazily(lexicon: SpeechLexicon) -> None:
     text = "said " * 60_000
     found = lexicon.cues_in(text, word_pieces(text))

@@ -57,9 +57,9 @@ def unreal(tokens: Tokens, first: int, folded: str) -> bool:
         return True  # "If KFOR does not act, our forces will ..."
     # between two words only punctuation stands, so of _CLAUSE_END only ";" or ":" can
     # be there: a sentence without them needs no search
-    breaks = ";" in folded or ":" in folded
+    colons = tokens.colons
     for back, i in enumerate(range(first - 1, max(-1, first - 1 - _UNREAL_REACH), -1)):
-        if breaks and _CLAUSE_END.search(folded, tokens.ends[i], tokens.starts[i + 1]):
+        if colons and _CLAUSE_END.search(folded, tokens.ends[i], tokens.starts[i + 1]):
             return False
         word = w[i]
         if word in _CLAUSE_WORDS:

@@ -55,7 +55,7 @@ class Tokens:
     """The words of a folded sentence with their lemmas and their spans in the folded
     text; a set of every word and lemma is worked out on first use."""
 
-    __slots__ = ("_present", "ends", "lemmas", "starts", "words")
+    __slots__ = ("_present", "colons", "ends", "lemmas", "starts", "words")
 
     def __init__(self, folded: str):
         parts = _CUT.split(folded)  # separator, word, separator, ..., separator
@@ -71,6 +71,9 @@ class Tokens:
         self.starts: list[int] = offsets[:-1:2]  # where each word starts
         self.ends: list[int] = offsets[1::2]  # where each word ends
         self._present: set[str] | None = None
+        # whether a ";" or ":" stands in the sentence: of the clause breaks the readers
+        # look for between two words only these can stand there (a gap holds no letters)
+        self.colons: bool = ";" in folded or ":" in folded
 
     @property
     def present(self) -> set[str]:

@@ -173,9 +173,9 @@ def _cues(tokens: Tokens, folded: str) -> list[Cue]:
 
 def _negated(tokens: Tokens, first: int, folded: str, reach: int = 5) -> bool:
     """A negator within `reach` words before token `first`, in the same clause."""
-    breaks = ";" in folded or ":" in folded  # all of _CLAUSE_BREAK a gap between words holds
+    colons = tokens.colons  # (all of _CLAUSE_BREAK that a gap between words can hold)
     for i in range(first - 1, max(-1, first - 1 - reach), -1):
-        if breaks and _CLAUSE_BREAK.search(folded, tokens.ends[i], tokens.starts[i + 1]):
+        if colons and _CLAUSE_BREAK.search(folded, tokens.ends[i], tokens.starts[i + 1]):
             return False
         word = tokens.words[i]
         if (word in _NEGATORS or word.endswith(("n't", "n’t"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.analysis import escalation, stances
 from dashboard.analysis.cameo import GAP, EventLexicon, EventMatch, _Pattern, load_lexicon
 from dashboard.analysis.lemmas import _WORD, LemmaIndex, Tokens, phrase_lemmas, tokens_of
 from dashboard.analysis.stances import STANCE_CUES
@@ -200,3 +201,23 @@ def test_topics_spread_over_an_article_are_those_a_plain_reading_finds() -> None
         assert topics.spread(sentences) == plain, sentences[0].text
         spread += len(plain)
     assert spread > 0
+
+
+def test_a_clause_break_between_two_words_is_a_semicolon_or_colon() -> None:
+    """escalation.unreal and stances._negated search a gap between words for a clause
+    break only when the sentence holds ";" or ":" (Tokens.colons): nothing else of the
+    break patterns can stand where no letter does."""
+    sentences = _passage_sentences() + [
+        Folded.of(s) for s in ("They came; but we left.", "He said: “no” — however, then",
+                               "a , but b", "x ; y", "w: z", "q -- while r", "t’s ’but’ u")]
+    gaps = 0
+    for sentence in sentences:
+        folded, tokens = sentence.folded, Tokens(sentence.folded)
+        assert tokens.colons == (";" in folded or ":" in folded)
+        for i in range(len(tokens.words) - 1):
+            gap = folded[tokens.ends[i]:tokens.starts[i + 1]]
+            for pattern in (escalation._CLAUSE_END, stances._CLAUSE_BREAK):
+                found = pattern.search(folded, tokens.ends[i], tokens.starts[i + 1])
+                assert (found is not None) == (";" in gap or ":" in gap), (gap, folded)
+            gaps += 1
+    assert gaps > 1000

@@ -26,12 +26,15 @@ def flashpoint(*args: str, input: str | None = None, timeout: float = 120):
     )
 
 
+# 5,000 items analysed in a first round take a minute of a 2-core machine shared with other
+# work (issue 12's analysis); the default 120 s would cut the test, not find a fault
+@pytest.mark.timeout(480)
 def test_fetch_once_over_a_farm_of_100_feeds_stores_5000_items_then_none(tmp_path: Path) -> None:
     store = tmp_path / "store.json"
     with Farm(feeds=100, items=50) as farm:
         cfg = tmp_path / "config.toml"
         cfg.write_text(farm.config_toml(str(store)))
-        first = flashpoint("fetch", "--once", "--config", str(cfg))
+        first = flashpoint("fetch", "--once", "--config", str(cfg), timeout=300)
         assert first.returncode == 0, first.stderr
         assert "round stored: 5000 new items from 100 of 100 sources" in first.stdout
         second = flashpoint("fetch", "--once", "--config", str(cfg))

@@ -116,6 +116,7 @@ def read_main(path: Path) -> Loaded | None:
         return None
     tables = schema.empty_tables()
     tables.update({name: data.get(name, {}) for name in ("health", "history", "audit")})
+    tables["meta"] = {"1": meta}  # a deferred commit writes it back as read (`writes`)
     round_no = meta.get("round", 0)
     return Loaded(tables, {}, names, round_no if isinstance(round_no, int) else 0,
                   schema.FORMAT, next_ids)
@@ -139,7 +140,7 @@ LOAD_GATE_TIMEOUT = 2.0
 # `cue_hits` (reads the horizon's segment files, holds none) and `commit_round` (a round
 # without items or retention due writes the main file alone).
 MAIN_FILE_METHODS = frozenset({"close", "health", "history", "decisions", "cue_hits",
-                               "commit_round", "flush"})
+                               "commit_round"})
 
 
 def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -172,8 +172,21 @@ class StoreWrites(StoreBase):
         if round.history is not None:
             self._append_history(round.history)
         self._apply_retention(round.finished)  # the archive is written first
-        self._write()
+        if self._deferred:  # no item and no segment changed: `commit_round`
+            self._write_main_only()
+        else:
+            self._write()
         return len(new)
+
+    def _write_main_only(self) -> None:
+        """A deferred store's commit: the main file alone, with its meta as it was read
+        but for the round (no segment changed, so the segments, next ids and whatever
+        else the meta says of them still hold)."""
+        meta = {**self._tables["meta"]["1"], "round": self._round + 1}
+        atomic_write_bytes(self._path, main_document(self._tables, meta))
+        self._tables["meta"]["1"] = meta
+        self._round += 1
+        self._signature = self._stat()
 
     def _update_pages(self, round: Round, new: set[str]) -> None:
         """Replace the documents of hot items whose page was read since they were stored

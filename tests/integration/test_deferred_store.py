@@ -76,6 +76,21 @@ def test_a_round_of_304s_reads_only_the_horizons_segments_and_commits(path, segm
     assert after.item_count() == 10 and len(after.statements(limit=100)) == 10
 
 
+def test_a_deferred_commit_writes_the_main_file_with_its_meta_as_read(path):
+    # whatever the meta says of the segments (names, next ids, anything a later version
+    # adds) still holds when no segment changed; only the round moves on
+    data = orjson.loads(path.read_bytes())
+    meta = data["meta"]["1"]
+    meta["said-of-the-segments"] = [1, 2]
+    path.write_bytes(orjson.dumps(data))
+    store = open_store(path, retention_days=30, deferred=True)
+    store.commit_round(Round(finished=NOW, items=[], history=HistoryPoint(NOW, 1.0)))
+    store.commit_round(Round(finished=NOW, items=[], history=HistoryPoint(NOW, 2.0)))
+    store.close()
+    after = orjson.loads(path.read_bytes())["meta"]["1"]
+    assert after == {**meta, "round": meta["round"] + 2}
+
+
 def test_news_after_a_deferred_commit_gets_fresh_ids_and_lands_beside_the_old(path):
     store = open_store(path, retention_days=30, deferred=True)
     store.commit_round(Round(finished=NOW, items=[], history=HistoryPoint(NOW, 1.0)))

@@ -160,8 +160,10 @@ class FlashpointApp(AppActions, ReadOnlyMixin, App[None]):
             await self.service.stop()
 
     def _tick(self) -> None:
+        if not self.screen_stack:
+            return  # shutting down: a tick due while the screens close finds none
         now = self.clock()
-        for widget in self.main.query("HeaderBar, SourcesPanel"):  # none while shutting down
+        for widget in self.main.query("HeaderBar, SourcesPanel"):
             widget.now = now  # type: ignore[attr-defined]
         for panel in self.main.query(StatementsPanel):
             panel.today = now.date()  # a new day changes how compact times read
@@ -172,8 +174,7 @@ class FlashpointApp(AppActions, ReadOnlyMixin, App[None]):
         if self.service is None:
             return False
         self.service.run_now(source_ids)
-        # Show the fetching marks once the round has claimed its sources.
-        self.set_timer(0.2, self._show_fetching)
+        self.set_timer(0.2, self._show_fetching)  # the marks, once it claimed its sources
         return True
 
     def _show_fetching(self) -> None:

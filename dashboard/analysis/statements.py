@@ -308,7 +308,7 @@ def _statements(
     for i, verb in enumerate(verbs):
         limit = len(s.text)
         for later in verbs[i + 1 :]:  # a chained cue, or a quote it attributes, ends it
-            if _CHAIN_BEFORE.search(s.folded, max(0, later.start() - 40), later.start()):
+            if chained_before(s.folded, later.start()):
                 limit = later.start()
                 break
             quote = next((a for a, b in s.spans if verb.end() < a and b <= later.start()
@@ -349,6 +349,17 @@ def _statements(
             _, found = attribute(s, opening, cue, matcher, context, speakers, limit)
             out[:0] = [st for st in found if all(bare(st.text) != bare(o.text) for o in out)]
     return without_own_voice(out, matcher) if len(out) > 1 else out
+
+
+def chained_before(folded: str, at: int) -> bool:
+    """Whether the cue at `at` is chained to the words before it (", also warned", "and
+    said", "but added"): `_CHAIN_BEFORE` in the 40 characters before it, searched only
+    when they hold the comma, "and" or "but" it needs (it tries every position)."""
+    lo = max(0, at - 40)
+    window = folded[lo:at]
+    if "," not in window and "and" not in window and "but" not in window:
+        return False
+    return _CHAIN_BEFORE.search(folded, lo, at) is not None
 
 
 def _in_name(mentions: list[Mention], at: int) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.analysis import attribution, layout, names, speakers
+from dashboard.analysis import attribution, layout, names, speakers, statements
 from dashboard.analysis.actors import ActorMatcher, Mention
 from dashboard.analysis.offices import OfficeIndex, office_holder
 from dashboard.analysis.quotes import mask
@@ -260,6 +260,13 @@ def test_reordered_and_prechecked_patterns_find_what_the_plain_ones_find() -> No
         gap = text[lo:hi]
         if attribution._TRAILING_ASIDE.search(text, lo, hi):
             assert any(mark in gap for mark in ",-–—"), (text, lo, hi)
+    chain_words = ["and", "but", ",", ";", "also", "later", "then", "said", "band", "butter",
+                   "the", "x", "  ", "andalso"]
+    for _ in range(30_000):
+        text = " ".join(rng.choice(chain_words) for _ in range(rng.randint(1, 14)))
+        at = rng.randint(0, len(text))
+        plain = statements._CHAIN_BEFORE.search(text, max(0, at - 40), at) is not None
+        assert statements.chained_before(text, at) == plain, (text, at)
     clause_words = ["that", "thats", "that:", "said", "the", "talks", ".", "!", "?", ":",
                     "“quote”", '"', ",", "\n", "\t", "on", "monday", "it.", "x"]
     for _ in range(30_000):

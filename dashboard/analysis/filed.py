@@ -57,7 +57,7 @@ class FiledForms:
     """
 
     def __init__(self, forms: Iterable[str], edge: str, most: int):
-        ordered = sorted(set(forms), key=len, reverse=True)
+        ordered = sorted(dict.fromkeys(forms), key=len, reverse=True)  # (given order in ties)
         body = trie_regex(ordered) if ordered else r"(?!x)x"
         self.regex = re.compile(rf"(?<!{edge})(?:{body})(?!{edge})")
         self._edge = re.compile(edge)
@@ -82,11 +82,13 @@ class FiledForms:
         `pieces` are `word_pieces(text)` (or of the text before some of its words were
         blanked out), else None.
         """
-        keys = self.pieces & pieces if pieces is not None and not self._everywhere else None
-        if keys is None or len(keys) > self._most or len(text) > _MAX_TEXT:
+        if pieces is None or self._everywhere or len(text) > _MAX_TEXT:
             return self.regex.finditer(text)
-        if not keys:
-            return ()
+        if self.pieces.isdisjoint(pieces):
+            return ()  # (most texts, for most lexicons: no set is built)
+        keys = self.pieces & pieces
+        if len(keys) > self._most:
+            return self.regex.finditer(text)
         if len(keys) == 1:
             found = list(self._small(next(iter(keys))).finditer(text))
         else:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from dashboard.analysis.escalation import compute as compute_escalation
+from dashboard.analysis.escalation import compute_weighed
 from dashboard.analysis.ledger import load_blocs, load_ledger, load_series
 from dashboard.analysis.positions import current_positions
 from dashboard.analysis.recognition import summarize
@@ -97,7 +97,9 @@ def build_snapshot(
             current_positions(store.stance_evidence(), now, half_life=esc.half_life)
         ),
         recognition=recognition_view(config, store),
-        escalation=compute_escalation(store.cue_hits(since=horizon), now, history, esc),
+        # the weights of a month of cue hits, and the text of only the drivers' hits
+        escalation=compute_weighed(store.cue_weights(since=horizon), store.cue_hits_at, now,
+                                   history, esc),
         sources=sources,
         actors={a.id: a.name for a in config.actors},
         topics={t.id: t.label for t in config.topics},

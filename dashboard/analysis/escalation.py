@@ -11,7 +11,7 @@ import heapq
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from dashboard.analysis.cameo import code_labels, load_lexicon
@@ -224,6 +224,12 @@ def contribution(hit: CueHit, at: datetime, half_life: float) -> float:
     return hit.weight * hit.credibility * 0.5 ** (max(0.0, age) / half_life)
 
 
+def _decay(time: datetime | None, now: datetime, half_life: float) -> float:
+    """The share of a hit's weight left at `now` (see `contribution`)."""
+    age = (now - time).total_seconds() if time else 0.0
+    return 0.5 ** (max(0.0, age) / half_life)
+
+
 def saturate(weight: float, scale: float) -> float:
     """0..100 from a net weight: 100·(1 − exp(−max(0, w)/scale))."""
     return 100.0 * (1.0 - math.exp(-max(0.0, weight) / scale))
@@ -274,13 +280,42 @@ def trend(now_score: float, past_score: float, margin: float) -> Trend:
     return "rising" if delta > 0 else "falling"
 
 
+CueWeights = Mapping[datetime | None, Sequence[float]]
+"""What the score needs of the cue hits: per time, each hit's weight × credibility."""
+
+
+def weigh(hits: Iterable[CueHit]) -> dict[datetime | None, list[float]]:
+    """The `CueWeights` of these hits."""
+    out: dict[datetime | None, list[float]] = {}
+    for h in hits:
+        out.setdefault(h.time, []).append(h.weight * h.credibility)
+    return out
+
+
 def compute(
     hits: Sequence[CueHit],
     now: datetime,
     history: Iterable[HistoryPoint],
     cfg: EscalationConfig,
 ) -> Escalation:
+    """The indicator at `now` from these hits (see `compute_weighed`)."""
+    return compute_weighed(weigh(hits), lambda times: [h for h in hits if h.time in times],
+                           now, history, cfg)
+
+
+def compute_weighed(
+    weights: CueWeights,
+    hits_at: Callable[[set[datetime | None]], Sequence[CueHit]],
+    now: datetime,
+    history: Iterable[HistoryPoint],
+    cfg: EscalationConfig,
+) -> Escalation:
     """The indicator at `now`: score, level, trend against `cfg.window` ago, drivers.
+
+    `weights` are the hits' weights by time; `hits_at(times)` gives the hits of those
+    times, asked only for the few times that hold a driver (a viewer reads a month of
+    weights but the text of only those hits). The sums are exact (`math.fsum`), so they
+    do not depend on the order in which the hits were stored or read.
 
     The past score is recomputed from the hits known at that instant (those dated no
     later than it), so the trend does not depend on how often rounds ran. The level
@@ -289,33 +324,35 @@ def compute(
     contribution now, whichever their sign.
     """
     history = tuple(history)
-    # one pass: each hit's contribution now, and (if it was known then) at the past
-    # instant; the decay is worked out once per distinct time (an item's hits share one)
+    # each hit's contribution now, and (if it was known then) at the past instant; the
+    # decay is worked out once per distinct time (an item's hits share one)
     past = now - timedelta(seconds=cfg.window)
     factor = 0.5 ** (cfg.window / cfg.half_life)  # a contribution `window` ago was larger
     decays: dict[datetime | None, float] = {}
-    parts: list[float] = []
-    now_total = past_total = 0.0
-    for h in hits:
-        decay = decays.get(h.time)
-        if decay is None:
-            age = (now - h.time).total_seconds() if h.time else 0.0
-            decay = decays[h.time] = 0.5 ** (max(0.0, age) / cfg.half_life)
-        c = h.weight * h.credibility * decay  # = contribution(h, now, cfg.half_life)
-        parts.append(c)
-        now_total += c
-        if h.time is not None and h.time <= past:
-            past_total += c / factor
-    now_score = saturate(now_total, cfg.scale)
-    past_score = saturate(past_total, cfg.scale)
-    # the largest contributions by size first; the full tie-break only among those
-    cut = min(heapq.nlargest(DRIVERS, map(abs, parts)), default=0.0)
-    candidates = [(h, c) for h, c in zip(hits, parts, strict=True) if abs(c) >= cut]
+    now_parts: list[float] = []
+    past_parts: list[float] = []
+    peaks: dict[datetime | None, float] = {}  # the largest |contribution| of each time
+    for time, products in weights.items():
+        decay = decays[time] = _decay(time, now, cfg.half_life)
+        parts = [wc * decay for wc in products]  # = contribution(h, now, cfg.half_life)
+        if parts:
+            peaks[time] = max(map(abs, parts))
+        now_parts.extend(parts)
+        if time is not None and time <= past:
+            past_parts.extend(c / factor for c in parts)
+    now_score = saturate(math.fsum(now_parts), cfg.scale)
+    past_score = saturate(math.fsum(past_parts), cfg.scale)
+    # the largest contributions by size first; the hits (and the tie-break) only of those
+    cut = min(heapq.nlargest(DRIVERS, map(abs, now_parts)), default=0.0)
+    times = {time for time, peak in peaks.items() if peak >= cut}
+    candidates = [(h, c) for h in hits_at(times)
+                  if abs(c := h.weight * h.credibility * decays[h.time]) >= cut]
     drivers = [
         Driver(h, c)
         for h, c in heapq.nsmallest(
-            DRIVERS, candidates, key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence)
-        )
+            DRIVERS, candidates,
+            key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence, p[0].item_id, p[0].source_id,
+                           p[0].code))
     ]
     return Escalation(
         score=now_score,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from dashboard.storage.base import Round, Store, StoreError, StoreLocked, StoreLost
+from dashboard.storage.lean import LeanReader
 from dashboard.storage.lock import writer_holder
 from dashboard.storage.reads import StoreReads
 from dashboard.storage.writes import StoreWrites
@@ -36,5 +37,8 @@ def open_store(path: str | os.PathLike[str], *, readonly: bool = False,
     With `deferred` (a writer), the main file is read now and the hour segments only when
     a method needs them: a round of 304s never holds them (`fetch --once`).
     """
-    return TinyDBStore(path, readonly=readonly, retention_days=retention_days,
+    if readonly:
+        # readers hold the digests, not the documents (see storage/lean.py)
+        return LeanReader(path, retention_days=retention_days, background=background)
+    return TinyDBStore(path, readonly=False, retention_days=retention_days,
                        background=background, deferred=deferred)

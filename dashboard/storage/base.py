@@ -6,7 +6,7 @@ Only `dashboard.storage` knows how things are kept on disk; everyone else speaks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -23,6 +23,9 @@ from dashboard.models import (
     StanceEvidence,
     Statement,
 )
+
+CueWeights = Mapping[datetime | None, Sequence[float]]
+"""Per time, the weight × credibility of each cue hit (analysis.escalation.CueWeights)."""
 
 
 class StoreError(Exception):
@@ -125,6 +128,15 @@ class Store(Protocol):
 
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
         """Escalation cue hits, optionally only those at or after `since`."""
+        ...
+
+    def cue_weights(self, since: datetime | None = None) -> CueWeights:
+        """Per time, the weight × credibility of each cue hit at or after `since`: all the
+        escalation score needs (its drivers come from `cue_hits_at`)."""
+        ...
+
+    def cue_hits_at(self, times: Collection[datetime | None]) -> list[CueHit]:
+        """The cue hits dated at one of `times`, oldest first."""
         ...
 
     def history(self, limit: int | None = None) -> list[HistoryPoint]:

@@ -55,6 +55,7 @@ class Loaded:
     round: int  # commits so far (names new segment files)
     version: int  # the format it was read in
     next_ids: dict[str, int] = field(default_factory=dict)  # first free doc id per table
+    digests: bool = False  # every named segment has its digest (see `digests`)
 
 
 def read_store(path: Path) -> Loaded | None:
@@ -94,7 +95,8 @@ def read_store_files(path: Path) -> Loaded | None:
         if version < schema.FORMAT:
             hours = index_segments(tables)
         return Loaded(tables, hours, names, round_no if isinstance(round_no, int) else 0,
-                      version, next_ids if isinstance(next_ids, dict) else {})
+                      version, next_ids if isinstance(next_ids, dict) else {},
+                      meta.get("digests") == 1 and version == schema.FORMAT)
     raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
 
 
@@ -171,6 +173,8 @@ class StoreBase:
     The Store protocol's methods are added by `reads.StoreReads` and `writes.StoreWrites`.
     """
 
+    archive_class: type[Archive] = Archive  # the lean reader reads the archive's ids lazily
+
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
                  retention_days: int = 30, background: bool = False,
                  deferred: bool = False):
@@ -188,7 +192,7 @@ class StoreBase:
         self.path = str(self._path)
         self.readonly = readonly
         self.retention = timedelta(days=retention_days)
-        self.archive = Archive(self._path)
+        self.archive = self.archive_class(self._path)
         self._mutex = threading.RLock()
         self._lock: WriterLock | None = None
         self._signature: tuple[int, int, int] | None = None
@@ -203,6 +207,7 @@ class StoreBase:
         self._retired: list[str] = []
         self._round = 0
         self._dirty: set[str] = set()  # hours whose segment the next flush rewrites
+        self._digested = False  # every named segment has its digest on disk
         # (table, hour) -> that hour's (time, model value) rows, oldest first: a snapshot after
         # a round converts only the hours the round touched, not every stored cue hit again
         self._converted: dict[tuple[str, str], list[tuple[str | None, Any]]] = {}
@@ -347,6 +352,7 @@ class StoreBase:
         tables = loaded.tables
         self._db = open_tinydb(tables, loaded.next_ids)
         self._segments, self._names, self._round = loaded.segments, loaded.names, loaded.round
+        self._digested = loaded.digests
         self._dirty = set()
         self._converted = {}
         items = tables["items"].values()

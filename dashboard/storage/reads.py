@@ -9,7 +9,7 @@ A reader (a viewer, `status`) also re-reads the files when the writer committed.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from dashboard.models import (
     Statement,
 )
 from dashboard.storage import convert
-from dashboard.storage.base import StoreError
+from dashboard.storage.base import CueWeights, StoreError
 from dashboard.storage.loading import StoreBase, synchronized
 from dashboard.storage.segments import (
     UNDATED,
@@ -125,32 +125,10 @@ class StoreReads(StoreBase):
     def statements(self, *, limit: int = 200, before: datetime | None = None,
                    actor: str | None = None, text: str | None = None) -> list[Statement]:
         """Statements newest first; `before` pages back, `actor`/`text` filter."""
-        bound = convert.time_to_str(before) if before is not None else None
-        needle = text.casefold() if text else None
         raw = self._tables.get("statements", {})
-        chosen: list[tuple[str, dict[str, Any]]] = []
-        # A segment holds only rows of its hour (a whole day in older stores), so once the
-        # newest segments gave `limit` rows no older one can hold a newer row (undated rows
-        # sort oldest, so come last).
-        for hour in sorted(self._segments, key=_segment_order, reverse=True):
-            if bound is not None and hour != UNDATED and not may_hold_before(hour, bound):
-                continue
-            for key in self._segments[hour].get("statements", ()):
-                d = raw[key]
-                if bound is not None and (d["time"] is None or d["time"] >= bound):
-                    continue
-                if actor is not None and d["actor"] != actor:
-                    continue
-                if needle and needle not in (
-                        f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold()):
-                    continue
-                chosen.append((key, d))
-            if len(chosen) >= limit:
-                break
-        # Equal times keep the order they were stored in (an article's sentence order):
-        # a segment's keys are a set, whose order changes from one process to the next.
-        rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
-        return [convert.from_doc(Statement, d) for _, d in rows]
+        return pick_statements(self._segments, lambda hour: {
+            key: raw[key] for key in self._segments[hour].get("statements", ())},
+            limit=limit, before=before, actor=actor, text=text)
 
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
@@ -160,8 +138,7 @@ class StoreReads(StoreBase):
     @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:
         """Recognition events with their status, oldest first."""
-        docs = sorted(self._docs("recognition"), key=lambda d: d["time"] or "")
-        return [convert.from_doc(RecognitionEvent, d) for d in docs]
+        return recognition_in(self._tables.get("recognition", {}).items())
 
     @synchronized
     def cue_hits(self, since: datetime | None = None) -> list[CueHit]:
@@ -195,6 +172,24 @@ class StoreReads(StoreBase):
                 out.extend(row for _, row in rows)
         return out
 
+    @synchronized
+    def cue_weights(self, since: datetime | None = None) -> CueWeights:
+        """What the escalation score needs of the cue hits at or after `since`: the weight
+        × credibility of each, by time (see escalation.compute_weighed)."""
+        bound = convert.time_to_str(since)
+        raw = self._tables.get("cues", {})
+        rows = ((d["time"], (d["weight"] * d.get("credibility", 1.0),))
+                for hour in hours_since(self._segments, "cues", bound)
+                for d in map(raw.__getitem__, self._segments[hour]["cues"]))
+        return weights_of(rows, bound)
+
+    @synchronized
+    def cue_hits_at(self, times: Collection[datetime | None]) -> list[CueHit]:
+        """The cue hits dated at one of `times` (the drivers' candidates)."""
+        raw = self._tables.get("cues", {})
+        return hits_at(times, self._segments, lambda hour: {
+            key: raw[key] for key in self._segments[hour].get("cues", ())})
+
     def _rows_by_segment(self, table: str, model: type,
                      since: str | None = None) -> list[Any]:
         """A segmented table's rows as model values, oldest first; with `since` (ISO), from then.
@@ -209,8 +204,7 @@ class StoreReads(StoreBase):
                 continue
             rows = self._converted.get((table, hour))
             if rows is None:
-                ordered = sorted(keys, key=lambda k: (raw[k]["time"] or "", int(k)))
-                docs = [raw[k] for k in ordered]
+                docs = in_time_order({k: raw[k] for k in keys})
                 rows = self._converted[(table, hour)] = [(d["time"], convert.from_doc(model, d))
                                                       for d in docs]
             if since is not None and holds(hour, since):
@@ -238,3 +232,80 @@ def newest(docs: Iterable[T], limit: int | None, key: Callable[[T], Any]) -> lis
     if limit is None:
         return sorted(docs, key=key, reverse=True)
     return heapq.nlargest(limit, docs, key=key)
+
+
+# --- what the full store and the lean reader (`lean`) read alike --------------------------
+# One function per question, given the hours and a way to get an hour's documents, so a
+# viewer's snapshot is the one a full load gives (tests/integration/test_lean_reader.py).
+
+DocsOfHour = Callable[[str], dict[str, dict[str, Any]]]
+
+
+def in_time_order(docs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """An hour's rows oldest first; equal times in the order they were stored (key)."""
+    return [docs[k] for k in sorted(docs, key=lambda k: (docs[k]["time"] or "", int(k)))]
+
+
+def pick_statements(hours: Iterable[str], docs_of: DocsOfHour, *, limit: int,
+                    before: datetime | None, actor: str | None,
+                    text: str | None) -> list[Statement]:
+    """Statements newest first from the hours' rows (see Store.statements)."""
+    bound = convert.time_to_str(before) if before is not None else None
+    needle = text.casefold() if text else None
+    chosen: list[tuple[str, dict[str, Any]]] = []
+    # A segment holds only rows of its hour (a whole day in older stores), so once the
+    # newest segments gave `limit` rows no older one can hold a newer row (undated rows
+    # sort oldest, so come last).
+    for hour in sorted(hours, key=_segment_order, reverse=True):
+        if bound is not None and hour != UNDATED and not may_hold_before(hour, bound):
+            continue
+        for key, d in docs_of(hour).items():
+            if bound is not None and (d["time"] is None or d["time"] >= bound):
+                continue
+            if actor is not None and d["actor"] != actor:
+                continue
+            if needle and needle not in (
+                    f"{d['speaker']}\n{d['text']}\n{d['sentence']}".casefold()):
+                continue
+            chosen.append((key, d))
+        if len(chosen) >= limit:
+            break
+    # Equal times keep the order they were stored in (an article's sentence order):
+    # a segment's keys are a set, whose order changes from one process to the next.
+    rows = newest(chosen, limit, key=lambda kd: (kd[1]["time"] or "", -int(kd[0])))
+    return [convert.from_doc(Statement, d) for _, d in rows]
+
+
+def recognition_in(rows: Iterable[tuple[str, dict[str, Any]]]) -> list[RecognitionEvent]:
+    """Recognition events oldest first (equal times in the order stored) from (key, doc)."""
+    ordered = sorted(rows, key=lambda kd: (kd[1]["time"] or "", int(kd[0])))
+    return [convert.from_doc(RecognitionEvent, d) for _, d in ordered]
+
+
+def hours_since(segments: dict[str, dict[str, Any]], table: str,
+                bound: str | None) -> list[str]:
+    """The hours holding rows of `table` that may be at or after `bound` (ISO; None: all)."""
+    return [hour for hour, index in segments.items() if index.get(table) and (
+        bound is None or (hour != UNDATED and not wholly_before(hour, bound)))]
+
+
+def weights_of(groups: Iterable[tuple[str | None, Iterable[float]]],
+               bound: str | None) -> CueWeights:
+    """Cue hits' weight × credibility grouped by time (ISO), those at or after `bound`
+    (ISO; None: all), as the escalation's weights."""
+    out: dict[datetime | None, list[float]] = {}
+    for stamp, products in groups:
+        if bound is not None and (stamp is None or stamp < bound):
+            continue
+        out.setdefault(convert.str_to_time(stamp), []).extend(products)
+    return out
+
+
+def hits_at(times: Collection[datetime | None], hours: Iterable[str],
+            docs_of: DocsOfHour) -> list[CueHit]:
+    """The cue hits dated at one of `times`, read from the hours that may hold them."""
+    stamps = {convert.time_to_str(t) for t in times}
+    wanted = [hour for hour in hours if any(
+        (hour == UNDATED) if s is None else holds(hour, s) for s in stamps)]
+    return [convert.from_doc(CueHit, d) for hour in sorted(wanted, key=_segment_order)
+            for d in in_time_order(docs_of(hour)) if d["time"] in stamps]

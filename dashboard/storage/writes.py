@@ -24,6 +24,7 @@ from dashboard.models import Analysis, Decision, HistoryPoint, Item, PendingStat
 from dashboard.storage import convert, modes, schema
 from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
+from dashboard.storage.digests import digest_document, digest_name
 from dashboard.storage.loading import StoreBase, synchronized
 from dashboard.storage.segments import (
     HOURLY_TABLES,
@@ -95,28 +96,47 @@ class StoreWrites(StoreBase):
                 names[hour] = f"{hour}.{round_no}.json"
                 atomic_write_bytes(directory / names[hour], segment_document(tables, index),
                                    sync_directory=False)
+                # the hour's digest, for viewers (see `digests`)
+                atomic_write_bytes(directory / digest_name(names[hour]),
+                                   digest_document(tables, index), sync_directory=False)
+            self._write_missing_digests(directory, names)
             if self._dirty:
                 fsync_directory(directory)  # the segments exist before the main file names them
             next_ids = {name: self._table(name).peek_next_id() for name in HOURLY_TABLES}
             meta = {"format": schema.FORMAT, "round": round_no, "segments": names,
-                    "next_ids": next_ids}
+                    "next_ids": next_ids, "digests": 1,
+                    "items": len(self._hot_ids) + len(self._archived)}
             atomic_write_bytes(self._path, main_document(tables, meta))
         except StoreError:
             # The segments this commit wrote are named by no main file: remove them, so a
             # full disk gets its space back and the folder is as the last commit left it.
             for hour, name in names.items():
                 if self._names.get(hour) != name:
-                    with contextlib.suppress(OSError):
-                        os.unlink(directory / name)
+                    for written in (name, digest_name(name)):
+                        with contextlib.suppress(OSError):
+                            os.unlink(directory / written)
             raise
+        self._digested = True
         superseded = [name for hour, name in self._names.items() if names.get(hour) != name]
         self._names, self._round, self._dirty = names, round_no, set()
         self._segments = {hour: index for hour, index in self._segments.items() if hour in names}
         stale, self._retired = self._retired, superseded
         for name in stale:  # replaced two commits ago: no complete main file names them
-            with contextlib.suppress(OSError):
-                os.unlink(directory / name)
+            for written in (name, digest_name(name)):
+                with contextlib.suppress(OSError):
+                    os.unlink(directory / written)
         self._signature = self._stat()
+
+    def _write_missing_digests(self, directory: Path, names: dict[str, str]) -> None:
+        """A store last written by a version without digests gets one for every segment
+        once (the main file says so from this commit on: see `digests`)."""
+        if self._digested:
+            return
+        for hour, name in names.items():
+            if hour not in self._dirty and not (directory / digest_name(name)).exists():
+                atomic_write_bytes(directory / digest_name(name),
+                                   digest_document(self._tables, self._segments.get(hour, {})),
+                                   sync_directory=False)
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
         """Insert documents and file them under their hour segments."""

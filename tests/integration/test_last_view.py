@@ -17,7 +17,7 @@ from dashboard.models import Item, Statement
 from dashboard.pipeline import Collector
 from dashboard.service import CollectorService
 from dashboard.snapshot import build_snapshot
-from dashboard.storage import Round, StoreError, StoreLocked, loading, open_store
+from dashboard.storage import Round, StoreError, StoreLocked, lean, loading, open_store
 from dashboard.viewcache import MAX_LAG, load_view, save_view, view_path
 from support.farm import Farm
 
@@ -77,13 +77,13 @@ async def test_collect_keeps_a_view_that_a_new_dashboard_paints_before_the_store
 
     # the next dashboard: its store load is held back until the test lets it go
     release = threading.Event()
-    real_read = loading.read_store
+    real_read = lean.read_lean  # what a reader reads (storage/lean.py)
 
-    def slow_read(p):
+    def slow_read(p, known):
         release.wait(30)
-        return real_read(p)
+        return real_read(p, known)
 
-    monkeypatch.setattr(loading, "read_store", slow_read)
+    monkeypatch.setattr(lean, "read_lean", slow_read)
     viewer = open_store(path, readonly=True, background=True)
     app = create_app(config, store=viewer, collector=None, viewer=True, scheduler=False,
                      last_view=view)
@@ -143,9 +143,9 @@ def test_a_background_load_begins_when_asked_or_after_the_gate_timeout(tmp_path,
     path = tmp_path / "store.json"
     commit_one(path)
     reads: list[float] = []
-    real_read = loading.read_store
-    monkeypatch.setattr(loading, "read_store",
-                        lambda p: (reads.append(time.monotonic()), real_read(p))[1])
+    real_read = lean.read_lean  # what a reader reads (storage/lean.py)
+    monkeypatch.setattr(lean, "read_lean",
+                        lambda p, known: (reads.append(time.monotonic()), real_read(p, known))[1])
     store = open_store(path, readonly=True, background=True)
     time.sleep(0.3)
     assert reads == []  # waiting for start_loading

@@ -123,7 +123,7 @@ def test_repeated_strings_are_held_once_after_a_commit_and_after_a_reopen(path):
 
     check(store)
     store.close()
-    reopened = open_store(path, readonly=True)
+    reopened = open_store(path)  # as `collect` holds it (a reader holds digests: lean.py)
     check(reopened)
     assert reopened.item_count() == 3
 
@@ -143,6 +143,11 @@ def test_dedupe_across_rounds_and_within_a_round(path):
     assert len(reopened.statements(limit=100)) == 6  # no analysis stored twice
     assert len(reopened.cue_hits()) == 6
     reopened.close()
+
+
+def with_digests(files) -> list[str]:
+    """Segment files and the digest written beside each (see storage/digests.py)."""
+    return [name for f in files for name in (str(f), str(f).removesuffix(".json") + ".digest.json")]
 
 
 def segments(path: Path) -> dict[str, Path]:
@@ -166,7 +171,7 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
     store.commit_round(make_round([make_item(1001, yesterday), make_item(1002)]))
     days = segments(path)
     assert set(days) == {f"{NOW:%Y-%m-%dT%H}", f"{yesterday:%Y-%m-%dT%H}"}
-    assert sorted(replaced) == sorted([*map(str, days.values()), str(path)])
+    assert sorted(replaced) == sorted([*with_digests(days.values()), str(path)])
     assert replaced[-1] == str(path)  # the commit point comes last
     old_day = days[f"{yesterday:%Y-%m-%dT%H}"]
     untouched = (old_day.stat().st_ino, old_day.stat().st_mtime_ns)
@@ -177,12 +182,13 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
         store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
                                       history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
         today = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
-        assert replaced == [str(today), str(path)]  # one segment, then the main file
+        # one segment and its digest, then the main file
+        assert replaced == [*with_digests([today]), str(path)]
         assert path.stat().st_ino != before  # a new main file replaced the old one
     assert (old_day.stat().st_ino, old_day.stat().st_mtime_ns) == untouched
     assert len(segments(path)) == 2
     store.commit_round(make_round([]))  # replaced files outlive their main file by a commit
-    assert len(list((path.parent / "store.json.items").iterdir())) == 2
+    assert len(list((path.parent / "store.json.items").iterdir())) == 4  # 2 and digests
     main = orjson.loads(path.read_bytes())
     assert set(main) == {"meta", "health", "history", "audit"}  # items and analysis: segments
     assert not [p for p in path.parent.rglob("*.tmp")]
@@ -416,13 +422,18 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
     damaged = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
     cut = damaged.read_bytes()[:40]
     damaged.write_bytes(cut)
+    reader = open_store(path, readonly=True)  # reads the hour's digest, not its segment
+    with pytest.raises(StoreError, match=f"{damaged.name} is not valid JSON.*Start a writer"):
+        reader.statements()  # the segment is read when its rows are asked for
+    damaged.with_name(damaged.name.replace(".json", ".digest.json")).write_bytes(cut)
     with pytest.raises(StoreError, match="Start a writer"):
-        open_store(path, readonly=True)
+        open_store(path, readonly=True)  # a damaged digest: its segment is read instead
     with pytest.raises(StoreError, match="moved to"):
         open_store(path)
     [aside] = path.parent.glob("store.json.items.corrupt-*")
     assert (aside / damaged.name).read_bytes() == cut
-    assert len(list(aside.iterdir())) == 2  # both days kept for a human to recover
+    # both hours (and their digests) kept for a human to recover
+    assert len(list(aside.iterdir())) == 4
     assert open_store(path).item_count() == 0
 
 

@@ -173,7 +173,8 @@ def test_sigkill_at_each_step_of_a_commit(tmp_path, step):
 
     writer = open_store(path)  # cleans up what the killed commit left
     segments = path.parent / "store.json.items"
-    assert len(list(segments.iterdir())) == 2  # exactly the two named day segments
+    # exactly the two named hour segments and their digests
+    assert len(list(segments.iterdir())) == 4
     assert not list(tmp_path.rglob("*.tmp"))
     now = datetime.now(UTC)
     again = [Item(f"b-{k}", "s", "t", "", None, now - timedelta(days=k), now) for k in range(2)]

@@ -1,0 +1,67 @@
+"""Hour digests: what a snapshot needs of an hour segment, in a small file beside it.
+
+    <path>.items/YYYY-MM-DDTHH.<round>.digest.json   beside YYYY-MM-DDTHH.<round>.json
+
+A snapshot reads every stance and recognition event of the store and every cue hit of
+the escalation horizon (a month), but of the items and statements only the newest rows.
+The writer keeps, for each hour segment it writes, a digest of that hour: the ids of its
+items, its stance evidence and recognition events (as stored), and of each cue hit only
+its time, weight and credibility (what the score adds up; the drivers are read from the
+segment). A viewer (`lean.LeanReader`) reads the digests and the main file, and the full
+segments only for the newest statements, the drivers and what is asked later (paging,
+filters, details): a fifth of the bytes, and nothing of the items' text is held.
+
+A digest is named after its segment, so the main file's list of segments names both and
+the commit stays one atomic step; the main file's meta says `digests` when every named
+segment has one (a store last written by an older version has none: a reader then
+derives each hour's digest from the segment itself, with the same function).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+DIGEST_VERSION = 1
+"""Bumped when the digest's content changes; a digest of another version is ignored (the
+reader derives the hour's digest from its segment instead)."""
+
+Digest = dict[str, Any]
+"""{"version", "ids": [item id], "statements": how many, "stances": {key: doc},
+"recognition": {key: doc}, "cues": [[time, weight, credibility]]} of one hour."""
+
+
+def digest_name(segment: str) -> str:
+    """The file name of the digest of segment file `segment` ("<hour>.<round>.json")."""
+    return segment.removesuffix(".json") + ".digest.json"
+
+
+def digest_of(held: dict[str, dict[str, dict[str, Any]]]) -> Digest:
+    """The digest of one hour's tables (`held`: table -> key -> document)."""
+    cues = held.get("cues", {})
+    return {
+        "version": DIGEST_VERSION,
+        "ids": [doc["id"] for doc in held.get("items", {}).values()],
+        "statements": len(held.get("statements", {})),
+        "stances": held.get("stances", {}),
+        "recognition": held.get("recognition", {}),
+        # the rows in key order: a set of keys has no order, a file must have one
+        "cues": [[cues[k].get("time"), cues[k]["weight"], cues[k].get("credibility", 1.0)]
+                 for k in sorted(cues, key=int)],
+    }
+
+
+def digest_document(tables: dict[str, dict[str, dict[str, Any]]],
+                    index: dict[str, set[str]]) -> bytes:
+    """The bytes of the digest of the hour whose documents `index` names (writer)."""
+    held = {table: {key: tables[table][key] for key in keys} for table, keys in index.items()}
+    return orjson.dumps(digest_of(held))
+
+
+def usable(data: Any) -> bool:
+    """Whether parsed JSON is a digest of this version."""
+    return (isinstance(data, dict) and data.get("version") == DIGEST_VERSION
+            and isinstance(data.get("ids"), list) and isinstance(data.get("cues"), list)
+            and isinstance(data.get("stances"), dict)
+            and isinstance(data.get("recognition"), dict))

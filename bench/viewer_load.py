@@ -1,13 +1,17 @@
 """What a viewer without a saved view does before its first paint, and what it holds.
 
-    .venv/bin/python -m bench.viewer_load [--items 50000] [--runs 3] [--before DIR]
+    .venv/bin/python -m bench.viewer_load [--items 50000] [--runs 3] [--before DIR] [--tui]
 
 Builds a store of `--items` analysed items (as bench.tui does), then, in a fresh process
-per run, opens it read-only and builds the first snapshot: the seconds of each phase and
-the process's peak RSS, against issue 15's targets (first paint at 50,000 items without a
-saved view <= 1.5 s; a viewer of a 20,000-item store <= 120 MB). With `--before DIR` (a
-checkout of other code, e.g. `git archive <commit> | tar -x -C DIR`), each run of this
-code is followed by one of DIR's on the same store: an A/B on a machine whose speed drifts.
+per run, opens it read-only and builds the first snapshot: the seconds (wall and CPU) of
+each phase and the process's peak RSS, then the peak after what a viewer reads on demand
+(a text filter over every hour, a page of older statements, an item's details). Issue
+15's targets: first paint at 50,000 items without a saved view <= 1.5 s; a viewer of a
+20,000-item store <= 120 MB. With `--before DIR` (a checkout of other code, e.g.
+`git archive <commit> | tar -x -C DIR`), each run of this code is followed by one of
+DIR's on the same store: an A/B on a machine whose speed drifts. With `--tui`, each run
+also starts the real viewer (`flashpoint run --viewer` in a pty, as bench.tui does) and
+gives the seconds to its first paint and its peak RSS.
 """
 
 from __future__ import annotations
@@ -25,27 +29,44 @@ TARGETS = {"seconds": 1.5, "rss": 120.0}
 MEASURE = """
 import resource, sys, time
 from datetime import UTC, datetime
-t0 = time.perf_counter()
+def now():
+    return time.perf_counter(), time.process_time()
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+t0 = now()
 from dashboard.config import load_config
 from dashboard.snapshot import build_snapshot
 from dashboard.storage import open_store
 config = load_config(sys.argv[2])
-t1 = time.perf_counter()
+t1 = now()
 store = open_store(sys.argv[1], readonly=True)
 store.item_count()
-t2 = time.perf_counter()
-build_snapshot(config, store, now=datetime.now(UTC))
-t3 = time.perf_counter()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"load {t2 - t1:.2f} s, snapshot {t3 - t2:.2f} s, total {t3 - t0:.2f} s, "
-      f"peak RSS {rss:.0f} MB")
+t2 = now()
+snap = build_snapshot(config, store, now=datetime.now(UTC))
+t3 = now()
+first = peak()
+store.statements(text="no such words", limit=200)  # a filter reads every hour
+store.statements(limit=200, before=snap.statements[-1].time)  # the next page
+store.item(snap.statements[0].item_id)  # details
+print(f"load {t2[0] - t1[0]:.2f} s (CPU {t2[1] - t1[1]:.2f}), "
+      f"snapshot {t3[0] - t2[0]:.2f} s (CPU {t3[1] - t2[1]:.2f}), "
+      f"total {t3[0] - t0[0]:.2f} s (CPU {t3[1] - t0[1]:.2f}); "
+      f"peak RSS {first:.0f} MB, {peak():.0f} MB after a filter, a page and details")
+"""
+
+TUI = """
+import resource, sys
+from bench.tui import time_startup
+seconds = time_startup(sys.argv[2], sys.argv[1])
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"first paint {seconds:.2f} s, viewer peak RSS {rss:.0f} MB")
 """
 
 
-def measure(code: Path, store: Path, config: Path) -> str:
+def measure(code: Path, store: Path, config: Path, script: str = MEASURE) -> str:
     """One run in a fresh process whose `dashboard` is the one in `code`."""
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(store), str(config)], cwd=code,
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code), str(REPO)])}
+    done = subprocess.run([sys.executable, "-c", script, str(store), str(config)], cwd=code,
                           env=env, capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
@@ -55,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument("--tui", action="store_true", help="also time the real viewer")
     args = parser.parse_args(argv)
 
     from bench.tui import build_store
@@ -68,11 +90,14 @@ def main(argv: list[str] | None = None) -> None:
         build_store(store, load_config(BUNDLED_CONFIG), args.items)
         size = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
         print(f"  (store: {size / 1e6:.0f} MB on disk)", flush=True)
+        codes = [("this code", REPO)] + ([(str(args.before), args.before.resolve())]
+                                          if args.before else [])
         for run in range(1, args.runs + 1):
-            print(f"  run {run}, this code: {measure(REPO, store, BUNDLED_CONFIG)}", flush=True)
-            if args.before:
-                print(f"  run {run}, {args.before}: "
-                      f"{measure(args.before.resolve(), store, BUNDLED_CONFIG)}", flush=True)
+            for name, code in codes:
+                print(f"  run {run}, {name}: {measure(code, store, BUNDLED_CONFIG)}", flush=True)
+                if args.tui:
+                    print(f"  run {run}, {name}, the viewer: "
+                          f"{measure(code, store, BUNDLED_CONFIG, TUI)}", flush=True)
         print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 

@@ -7,7 +7,9 @@ share of the weight is the confidence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+import math
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from dashboard.models import Position, Stance, StanceEvidence
@@ -18,28 +20,31 @@ from dashboard.models import Position, Stance, StanceEvidence
 EVIDENCE_KEPT = 20
 
 
-def _weight(ev: StanceEvidence, now: datetime, half_life: float) -> float:
+def _decay(time: datetime | None, now: datetime, half_life: float) -> float:
     # like escalation cues, evidence without a time (or dated ahead) counts as of `now`
-    age = max(0.0, (now - ev.time).total_seconds()) if ev.time else 0.0
-    return ev.credibility * 0.5 ** (age / half_life)
+    age = max(0.0, (now - time).total_seconds()) if time else 0.0
+    return 0.5 ** (age / half_life)
 
 
 def _decide(
-    evidence: Sequence[StanceEvidence], now: datetime, half_life: float
+    weights: dict[Stance, list[float]], ordered: Callable[[], Iterable[StanceEvidence]]
 ) -> tuple[Stance, float]:
-    """The winning stance and its share; `evidence` is newest first.
+    """The winning stance and its share, from each stance's weights.
 
-    Ties go to the stance of the newest evidence among them; when nothing weighs
-    anything (zero credibility) the newest evidence decides.
+    `ordered()` gives the same evidence newest first; it is only asked for when it
+    decides: ties go to the stance of the newest evidence among them, and when nothing
+    weighs anything (zero credibility) the newest evidence decides. The sums are exact
+    (`math.fsum`), so the order in which evidence was stored or read does not matter.
     """
-    totals: dict[Stance, float] = {}
-    for ev in evidence:
-        totals[ev.stance] = totals.get(ev.stance, 0.0) + _weight(ev, now, half_life)
-    total = sum(totals.values())
+    totals = {stance: math.fsum(ws) for stance, ws in weights.items() if ws}
+    total = math.fsum(totals.values())
     if total <= 0:
-        return evidence[0].stance, 1.0 / len(totals)  # an even split, as far as is known
+        newest = next(iter(ordered()))
+        return newest.stance, 1.0 / len(totals)  # an even split, as far as is known
     best = max(totals.values())
-    winner = next(ev.stance for ev in evidence if totals[ev.stance] == best)
+    tied = [stance for stance, t in totals.items() if t == best]
+    winner = tied[0] if len(tied) == 1 else next(
+        ev.stance for ev in ordered() if ev.stance in tied)
     return winner, best / total
 
 
@@ -49,16 +54,36 @@ def current_positions(
     """Every actor's position on every topic it has evidence for, sorted by actor, topic.
 
     `changed` is True when the stance implied by all evidence but the newest differs
-    from the current one. Deterministic for a given `now`.
+    from the current one. Deterministic for a given `now`, whatever the evidence's order.
     """
     groups: dict[tuple[str, str], list[StanceEvidence]] = {}
     for ev in evidence:
         groups.setdefault((ev.actor, ev.topic), []).append(ev)
+    decays: dict[datetime | None, float] = {}  # an item's evidence shares one time
+
+    def key(e: StanceEvidence) -> tuple[datetime, str, str]:
+        return (e.time or now, e.evidence, e.item_id)
+
     out = []
     for (actor, topic), group in sorted(groups.items()):
-        group.sort(key=lambda e: (e.time or now, e.evidence, e.item_id), reverse=True)
-        stance, confidence = _decide(group, now, half_life)
-        changed = len(group) > 1 and _decide(group[1:], now, half_life)[0] != stance
-        out.append(Position(actor, topic, stance, confidence, tuple(group[:EVIDENCE_KEPT]),
-                            changed, weighed=len(group)))
+        weights: dict[Stance, list[float]] = {}
+        for ev in group:
+            decay = decays.get(ev.time)
+            if decay is None:
+                decay = decays[ev.time] = _decay(ev.time, now, half_life)
+            weights.setdefault(ev.stance, []).append(ev.credibility * decay)
+        kept = heapq.nlargest(EVIDENCE_KEPT, group, key=key)  # newest first
+
+        def ordered(group: list[StanceEvidence] = group) -> list[StanceEvidence]:
+            return sorted(group, key=key, reverse=True)
+
+        stance, confidence = _decide(weights, ordered)
+        changed = False
+        if len(group) > 1:  # the position before the newest evidence came in
+            newest = kept[0]
+            rest = {s: list(ws) for s, ws in weights.items()}
+            rest[newest.stance].remove(newest.credibility * decays[newest.time])
+            changed = _decide(rest, lambda ordered=ordered: ordered()[1:])[0] != stance
+        out.append(Position(actor, topic, stance, confidence, tuple(kept), changed,
+                            weighed=len(group)))
     return out

@@ -6,8 +6,8 @@ A snapshot reads every stance and recognition event of the store and every cue h
 the escalation horizon (a month), but of the items and statements only the newest rows.
 The writer keeps, for each hour segment it writes, a digest of that hour: the ids of its
 items, its stance evidence and recognition events (as stored), and of each cue hit only
-its time, weight and credibility (what the score adds up; the drivers are read from the
-segment). A viewer (`lean.LeanReader`) reads the digests and the main file, and the full
+its weight × credibility, grouped by time (what the score adds up; the drivers are read
+from the segment). A viewer (`lean.LeanReader`) reads the digests and the main file, and the full
 segments only for the newest statements, the drivers and what is asked later (paging,
 filters, details): a fifth of the bytes, and nothing of the items' text is held.
 
@@ -29,7 +29,8 @@ reader derives the hour's digest from its segment instead)."""
 
 Digest = dict[str, Any]
 """{"version", "ids": [item id], "statements": how many, "stances": {key: doc},
-"recognition": {key: doc}, "cues": [[time, weight, credibility]]} of one hour."""
+"recognition": {key: doc}, "cues": {time: [weight × credibility]}} of one hour (an
+undated cue hit's time is "")."""
 
 
 def digest_name(segment: str) -> str:
@@ -39,16 +40,18 @@ def digest_name(segment: str) -> str:
 
 def digest_of(held: dict[str, dict[str, dict[str, Any]]]) -> Digest:
     """The digest of one hour's tables (`held`: table -> key -> document)."""
-    cues = held.get("cues", {})
+    weights: dict[str, list[float]] = {}
+    for doc in held.get("cues", {}).values():
+        # as the full store's cue_weights: weight × credibility, by time ("" when none)
+        weights.setdefault(doc.get("time") or "", []).append(
+            doc["weight"] * doc.get("credibility", 1.0))
     return {
         "version": DIGEST_VERSION,
         "ids": [doc["id"] for doc in held.get("items", {}).values()],
         "statements": len(held.get("statements", {})),
         "stances": held.get("stances", {}),
         "recognition": held.get("recognition", {}),
-        # the rows in key order: a set of keys has no order, a file must have one
-        "cues": [[cues[k].get("time"), cues[k]["weight"], cues[k].get("credibility", 1.0)]
-                 for k in sorted(cues, key=int)],
+        "cues": weights,
     }
 
 
@@ -62,6 +65,6 @@ def digest_document(tables: dict[str, dict[str, dict[str, Any]]],
 def usable(data: Any) -> bool:
     """Whether parsed JSON is a digest of this version."""
     return (isinstance(data, dict) and data.get("version") == DIGEST_VERSION
-            and isinstance(data.get("ids"), list) and isinstance(data.get("cues"), list)
+            and isinstance(data.get("ids"), list) and isinstance(data.get("cues"), dict)
             and isinstance(data.get("stances"), dict)
             and isinstance(data.get("recognition"), dict))

@@ -16,12 +16,12 @@ same documents, so a snapshot is the same whichever reads it
 from __future__ import annotations
 
 import time
-from array import array
 from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from dashboard.memory import gc_paused_then_frozen
@@ -68,7 +68,7 @@ class HourDigest:
     statements: int
     stances: list[StanceEvidence]  # oldest first
     recognition: list[tuple[str, dict[str, Any]]]  # (key, document)
-    cues: dict[str | None, array[float]]  # time -> weight × credibility of each hit
+    cues: dict[str | None, list[float]]  # time -> weight × credibility of each hit
 
 
 @dataclass
@@ -88,15 +88,17 @@ def hold(digest: Digest, pool: dict[str, str]) -> HourDigest:
     """A parsed digest as held (Unloadable when damaged)."""
     try:
         stances = digest["stances"]
-        # held for the store's life: ids, actors, topics and a sentence once each
-        share_strings(stances.values(), pool)
+        # held for the store's life: each actor, topic, id and sentence once
+        for d in stances.values():
+            d["actor"], d["topic"], d["stance"], d["source_id"] = (
+                intern(d["actor"]), intern(d["topic"]), intern(d["stance"]),
+                intern(d["source_id"]))
+            d["item_id"] = pool.setdefault(d["item_id"], d["item_id"])
+            d["evidence"] = pool.setdefault(d["evidence"], d["evidence"])
         share_strings(digest["recognition"].values(), pool)
-        cues: dict[str | None, array[float]] = {}
-        for t, w, c in digest["cues"]:
-            products = cues.get(t)
-            if products is None:
-                products = cues[t] = array("d")
-            products.append(w * c)  # as escalation.weigh: weight × credibility
+        cues = {t or None: products for t, products in digest["cues"].items()}
+        if not all(isinstance(p, list) for p in cues.values()):
+            raise TypeError("cue weights")
         return HourDigest(
             ids=list(map(str, digest["ids"])),
             statements=int(digest.get("statements", 1)),

@@ -378,3 +378,6 @@ class Snapshot:
     topic_tags: dict[str, str] = field(default_factory=dict)  # id -> short header
     updated: datetime | None = None  # the newest success of any source
     freshness: Freshness | None = None  # None: not known (a view saved by an older version)
+    # a viewer's first snapshot without a saved view paints before the positions are read
+    # (they follow in the next snapshot): the panel says so instead of showing none
+    positions_pending: bool = False

@@ -71,8 +71,13 @@ def build_snapshot(
     now: datetime,
     fetching: frozenset[str] = frozenset(),
     statements: int | None = None,
+    positions: bool = True,
 ) -> Snapshot:
-    """Everything the four panels and the sources panel show, read from the store."""
+    """Everything the four panels and the sources panel show, read from the store.
+
+    Without `positions`, the positions are left out (`positions_pending`): a viewer paints
+    that first, as every stance of the store takes most of a snapshot's reading.
+    """
     esc = config.escalation
     horizon = now - timedelta(seconds=esc.horizon)
     health = store.health()
@@ -95,7 +100,8 @@ def build_snapshot(
         statements=tuple(store.statements(limit=statements or config.display.statements)),
         positions=tuple(
             current_positions(store.stance_evidence(), now, half_life=esc.half_life)
-        ),
+        ) if positions else (),
+        positions_pending=not positions,
         recognition=recognition_view(config, store),
         # the weights of a month of cue hits, and the text of only the drivers' hits
         escalation=compute_weighed(store.cue_weights(since=horizon), store.cue_hits_at, now,

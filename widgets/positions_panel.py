@@ -87,6 +87,7 @@ class PositionsPanel(Vertical):
     topic_tags: reactive[dict[str, str]] = reactive(dict)  # short column headers
     actor_filter: reactive[str | None] = reactive(None)
     topic_filter: reactive[str | None] = reactive(None)
+    pending: reactive[bool] = reactive(False)  # the positions are still being read
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +152,9 @@ class PositionsPanel(Vertical):
             return
         first, last, total = shown_range(self.query_one(DataTable))
         title = Text("Actor positions", style="bold")
-        if total and first and (first, last) != (1, total):
+        if self.pending:
+            title.append("  reading the store…", style="italic")
+        elif total and first and (first, last) != (1, total):
             more = ("← " if first > 1 else "") + ("→ " if last < total else "")
             title.append(f"  topics {first}–{last} of {total} {more}(←/→ scroll)")
         set_static(self.query_one(".panel-title", Static), title)
@@ -161,6 +164,9 @@ class PositionsPanel(Vertical):
 
     def watch_actor_filter(self) -> None:
         self._redraw()
+
+    def watch_pending(self) -> None:
+        self.call_after_refresh(self._show_range)
 
     def watch_topic_filter(self) -> None:
         self._redraw()

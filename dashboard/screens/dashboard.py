@@ -154,6 +154,12 @@ class DashboardScreen(Screen[None]):
         if build is None:
             from dashboard.snapshot import build_snapshot as build
         fetching = app.service.fetching if app.service else frozenset()
+        if self.snapshot is None and app.viewer and app.snapshot_builder is None:
+            # a viewer with nothing on screen yet (no saved view): paint first what reads
+            # fast, then the positions, which need every stance of the store
+            first = build(app.config, app.store, now=app.clock(), fetching=fetching,
+                          positions=False)
+            app.call_from_thread(self.apply_snapshot, self._filtered(first))
         return self._filtered(build(app.config, app.store, now=app.clock(), fetching=fetching))
 
     def _filtered(self, snap: Snapshot) -> Snapshot:
@@ -224,6 +230,7 @@ class DashboardScreen(Screen[None]):
         positions.actors, positions.topics = snap.actors, snap.topics
         positions.topic_tags = snap.topic_tags
         positions.positions = snap.positions
+        positions.pending = snap.positions_pending
         self.query_one(RecognitionPanel).recognition = snap.recognition
         escalation = self.query_one(EscalationPanel)
         escalation.no_data = freshness_of(snap).no_data

@@ -28,7 +28,7 @@ DIGEST_VERSION = 1
 reader derives the hour's digest from its segment instead)."""
 
 Digest = dict[str, Any]
-"""{"version", "ids": [item id], "statements": how many, "stances": {key: doc},
+"""{"version", "ids": [item id], "statements": how many, "stances": "{key: doc}" (JSON text),
 "recognition": {key: doc}, "cues": {time: [weight × credibility]}} of one hour (an
 undated cue hit's time is "")."""
 
@@ -49,7 +49,9 @@ def digest_of(held: dict[str, dict[str, dict[str, Any]]]) -> Digest:
         "version": DIGEST_VERSION,
         "ids": [doc["id"] for doc in held.get("items", {}).values()],
         "statements": len(held.get("statements", {})),
-        "stances": held.get("stances", {}),
+        # as JSON text: a viewer's first snapshot reads no stance, and parsing them is
+        # most of a digest's cost (lean.py parses them when the positions are read)
+        "stances": orjson.dumps(held.get("stances", {})).decode(),
         "recognition": held.get("recognition", {}),
         "cues": weights,
     }
@@ -66,5 +68,5 @@ def usable(data: Any) -> bool:
     """Whether parsed JSON is a digest of this version."""
     return (isinstance(data, dict) and data.get("version") == DIGEST_VERSION
             and isinstance(data.get("ids"), list) and isinstance(data.get("cues"), dict)
-            and isinstance(data.get("stances"), dict)
+            and isinstance(data.get("stances"), str)
             and isinstance(data.get("recognition"), dict))

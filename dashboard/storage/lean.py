@@ -24,6 +24,8 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+import orjson
+
 from dashboard.memory import gc_paused_then_frozen
 from dashboard.models import CueHit, Item, RecognitionEvent, StanceEvidence, Statement
 from dashboard.storage import convert, schema
@@ -66,9 +68,31 @@ class HourDigest:
 
     ids: list[str]
     statements: int
-    stances: list[StanceEvidence]  # oldest first
+    stance_text: str  # the stance documents as JSON, until `stances` reads them
     recognition: list[tuple[str, dict[str, Any]]]  # (key, document)
     cues: dict[str | None, list[float]]  # time -> weight × credibility of each hit
+    read_stances: list[StanceEvidence] | None = None  # oldest first, once read
+
+    def stances(self, pool: dict[str, str]) -> list[StanceEvidence]:
+        """The hour's stance evidence, oldest first (read on first use; Unloadable when
+        damaged)."""
+        if self.read_stances is None:
+            try:
+                docs = orjson.loads(self.stance_text)
+                # held for the store's life: each actor, topic, id and sentence once
+                for d in docs.values():
+                    d["actor"], d["topic"], d["stance"], d["source_id"] = (
+                        intern(d["actor"]), intern(d["topic"]), intern(d["stance"]),
+                        intern(d["source_id"]))
+                    d["item_id"] = pool.setdefault(d["item_id"], d["item_id"])
+                    d["evidence"] = pool.setdefault(d["evidence"], d["evidence"])
+                self.read_stances = [convert.from_doc(StanceEvidence, d)
+                                     for d in in_time_order(docs)]
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError,
+                    AttributeError) as exc:
+                raise Unloadable(f"an hour digest's stances are damaged ({exc!r})") from None
+            self.stance_text = ""
+        return self.read_stances
 
 
 @dataclass
@@ -87,14 +111,8 @@ class LeanLoaded:
 def hold(digest: Digest, pool: dict[str, str]) -> HourDigest:
     """A parsed digest as held (Unloadable when damaged)."""
     try:
-        stances = digest["stances"]
-        # held for the store's life: each actor, topic, id and sentence once
-        for d in stances.values():
-            d["actor"], d["topic"], d["stance"], d["source_id"] = (
-                intern(d["actor"]), intern(d["topic"]), intern(d["stance"]),
-                intern(d["source_id"]))
-            d["item_id"] = pool.setdefault(d["item_id"], d["item_id"])
-            d["evidence"] = pool.setdefault(d["evidence"], d["evidence"])
+        if not isinstance(digest["stances"], str):
+            raise TypeError("stances")
         share_strings(digest["recognition"].values(), pool)
         cues = {t or None: products for t, products in digest["cues"].items()}
         if not all(isinstance(p, list) for p in cues.values()):
@@ -102,7 +120,7 @@ def hold(digest: Digest, pool: dict[str, str]) -> HourDigest:
         return HourDigest(
             ids=list(map(str, digest["ids"])),
             statements=int(digest.get("statements", 1)),
-            stances=[convert.from_doc(StanceEvidence, d) for d in in_time_order(stances)],
+            stance_text=digest["stances"],
             recognition=list(digest["recognition"].items()),
             cues=cues,
         )
@@ -229,7 +247,7 @@ class LeanReader(StoreReads):
         self._db = open_tinydb({**tables, **{name: {} for name in HOURLY_TABLES}})
         self._names = loaded.names
         self._segments = {hour: {"items": d.ids, "statements": d.statements,
-                                 "stances": d.stances, "recognition": d.recognition,
+                                 "recognition": d.recognition,
                                  "cues": d.cues} for hour, d in loaded.hours.items()}
         self._hot_ids = {i for d in loaded.hours.values() for i in d.ids}
         self._hour_of = None
@@ -327,8 +345,12 @@ class LeanReader(StoreReads):
     @synchronized
     def stance_evidence(self) -> list[StanceEvidence]:
         """All stance evidence, oldest first (from the digests)."""
-        return [ev for hour in sorted(self._lean.hours, key=_segment_order)
-                for ev in self._lean.hours[hour].stances]
+        pool: dict[str, str] = {}
+        try:
+            return [ev for hour in sorted(self._lean.hours, key=_segment_order)
+                    for ev in self._lean.hours[hour].stances(pool)]
+        except Unloadable as exc:
+            self._refuse(str(exc))
 
     @synchronized
     def recognition_events(self) -> list[RecognitionEvent]:

@@ -152,8 +152,15 @@ def build_store(path: Path, config, count: int, *, distinct: int = 1000) -> None
 
 def time_startup(config_path: Path, db: Path, *, timeout: float = 60.0) -> float:
     """Seconds from exec of `dashboard.cli run --viewer` (in a pty) to its first paint."""
+    return time_paints(config_path, db, timeout=timeout)[0]
+
+
+def time_paints(config_path: Path, db: Path, *, timeout: float = 60.0,
+                child: str = CHILD) -> list[float]:
+    """Seconds from exec of `dashboard.cli run --viewer` (in a pty) to each moment the
+    `child` script marks (one line each in the file it is given), until it exits."""
     mark = Path(tempfile.mktemp(prefix="fp-paint-"))
-    argv = [sys.executable, "-c", CHILD, str(mark), "run", "--viewer",
+    argv = [sys.executable, "-c", child, str(mark), "run", "--viewer",
             "--config", str(config_path), "--db", str(db)]
     started = time.monotonic()
     pid, fd = pty.fork()
@@ -182,9 +189,9 @@ def time_startup(config_path: Path, db: Path, *, timeout: float = 60.0) -> float
         os.close(fd)
     if not mark.exists():
         raise RuntimeError("the dashboard never painted (or exited first)")
-    painted = float(mark.read_text())
+    painted = [float(line) for line in mark.read_text().split()]
     mark.unlink()
-    return painted - started
+    return [t - started for t in painted]
 
 
 def bench_startup(items: int, repeats: int) -> None:

@@ -42,24 +42,49 @@ t1 = now()
 store = open_store(sys.argv[1], readonly=True)
 store.item_count()
 t2 = now()
-snap = build_snapshot(config, store, now=datetime.now(UTC))
+first_snap = build_snapshot(config, store, now=datetime.now(UTC), positions=False)
 t3 = now()
+snap = build_snapshot(config, store, now=datetime.now(UTC))
+t4 = now()
 first = peak()
 store.statements(text="no such words", limit=200)  # a filter reads every hour
 store.statements(limit=200, before=snap.statements[-1].time)  # the next page
 store.item(snap.statements[0].item_id)  # details
-print(f"load {t2[0] - t1[0]:.2f} s (CPU {t2[1] - t1[1]:.2f}), "
-      f"snapshot {t3[0] - t2[0]:.2f} s (CPU {t3[1] - t2[1]:.2f}), "
-      f"total {t3[0] - t0[0]:.2f} s (CPU {t3[1] - t0[1]:.2f}); "
+print(f"open {t2[0] - t1[0]:.2f} s (CPU {t2[1] - t1[1]:.2f}), "
+      f"first snapshot {t3[0] - t2[0]:.2f} s (CPU {t3[1] - t2[1]:.2f}), "
+      f"with positions {t4[0] - t3[0]:.2f} s (CPU {t4[1] - t3[1]:.2f}); "
+      f"imports to first snapshot {t3[0] - t0[0]:.2f} s (CPU {t3[1] - t0[1]:.2f}); "
       f"peak RSS {first:.0f} MB, {peak():.0f} MB after a filter, a page and details")
+"""
+
+# Runs in the viewer: marks its first paint and the paint of a snapshot with positions
+# (the first one, without a saved view, has none yet), then exits.
+CHILD = """
+import sys, time
+from dashboard.screens.dashboard import DashboardScreen
+out = sys.argv.pop(1)
+original = DashboardScreen.apply_snapshot
+def apply_snapshot(self, snap, fired=()):
+    original(self, snap, fired)
+    def painted(done=not snap.positions_pending):
+        with open(out, "a") as f:
+            f.write(f"{time.monotonic()!r}\\n")
+        if done:
+            self.app.exit()
+    self.call_after_refresh(painted)
+DashboardScreen.apply_snapshot = apply_snapshot
+from dashboard.cli import main
+sys.exit(main(sys.argv[1:]))
 """
 
 TUI = """
 import resource, sys
-from bench.tui import time_startup
-seconds = time_startup(sys.argv[2], sys.argv[1])
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"first paint {seconds:.2f} s, viewer peak RSS {rss:.0f} MB")
+from bench.tui import time_paints
+from bench.viewer_load import CHILD
+first, *rest = time_paints(sys.argv[2], sys.argv[1], child=CHILD)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"first paint {first:.2f} s, positions painted {rest[-1] if rest else first:.2f} s, "
+      f"viewer CPU {used.ru_utime + used.ru_stime:.2f} s, peak RSS {used.ru_maxrss / 1024:.0f} MB")
 """
 
 

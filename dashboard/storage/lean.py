@@ -24,14 +24,12 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-import orjson
-
 from dashboard.memory import gc_paused_then_frozen
 from dashboard.models import CueHit, Item, RecognitionEvent, StanceEvidence, Statement
 from dashboard.storage import convert, schema
 from dashboard.storage.archive import Archive
 from dashboard.storage.base import CueWeights, StoreError
-from dashboard.storage.digests import Digest, digest_name, digest_of, usable
+from dashboard.storage.digests import Digest, digest_name, digest_of, stances_name, usable
 from dashboard.storage.engine import open_tinydb
 from dashboard.storage.loading import synchronized
 from dashboard.storage.reads import (
@@ -57,7 +55,7 @@ from dashboard.storage.segments import (
     share_strings,
 )
 
-SEGMENTS_KEPT = 4  # parsed segments kept for the next question (paging reads the next one)
+SEGMENTS_KEPT = 2  # parsed segments kept for the next question (paging reads the next one)
 
 Docs = dict[str, dict[str, Any]]
 
@@ -68,17 +66,18 @@ class HourDigest:
 
     ids: list[str]
     statements: int
-    stance_text: str  # the stance documents as JSON, until `stances` reads them
     recognition: list[tuple[str, dict[str, Any]]]  # (key, document)
     cues: dict[str | None, list[float]]  # time -> weight × credibility of each hit
+    where: tuple[Path, str] | None = None  # (segment directory, segment file name)
+    inline: Docs | None = None  # the stance documents of a format-1 store
     read_stances: list[StanceEvidence] | None = None  # oldest first, once read
 
     def stances(self, pool: dict[str, str]) -> list[StanceEvidence]:
-        """The hour's stance evidence, oldest first (read on first use; Unloadable when
-        damaged)."""
+        """The hour's stance evidence, oldest first (read on first use: Unloadable when
+        damaged, FileNotFoundError when the writer replaced the hour twice since)."""
         if self.read_stances is None:
+            docs = self.inline if self.inline is not None else read_stance_file(*self.where)
             try:
-                docs = orjson.loads(self.stance_text)
                 # held for the store's life: each actor, topic, id and sentence once
                 for d in docs.values():
                     d["actor"], d["topic"], d["stance"], d["source_id"] = (
@@ -88,10 +87,9 @@ class HourDigest:
                     d["evidence"] = pool.setdefault(d["evidence"], d["evidence"])
                 self.read_stances = [convert.from_doc(StanceEvidence, d)
                                      for d in in_time_order(docs)]
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError,
-                    AttributeError) as exc:
-                raise Unloadable(f"an hour digest's stances are damaged ({exc!r})") from None
-            self.stance_text = ""
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise Unloadable(f"an hour's stances are damaged ({exc!r})") from None
+            self.inline = None
         return self.read_stances
 
 
@@ -111,8 +109,6 @@ class LeanLoaded:
 def hold(digest: Digest, pool: dict[str, str]) -> HourDigest:
     """A parsed digest as held (Unloadable when damaged)."""
     try:
-        if not isinstance(digest["stances"], str):
-            raise TypeError("stances")
         share_strings(digest["recognition"].values(), pool)
         cues = {t or None: products for t, products in digest["cues"].items()}
         if not all(isinstance(p, list) for p in cues.values()):
@@ -120,7 +116,6 @@ def hold(digest: Digest, pool: dict[str, str]) -> HourDigest:
         return HourDigest(
             ids=list(map(str, digest["ids"])),
             statements=int(digest.get("statements", 1)),
-            stance_text=digest["stances"],
             recognition=list(digest["recognition"].items()),
             cues=cues,
         )
@@ -136,9 +131,20 @@ def read_digest(directory: Path, name: str, pool: dict[str, str]) -> HourDigest:
         data = load_json(directory / digest_name(name))
     except (FileNotFoundError, Unloadable):
         data = None
-    if not usable(data):
-        data = digest_of(read_segment(directory, name))
-    return hold(data, pool)
+    held = hold(data if usable(data) else digest_of(read_segment(directory, name)), pool)
+    held.where = (directory, name)
+    return held
+
+
+def read_stance_file(directory: Path, name: str) -> Docs:
+    """The stance documents of segment `name`: its stances file, or those in the segment."""
+    try:
+        docs = load_json(directory / stances_name(name))
+    except (FileNotFoundError, Unloadable):
+        docs = None
+    if not isinstance(docs, dict):
+        docs = read_segment(directory, name).get("stances", {})
+    return docs
 
 
 def read_segment(directory: Path, name: str) -> Docs | Any:
@@ -194,9 +200,11 @@ def read_lean(path: Path, previous: dict[str, HourDigest]) -> LeanLoaded | None:
 def _whole(data: Tables) -> LeanLoaded:
     """A format-1 store (everything in its one file), held whole, with digests per hour."""
     tables = schema.migrate(data, 1)
-    hours = {hour: hold(digest_of({t: {k: tables[t][k] for k in keys}
-                                   for t, keys in index.items()}), {})
-             for hour, index in index_segments(tables).items()}
+    hours = {}
+    for hour, index in index_segments(tables).items():
+        held = {t: {k: tables[t][k] for k in keys} for t, keys in index.items()}
+        hours[hour] = hold(digest_of(held), {})
+        hours[hour].inline = held.get("stances", {})
     main = {name: tables[name] for name in ("health", "history", "audit", "meta")}
     return LeanLoaded(main, {}, hours, 1, None, inline=tables)
 
@@ -349,6 +357,11 @@ class LeanReader(StoreReads):
         try:
             return [ev for hour in sorted(self._lean.hours, key=_segment_order)
                     for ev in self._lean.hours[hour].stances(pool)]
+        except FileNotFoundError:
+            # the writer replaced an hour twice since this reader's main file: read anew
+            if not self.reload_if_changed():
+                raise StoreError(f"cannot read {self._path}: an hour segment is gone") from None
+            return self.stance_evidence()
         except Unloadable as exc:
             self._refuse(str(exc))
 

@@ -3,7 +3,8 @@
     <path>                                   main file: meta, health, history
     <path>.items/YYYY-MM-DDTHH.<round>.json  one hour's items, statements, stances,
                                              recognition events and cue hits
-    <path>.items/YYYY-MM-DDTHH.<round>.digest.json   what a snapshot needs of that hour
+    <path>.items/YYYY-MM-DDTHH.<round>.digest.json, .stances.json
+                                             what a snapshot needs of that hour
                                              (`digests`)
 
 A commit writes each segment the round changed under a NEW name, then replaces the main
@@ -30,7 +31,7 @@ from typing import Any
 import orjson
 
 from dashboard.storage.base import StoreError
-from dashboard.storage.digests import digest_name
+from dashboard.storage.digests import beside
 
 HOURLY_TABLES = ("items", "statements", "stances", "recognition", "cues")
 MAIN_TABLES = ("health", "history", "audit", "meta")
@@ -171,7 +172,7 @@ def segment_document(tables: Tables, index: dict[str, set[str]]) -> bytes:
 
 def remove_unnamed(directory: Path, names: dict[str, str]) -> None:
     """Delete files in the segment directory that the main file does not name (writer only)."""
-    keep = set(names.values()) | {digest_name(name) for name in names.values()}
+    keep = {kept for name in names.values() for kept in (name, *beside(name))}
     try:
         entries = list(os.scandir(directory))
     except OSError:

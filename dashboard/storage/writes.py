@@ -24,7 +24,7 @@ from dashboard.models import Analysis, Decision, HistoryPoint, Item, PendingStat
 from dashboard.storage import convert, modes, schema
 from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
-from dashboard.storage.digests import digest_document, digest_name
+from dashboard.storage.digests import beside, digest_documents
 from dashboard.storage.loading import StoreBase, synchronized
 from dashboard.storage.segments import (
     HOURLY_TABLES,
@@ -96,9 +96,7 @@ class StoreWrites(StoreBase):
                 names[hour] = f"{hour}.{round_no}.json"
                 atomic_write_bytes(directory / names[hour], segment_document(tables, index),
                                    sync_directory=False)
-                # the hour's digest, for viewers (see `digests`)
-                atomic_write_bytes(directory / digest_name(names[hour]),
-                                   digest_document(tables, index), sync_directory=False)
+                self._write_digest(directory, names[hour], index)  # for viewers
             self._write_missing_digests(directory, names)
             if self._dirty:
                 fsync_directory(directory)  # the segments exist before the main file names them
@@ -112,7 +110,7 @@ class StoreWrites(StoreBase):
             # full disk gets its space back and the folder is as the last commit left it.
             for hour, name in names.items():
                 if self._names.get(hour) != name:
-                    for written in (name, digest_name(name)):
+                    for written in (name, *beside(name)):
                         with contextlib.suppress(OSError):
                             os.unlink(directory / written)
             raise
@@ -122,7 +120,7 @@ class StoreWrites(StoreBase):
         self._segments = {hour: index for hour, index in self._segments.items() if hour in names}
         stale, self._retired = self._retired, superseded
         for name in stale:  # replaced two commits ago: no complete main file names them
-            for written in (name, digest_name(name)):
+            for written in (name, *beside(name)):
                 with contextlib.suppress(OSError):
                     os.unlink(directory / written)
         self._signature = self._stat()
@@ -133,10 +131,15 @@ class StoreWrites(StoreBase):
         if self._digested:
             return
         for hour, name in names.items():
-            if hour not in self._dirty and not (directory / digest_name(name)).exists():
-                atomic_write_bytes(directory / digest_name(name),
-                                   digest_document(self._tables, self._segments.get(hour, {})),
-                                   sync_directory=False)
+            if hour not in self._dirty and not all(
+                    (directory / written).exists() for written in beside(name)):
+                self._write_digest(directory, name, self._segments.get(hour, {}))
+
+    def _write_digest(self, directory: Path, segment: str, index: dict[str, set[str]]) -> None:
+        """The digest and the stances of the hour whose segment file is `segment`."""
+        for name, data in zip(beside(segment), digest_documents(self._tables, index),
+                              strict=True):
+            atomic_write_bytes(directory / name, data, sync_directory=False)
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
         """Insert documents and file them under their hour segments."""

@@ -155,8 +155,8 @@ def test_a_snapshot_reads_the_digests_and_few_segments(path, monkeypatch):
 
 def test_a_store_without_digests_reads_the_same(path):
     write_store(path)
-    for digest in path.parent.glob("store.json.items/*.digest.json"):
-        digest.unlink()
+    for beside in path.parent.glob("store.json.items/*.*.*.json"):  # digests and stances
+        beside.unlink()
     main = orjson.loads(path.read_bytes())  # as a writer before digests left it
     del main["meta"]["1"]["digests"], main["meta"]["1"]["items"]
     path.write_bytes(orjson.dumps(main))
@@ -165,8 +165,9 @@ def test_a_store_without_digests_reads_the_same(path):
     writer = open_store(path)  # the next writer gives every segment its digest
     writer.commit_round(Round(finished=NOW))
     writer.close()
-    names = list(path.parent.glob("store.json.items/*.json"))
-    assert len([n for n in names if n.name.endswith(".digest.json")]) == HOURS
+    names = [n.name for n in path.parent.glob("store.json.items/*.json")]
+    assert len([n for n in names if n.endswith(".digest.json")]) == HOURS
+    assert len([n for n in names if n.endswith(".stances.json")]) == HOURS
 
 
 def test_a_viewer_follows_the_writer(path):

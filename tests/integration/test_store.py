@@ -146,8 +146,9 @@ def test_dedupe_across_rounds_and_within_a_round(path):
 
 
 def with_digests(files) -> list[str]:
-    """Segment files and the digest written beside each (see storage/digests.py)."""
-    return [name for f in files for name in (str(f), str(f).removesuffix(".json") + ".digest.json")]
+    """Segment files and the digest and stances written beside each (storage/digests.py)."""
+    return [name for f in files for name in (
+        str(f), *(str(f).removesuffix(".json") + end for end in (".digest.json", ".stances.json")))]
 
 
 def segments(path: Path) -> dict[str, Path]:
@@ -182,13 +183,13 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
         store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
                                       history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
         today = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
-        # one segment and its digest, then the main file
+        # one segment, its digest and stances, then the main file
         assert replaced == [*with_digests([today]), str(path)]
         assert path.stat().st_ino != before  # a new main file replaced the old one
     assert (old_day.stat().st_ino, old_day.stat().st_mtime_ns) == untouched
     assert len(segments(path)) == 2
     store.commit_round(make_round([]))  # replaced files outlive their main file by a commit
-    assert len(list((path.parent / "store.json.items").iterdir())) == 4  # 2 and digests
+    assert len(list((path.parent / "store.json.items").iterdir())) == 6  # 2, 3 files each
     main = orjson.loads(path.read_bytes())
     assert set(main) == {"meta", "health", "history", "audit"}  # items and analysis: segments
     assert not [p for p in path.parent.rglob("*.tmp")]
@@ -432,8 +433,8 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
         open_store(path)
     [aside] = path.parent.glob("store.json.items.corrupt-*")
     assert (aside / damaged.name).read_bytes() == cut
-    # both hours (and their digests) kept for a human to recover
-    assert len(list(aside.iterdir())) == 4
+    # both hours (and their digests and stances) kept for a human to recover
+    assert len(list(aside.iterdir())) == 6
     assert open_store(path).item_count() == 0
 
 

@@ -173,8 +173,8 @@ def test_sigkill_at_each_step_of_a_commit(tmp_path, step):
 
     writer = open_store(path)  # cleans up what the killed commit left
     segments = path.parent / "store.json.items"
-    # exactly the two named hour segments and their digests
-    assert len(list(segments.iterdir())) == 4
+    # exactly the two named hour segments, with their digests and stances
+    assert len(list(segments.iterdir())) == 6
     assert not list(tmp_path.rglob("*.tmp"))
     now = datetime.now(UTC)
     again = [Item(f"b-{k}", "s", "t", "", None, now - timedelta(days=k), now) for k in range(2)]

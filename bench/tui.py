@@ -156,9 +156,10 @@ def time_startup(config_path: Path, db: Path, *, timeout: float = 60.0) -> float
 
 
 def time_paints(config_path: Path, db: Path, *, timeout: float = 60.0,
-                child: str = CHILD) -> list[float]:
+                child: str = CHILD, code: Path | None = None) -> list[float]:
     """Seconds from exec of `dashboard.cli run --viewer` (in a pty) to each moment the
-    `child` script marks (one line each in the file it is given), until it exits."""
+    `child` script marks (one line each in the file it is given), until it exits; with
+    `code`, the dashboard is the one in that checkout."""
     mark = Path(tempfile.mktemp(prefix="fp-paint-"))
     argv = [sys.executable, "-c", child, str(mark), "run", "--viewer",
             "--config", str(config_path), "--db", str(db)]
@@ -167,6 +168,9 @@ def time_paints(config_path: Path, db: Path, *, timeout: float = 60.0,
     if pid == 0:  # the child: size the terminal, then become the dashboard
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
         os.environ["TERM"] = "xterm-256color"
+        if code is not None:
+            os.environ["PYTHONPATH"] = str(code)
+            os.chdir(code)
         os.execv(sys.executable, argv)
     deadline = started + timeout
     try:

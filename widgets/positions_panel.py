@@ -166,7 +166,7 @@ class PositionsPanel(Vertical):
         self._redraw()
 
     def watch_pending(self) -> None:
-        self.call_after_refresh(self._show_range)
+        self._show_range()
 
     def watch_topic_filter(self) -> None:
         self._redraw()

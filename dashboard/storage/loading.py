@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,7 +29,7 @@ from dashboard.storage.archive import Archive
 from dashboard.storage.base import StoreError
 from dashboard.storage.engine import InPlaceTable, MemoryStorage, open_tinydb
 from dashboard.storage.lock import WriterLock
-from dashboard.storage.paths import adopt_legacy, resolve_store_path
+from dashboard.storage.paths import adopt_legacy, backup_name, resolve_store_path
 from dashboard.storage.segments import (
     HOURLY_TABLES,
     READ_ATTEMPTS,
@@ -122,16 +122,6 @@ def read_main(path: Path) -> Loaded | None:
     round_no = meta.get("round", 0)
     return Loaded(tables, {}, names, round_no if isinstance(round_no, int) else 0,
                   schema.FORMAT, next_ids)
-
-
-def backup_name(path: Path, now: datetime) -> Path:
-    """A free `<name>.corrupt-YYYYmmddTHHMMSS` path next to `path`."""
-    base = path.with_name(f"{path.name}.corrupt-{now:%Y%m%dT%H%M%S}")
-    candidate, n = base, 1
-    while candidate.exists():
-        candidate = base.with_name(f"{base.name}-{n}")
-        n += 1
-    return candidate
 
 
 # A background load waits at most this long for `start_loading` before it starts anyway.

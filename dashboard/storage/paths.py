@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -71,3 +72,13 @@ def adopt_legacy(store: Path) -> None:
             log.warning("cannot bring %s over to %s: %s", old, new, exc.strerror or exc)
             continue
         log.info("%s %s to %s", "copied" if shared else "moved", old, new)
+
+
+def backup_name(path: Path, now: datetime) -> Path:
+    """A free `<name>.corrupt-YYYYmmddTHHMMSS` path next to `path`."""
+    base = path.with_name(f"{path.name}.corrupt-{now:%Y%m%dT%H%M%S}")
+    candidate, n = base, 1
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    return candidate

@@ -292,6 +292,14 @@ def weigh(hits: Iterable[CueHit]) -> dict[datetime | None, list[float]]:
     return out
 
 
+def score_weighed(weights: Iterable[CueWeights], now: datetime, *, half_life: float,
+                  scale: float) -> float:
+    """`score` of hits given as `CueWeights` (summed exactly, as `compute_weighed` does)."""
+    return saturate(math.fsum(wc * _decay(time, now, half_life)
+                              for w in weights for time, products in w.items()
+                              for wc in products), scale)
+
+
 def compute(
     hits: Sequence[CueHit],
     now: datetime,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from dashboard.analysis.escalation import score as escalation_score
+from dashboard.analysis.escalation import CueWeights, score_weighed, weigh
 from dashboard.claims import claim_items
 from dashboard.clock import utc_now
 from dashboard.config import Config, Source
@@ -23,7 +23,6 @@ from dashboard.fetching.pages import PageFetcher
 from dashboard.memory import release_free_memory
 from dashboard.models import (
     Analysis,
-    CueHit,
     HistoryPoint,
     RefreshResult,
     Statement,
@@ -196,7 +195,7 @@ class Collector:
         self,
         outcomes: list[SourceOutcome],
         now: datetime,
-        stored_hits: asyncio.Future[tuple[int, list[CueHit]]],
+        stored_hits: asyncio.Future[tuple[int, CueWeights]],
     ) -> None:
         if not outcomes:
             return
@@ -236,19 +235,20 @@ class Collector:
         finally:
             release_free_memory()
 
-    def _stored_hits(self, now: datetime) -> tuple[int, list[CueHit]]:
-        """The stored cue hits within the escalation horizon, and the commit count before
-        reading them (which tells the round whether a commit may have come in between)."""
+    def _stored_hits(self, now: datetime) -> tuple[int, CueWeights]:
+        """The stored cue hits within the escalation horizon (their times and weights),
+        and the commit count before reading them (which tells the round whether a commit
+        may have come in between)."""
         seen = self._commits
         horizon = now - timedelta(seconds=self.config.escalation.horizon)
-        return seen, self.store.cue_hits(since=horizon)
+        return seen, self.store.cue_weights(since=horizon)
 
     def _history_point(
-        self, stored: list[CueHit], analyses: dict[str, Analysis], now: datetime
+        self, stored: CueWeights, analyses: dict[str, Analysis], now: datetime
     ) -> HistoryPoint:
         cfg = self.config.escalation
-        hits = stored + [h for a in analyses.values() for h in a.cues]
-        value = escalation_score(hits, now, half_life=cfg.half_life, scale=cfg.scale)
+        new = weigh(h for a in analyses.values() for h in a.cues)
+        value = score_weighed([stored, new], now, half_life=cfg.half_life, scale=cfg.scale)
         return HistoryPoint(now, value)
 
     async def aclose(self) -> None:

@@ -129,10 +129,10 @@ LOAD_GATE_TIMEOUT = 2.0
 
 
 # What a `deferred` store answers before reading its segments: the main file's tables,
-# `cue_hits` (reads the horizon's segment files, holds none) and `commit_round` (a round
-# without items or retention due writes the main file alone).
+# `cue_hits` and `cue_weights` (read the horizon's segment files, hold none) and
+# `commit_round` (a round without items or retention due writes the main file alone).
 MAIN_FILE_METHODS = frozenset({"close", "health", "history", "decisions", "cue_hits",
-                               "commit_round"})
+                               "cue_weights", "commit_round"})
 
 
 def synchronized(method: Callable[..., Any]) -> Callable[..., Any]:

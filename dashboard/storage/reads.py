@@ -26,7 +26,8 @@ from dashboard.models import (
 )
 from dashboard.storage import convert
 from dashboard.storage.base import CueWeights, StoreError
-from dashboard.storage.loading import StoreBase, synchronized
+from dashboard.storage.loading import synchronized
+from dashboard.storage.residency import ResidentHours
 from dashboard.storage.segments import (
     UNDATED,
     Unloadable,
@@ -40,7 +41,7 @@ from dashboard.storage.segments import (
 T = TypeVar("T")
 
 
-class StoreReads(StoreBase):
+class StoreReads(ResidentHours):
     """The reading half of the Store protocol (writers and readers alike)."""
 
     @synchronized
@@ -94,7 +95,7 @@ class StoreReads(StoreBase):
     @synchronized
     def items(self, *, limit: int | None = None, source_id: str | None = None) -> list[Item]:
         """Items not yet archived, newest first."""
-        docs: Iterable[dict[str, Any]] = self._docs("items")
+        docs: Iterable[dict[str, Any]] = self._all_docs("items")
         if source_id is not None:
             docs = (d for d in docs if d["source_id"] == source_id)
         chosen = newest(docs, limit, key=lambda d: d["when"])
@@ -105,7 +106,7 @@ class StoreReads(StoreBase):
         """One hot item by id, or None (archived items are not looked up)."""
         if item_id not in self._hot_ids:
             return None
-        doc = next((d for d in self._docs("items") if d["id"] == item_id), None)
+        doc = next((d for d in self._all_docs("items") if d["id"] == item_id), None)
         return convert.from_doc(Item, doc) if doc is not None else None
 
     @synchronized
@@ -125,9 +126,7 @@ class StoreReads(StoreBase):
     def statements(self, *, limit: int = 200, before: datetime | None = None,
                    actor: str | None = None, text: str | None = None) -> list[Statement]:
         """Statements newest first; `before` pages back, `actor`/`text` filter."""
-        raw = self._tables.get("statements", {})
-        return pick_statements(self._segments, lambda hour: {
-            key: raw[key] for key in self._segments[hour].get("statements", ())},
+        return pick_statements(self._hours(), lambda hour: self._hour_docs(hour, "statements"),
             limit=limit, before=before, actor=actor, text=text)
 
     @synchronized
@@ -177,36 +176,37 @@ class StoreReads(StoreBase):
         """What the escalation score needs of the cue hits at or after `since`: the weight
         × credibility of each, by time (see escalation.compute_weighed)."""
         bound = convert.time_to_str(since)
-        raw = self._tables.get("cues", {})
-        rows = ((d["time"], (d["weight"] * d.get("credibility", 1.0),))
-                for hour in hours_since(self._segments, "cues", bound)
-                for d in map(raw.__getitem__, self._segments[hour]["cues"]))
+        if self._deferred:  # as `cue_hits`: the horizon's segment files are read, not held
+            hits = self._unheld_rows("cues", CueHit, bound)
+            if hits is not None:
+                return weights_of(((convert.time_to_str(h.time), (h.weight * h.credibility,))
+                                   for h in hits), None)
+            self._complete()
+        # each hour's weights are worked out once (a cold hour keeps only them)
+        rows = ((stamp, (value,))
+                for hour in self._hours()
+                if bound is None or (hour != UNDATED and not wholly_before(hour, bound))
+                for w in (self._hour_weights(hour),)
+                for stamp, value in zip(w.stamps, w.values, strict=True))
         return weights_of(rows, bound)
 
     @synchronized
     def cue_hits_at(self, times: Collection[datetime | None]) -> list[CueHit]:
         """The cue hits dated at one of `times` (the drivers' candidates)."""
-        raw = self._tables.get("cues", {})
-        return hits_at(times, self._segments, lambda hour: {
-            key: raw[key] for key in self._segments[hour].get("cues", ())})
+        return hits_at(times, self._hours(), lambda hour: self._hour_docs(hour, "cues"))
 
     def _rows_by_segment(self, table: str, model: type,
                      since: str | None = None) -> list[Any]:
         """A segmented table's rows as model values, oldest first; with `since` (ISO), from then.
 
-        Each segment is converted once and kept until a write touches it.
+        Each resident hour is converted once and kept until a write touches it (a cold
+        hour's stance evidence too: the positions read all of it every snapshot).
         """
-        raw = self._tables.get(table, {})
         out: list[Any] = []
-        for hour in sorted(self._segments, key=_segment_order):
-            keys = self._segments[hour].get(table)
-            if not keys or (since is not None and (hour == UNDATED or wholly_before(hour, since))):
+        for hour in sorted(self._hours(), key=_segment_order):
+            if since is not None and (hour == UNDATED or wholly_before(hour, since)):
                 continue
-            rows = self._converted.get((table, hour))
-            if rows is None:
-                docs = in_time_order({k: raw[k] for k in keys})
-                rows = self._converted[(table, hour)] = [(d["time"], convert.from_doc(model, d))
-                                                      for d in docs]
+            rows = self._rows_converted(table, model, hour)
             if since is not None and holds(hour, since):
                 out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
             else:

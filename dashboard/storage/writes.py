@@ -25,7 +25,8 @@ from dashboard.storage import convert, modes, schema
 from dashboard.storage.atomic import atomic_write_bytes, fsync_directory
 from dashboard.storage.base import Round, StoreError
 from dashboard.storage.digests import beside, digest_documents
-from dashboard.storage.loading import StoreBase, synchronized
+from dashboard.storage.loading import synchronized
+from dashboard.storage.residency import ResidentHours
 from dashboard.storage.segments import (
     HOURLY_TABLES,
     Unloadable,
@@ -45,7 +46,7 @@ ARCHIVED_WITH_ITEMS = ("statements", "stances", "cues")
 RETENTION_SLACK = timedelta(days=1)
 
 
-class StoreWrites(StoreBase):
+class StoreWrites(ResidentHours):
     """The writing half of the Store protocol (the writer process only)."""
 
     def _check_writable(self) -> None:
@@ -81,6 +82,10 @@ class StoreWrites(StoreBase):
 
     def _write(self) -> None:
         """`flush` without the rollback (the caller's `_all_or_nothing` does it)."""
+        touched = set(self._dirty)
+        # a segment and its digest are written from the documents in memory (a store
+        # without digests gets them for every hour: see `_write_missing_digests`)
+        self._warm(touched if self._digested else list(self._names))
         round_no = self._round + 1
         names = dict(self._names)
         directory = segment_dir(self._path)
@@ -124,6 +129,7 @@ class StoreWrites(StoreBase):
                 with contextlib.suppress(OSError):
                     os.unlink(directory / written)
         self._signature = self._stat()
+        self._cool(keep=touched)  # what the files now hold need not stay in memory
 
     def _write_missing_digests(self, directory: Path, names: dict[str, str]) -> None:
         """A store last written by a version without digests gets one for every segment
@@ -143,12 +149,13 @@ class StoreWrites(StoreBase):
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
         """Insert documents and file them under their hour segments."""
+        self._warm({segment_of(table, doc) for doc in docs})
         keys = self._db.table(table).insert_multiple(docs)
         for key, doc in zip(keys, docs, strict=True):
             hour = segment_of(table, doc)
             self._segments.setdefault(hour, {}).setdefault(table, set()).add(str(key))
             self._dirty.add(hour)
-            self._converted.pop((table, hour), None)
+            self._forget_hour(table, hour)
 
     @synchronized
     def commit_round(self, round: Round) -> int:
@@ -217,6 +224,8 @@ class StoreWrites(StoreBase):
         updated = {i.id: i for i in round.updated if i.id in self._hot_ids and i.id not in new}
         if not updated:
             return
+        self._warm({segment_of("items", {"when": convert.time_to_str(i.when)})
+                    for i in updated.values()})
         raw = self._tables["items"]
         for key, doc in raw.items():
             item = updated.get(doc["id"])
@@ -224,7 +233,7 @@ class StoreWrites(StoreBase):
                 raw[key] = convert.to_doc(item)
                 hour = segment_of("items", doc)
                 self._dirty.add(hour)
-                self._converted.pop(("items", hour), None)
+                self._forget_hour("items", hour)
         self._table("items").clear_cache()  # TinyDB's query cache holds the old documents
         extras = {k: a for k, a in round.analyses.items() if k in updated}
         self._insert_analyses(extras, self._decisions(), {})
@@ -279,6 +288,7 @@ class StoreWrites(StoreBase):
         tables = self._tables
         # Only the hours up to the cutoff's can hold rows past it: no scan of the rest.
         old_hours = [hour for hour in self._segments if may_hold_before(hour, cutoff)]
+        self._warm(old_hours)
         moving: dict[str, list[tuple[str, str]]] = {}  # table -> (hour, key)
         for table in ("items", *ARCHIVED_WITH_ITEMS):
             raw = tables[table]
@@ -299,7 +309,7 @@ class StoreWrites(StoreBase):
             for hour, key in rows:
                 self._segments[hour][table].discard(key)
                 self._dirty.add(hour)
-                self._converted.pop((table, hour), None)
+                self._forget_hour(table, hour)
         moved = {doc["id"] for doc in docs}
         self._hot_ids -= moved
         self._archived |= moved
@@ -318,7 +328,9 @@ class StoreWrites(StoreBase):
             Query().key == key)), "pending")
         changed = table.update({"status": status}, Query().key == key)
         rows = self._tables["recognition"]
-        self._dirty.update(segment_of("recognition", rows[str(k)]) for k in changed)
+        hours = {segment_of("recognition", rows[str(k)]) for k in changed}
+        self._warm(hours)  # their segments are written again, with every table
+        self._dirty.update(hours)
         self._db.table("audit").insert(convert.to_doc(Decision(
             time=at or utc_now(), key=key, status=status, previous=previous,
             undo=undo)))
@@ -332,7 +344,9 @@ class StoreWrites(StoreBase):
         """
         self._check_writable()
         decided = self._decisions()
+        self._warm_all()
         self._converted = {}
+        self._weights = {}
         for table in HOURLY_TABLES[1:]:
             self._db.table(table).truncate()
         for hour, index in self._segments.items():

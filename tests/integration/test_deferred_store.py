@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from dashboard.analysis.escalation import weigh
 from dashboard.models import HistoryPoint, SourceHealth
 from dashboard.storage import Round, loading, open_store, reads, segments
 from tests.integration.test_store import NOW, make_item, make_round
@@ -64,6 +65,8 @@ def test_a_round_of_304s_reads_only_the_horizons_segments_and_commits(path, segm
     assert store.cue_hits(since=since) == expected and len(expected) == 5
     read_for_hits = sorted(segment_reads)
     assert read_for_hits and all(name[:13] >= since.isoformat()[:13] for name in read_for_hits)
+    # the round's history point reads them as weights, likewise from the files alone
+    assert store.cue_weights(since=since) == weigh(expected) and store._deferred
     segment_reads.clear()
     health = SourceHealth("src", "not_modified", NOW, NOW, None, NOW + timedelta(minutes=15))
     assert store.commit_round(Round(finished=NOW + timedelta(minutes=2), items=[],

@@ -224,6 +224,23 @@ def contribution(hit: CueHit, at: datetime, half_life: float) -> float:
     return hit.weight * hit.credibility * 0.5 ** (max(0.0, age) / half_life)
 
 
+def _driver_cut(peaks: list[tuple[float, datetime | None]], weights: CueWeights,
+                decays: dict[datetime | None, float]) -> float:
+    """The DRIVERS-th largest |contribution| of all hits (the smallest, with fewer hits):
+    the times are taken largest hit first, until no later time can hold a larger one."""
+    largest: list[float] = []  # a min-heap of the DRIVERS largest so far
+    for peak, time in sorted(peaks, key=lambda p: p[0], reverse=True):
+        if len(largest) == DRIVERS and peak < largest[0]:
+            break
+        for wc in weights[time]:
+            c = abs(wc * decays[time])
+            if len(largest) < DRIVERS:
+                heapq.heappush(largest, c)
+            elif c > largest[0]:
+                heapq.heapreplace(largest, c)
+    return largest[0] if largest else 0.0
+
+
 def _decay(time: datetime | None, now: datetime, half_life: float) -> float:
     """The share of a hit's weight left at `now` (see `contribution`)."""
     age = (now - time).total_seconds() if time else 0.0
@@ -322,8 +339,9 @@ def compute_weighed(
 
     `weights` are the hits' weights by time; `hits_at(times)` gives the hits of those
     times, asked only for the few times that hold a driver (a viewer reads a month of
-    weights but the text of only those hits). The sums are exact (`math.fsum`), so they
-    do not depend on the order in which the hits were stored or read.
+    weights but the text of only those hits). The sums are exact (`math.fsum`: per time,
+    then over the times' sums × their decay), so they do not depend on the order in which
+    the hits were stored or read.
 
     The past score is recomputed from the hits known at that instant (those dated no
     later than it), so the trend does not depend on how often rounds ran. The level
@@ -332,27 +350,29 @@ def compute_weighed(
     contribution now, whichever their sign.
     """
     history = tuple(history)
-    # each hit's contribution now, and (if it was known then) at the past instant; the
-    # decay is worked out once per distinct time (an item's hits share one)
+    # per distinct time (an item's hits share one): the decay, the exact sum of its hits'
+    # weights, and its largest hit; the score adds each time's sum × its decay
     past = now - timedelta(seconds=cfg.window)
     factor = 0.5 ** (cfg.window / cfg.half_life)  # a contribution `window` ago was larger
     decays: dict[datetime | None, float] = {}
     now_parts: list[float] = []
     past_parts: list[float] = []
-    peaks: dict[datetime | None, float] = {}  # the largest |contribution| of each time
+    peaks: list[tuple[float, datetime | None]] = []  # the largest |contribution| per time
     for time, products in weights.items():
+        if not products:
+            continue
         decay = decays[time] = _decay(time, now, cfg.half_life)
-        parts = [wc * decay for wc in products]  # = contribution(h, now, cfg.half_life)
-        if parts:
-            peaks[time] = max(map(abs, parts))
-        now_parts.extend(parts)
+        part = math.fsum(products) * decay
+        now_parts.append(part)
         if time is not None and time <= past:
-            past_parts.extend(c / factor for c in parts)
+            past_parts.append(part / factor)
+        peaks.append((max(map(abs, products)) * decay, time))  # |wc| × decay = |wc × decay|
     now_score = saturate(math.fsum(now_parts), cfg.scale)
     past_score = saturate(math.fsum(past_parts), cfg.scale)
-    # the largest contributions by size first; the hits (and the tie-break) only of those
-    cut = min(heapq.nlargest(DRIVERS, map(abs, now_parts)), default=0.0)
-    times = {time for time, peak in peaks.items() if peak >= cut}
+    # the largest contributions by size first (the DRIVERS-th largest is the cut, found
+    # among the times with the largest hits); the hits and the tie-break only of those
+    cut = _driver_cut(peaks, weights, decays)
+    times = {time for peak, time in peaks if peak >= cut}
     candidates = [(h, c) for h in hits_at(times)
                   if abs(c := h.weight * h.credibility * decays[h.time]) >= cut]
     drivers = [

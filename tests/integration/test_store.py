@@ -598,21 +598,28 @@ def test_reads_in_one_thread_while_rounds_commit_in_another(path):
 
 def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds(path):
     rounds, size = 20, 10
+    told = path.parent.parent / "reader-saw"  # the count the reader saw last (beside the store)
     writer = run_python(f"""
         import time
         from datetime import UTC, datetime, timedelta
+        from pathlib import Path
         from dashboard.models import Analysis, CueHit, Item
         from dashboard.storage import Round, open_store
         store = open_store({str(path)!r})
+        told = Path({str(told)!r})
         now = datetime.now(UTC)
         for r in range({rounds}):
             items = [Item(f"{{r}}-{{k}}", "s", "t", "", None, now - timedelta(days=k % 3), now)
                      for k in range({size})]
             store.commit_round(Round(now, items=items, analyses={{i.id: Analysis(
                 cues=(CueHit("c", 1.0, "e", item_id=i.id, time=i.when),)) for i in items}}))
-            # a pause between rounds: a reader inside a large process (a full collection
-            # per reload) must still get to read between two commits
-            time.sleep(0.1)
+            # wait a while (not for ever) until the reader has seen this commit: a reader
+            # inside a large, loaded process (a full collection per reload) can be slower
+            # than 20 commits, and this test is about what it sees, not about its speed
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and int(
+                    told.read_text() if told.exists() else 0) < (r + 1) * {size}:
+                time.sleep(0.01)
         store.close()
     """)
     reader = open_store(path, readonly=True)
@@ -623,6 +630,8 @@ def test_a_reader_reloading_while_another_process_commits_sees_only_whole_rounds
         assert count % size == 0  # three day segments per round, never a part of one
         assert len(reader.cue_hits()) == count
         seen.add(count)
+        told.with_suffix(".new").write_text(str(count))
+        told.with_suffix(".new").replace(told)  # whole, never half-written
     assert writer.returncode == 0, writer.stderr.read()
     reader.reload_if_changed()
     assert reader.item_count() == rounds * size

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dashboard.fetching import item_id, parse_feed
+from dashboard.fetching import ParseError, item_id, parse_feed
 from dashboard.fetching.parse import _fast_path_suits, _feedparser_items
+from dashboard.fetching.xmlscan import XmlScan
 from support.farm import Farm
+from tests.conftest import shared_path
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -121,3 +123,32 @@ def test_dates_of_some_items_only_are_left_to_feedparser():
     first, second = parse_feed(body, kind="rss", now=NOW)
     assert first.published == datetime(2024, 1, 1, 10, tzinfo=UTC)
     assert second.published is None
+
+
+def _entities(*declarations: str) -> bytes:
+    return (b'<?xml version="1.0"?><!DOCTYPE rss [' + "".join(declarations).encode() + b"]>"
+            + rss("<item><title>&top; news</title><link>http://example.org/1</link></item>",
+                  head=""))
+
+
+def test_entities_built_from_entities_are_refused_unexpanded():
+    # two levels are enough to refuse: nesting is what lets 1 KB expand to gigabytes
+    body = _entities('<!ENTITY low "ha">', '<!ENTITY top "&low;&low;">')
+    scan = XmlScan(body)
+    assert scan.nested_entities and scan.well_formed
+    with pytest.raises(ParseError, match=r"^not a feed: .*entities built from other entities"):
+        parse_feed(body, kind="rss", now=NOW)
+
+
+def test_an_entity_with_plain_text_or_character_references_still_parses():
+    body = _entities('<!ENTITY top "EU &#38; Kosovo">')  # char refs are no entity nesting
+    assert not XmlScan(body).nested_entities
+    [item] = parse_feed(body, kind="rss", now=NOW)
+    assert item.title.endswith("news")
+
+
+def test_no_document_of_the_feedparser_corpus_declares_nested_entities():
+    corpus = shared_path("corpora", "feedparser-tests")
+    files = [p for p in corpus.rglob("*") if p.is_file()]
+    assert len(files) > 2000
+    assert not [p.name for p in files if XmlScan(p.read_bytes()).nested_entities]

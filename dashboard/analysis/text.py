@@ -49,8 +49,14 @@ def fold_with_offsets(s: str) -> tuple[str, list[int] | None]:
     quotes, most accents), so the common case costs nothing extra. Otherwise a final
     entry maps the folded length to len(s).
     """
+    in_place = _fold_in_place(s)
+    return (in_place, None) if in_place is not None else _fold_by_char(s)
+
+
+def _fold_in_place(s: str) -> str | None:
+    """`fold(s)` when folding keeps every character in place, else None."""
     if s.isascii():
-        return s.lower(), None
+        return s.lower()
     # Lower the ASCII letters in C (bytes.lower leaves UTF-8 sequences alone), then
     # replace each distinct non-ASCII character by its fold: a few C passes instead of
     # a per-character loop.
@@ -63,33 +69,40 @@ def fold_with_offsets(s: str) -> tuple[str, list[int] | None]:
             continue
         if len(into) != 1 or (into in others and _fold_char(into) != into):
             # a length change needs offsets; a chain (a -> b -> c) needs char-wise order
-            return _fold_by_char(s)
+            return None
         folded = folded.replace(char, into)
-    return folded, None
+    return folded
 
 
 _ASCII_BYTES = bytes(range(128))
 
 
 def _fold_by_char(s: str) -> tuple[str, list[int] | None]:
-    """`fold_with_offsets`, character by character (ASCII runs are lowered in C)."""
+    """`fold_with_offsets`, character by character where it must be: ASCII runs are
+    lowered in C and their offsets are ranges; only non-ASCII characters are read one
+    by one."""
     parts: list[str] = []
+    offsets: list[int] = []
     shifted = False
     pos = 0
     for m in _NON_ASCII.finditer(s):
-        parts.append(s[pos : m.start()].lower())
-        for c in m.group():
+        start = m.start()
+        parts.append(s[pos:start].lower())
+        offsets.extend(range(pos, start))
+        for index, c in enumerate(m.group(), start):
             f = _fold_char(c)
-            shifted = shifted or len(f) != 1
+            if len(f) != 1:
+                shifted = True
+                offsets.extend([index] * len(f))
+            else:
+                offsets.append(index)
             parts.append(f)
         pos = m.end()
     parts.append(s[pos:].lower())
     folded = "".join(parts)
     if not shifted:
         return folded, None
-    offsets: list[int] = []
-    for i, c in enumerate(s):
-        offsets.extend([i] * (1 if c.isascii() else len(_fold_char(c))))
+    offsets.extend(range(pos, len(s)))
     offsets.append(len(s))
     return folded, offsets
 
@@ -311,9 +324,11 @@ def word_pieces(text: str) -> frozenset[bytes]:
 
 def folded_sentences(paragraph: str) -> list[Folded]:
     """`split_sentences(paragraph)`, each with its fold; the paragraph is folded once."""
-    folded, offsets = fold_with_offsets(paragraph)
-    if offsets is None:  # folding kept every character in place: slices are the folds
+    folded = _fold_in_place(paragraph)
+    if folded is not None:  # folding kept every character in place: slices are the folds
         return [Folded(paragraph[a:b], folded[a:b], None) for a, b in sentence_spans(paragraph)]
+    # some character folds to more or less than one ("…" -> "..."): each sentence is
+    # folded alone, so the paragraph is not folded character by character for nothing
     return [Folded.of(paragraph[a:b]) for a, b in sentence_spans(paragraph)]
 
 

@@ -7,6 +7,7 @@ passages (tests/data/analysis) and on sentences made from the lexicon's own rows
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from dashboard.analysis import escalation, stances
 from dashboard.analysis.cameo import GAP, EventLexicon, EventMatch, _Pattern, load_lexicon
 from dashboard.analysis.lemmas import _WORD, LemmaIndex, Tokens, phrase_lemmas, tokens_of
 from dashboard.analysis.stances import STANCE_CUES
-from dashboard.analysis.text import Folded, folded_sentences, split_paragraphs
+from dashboard.analysis.text import (
+    Folded,
+    _fold_char,
+    fold_with_offsets,
+    folded_sentences,
+    split_paragraphs,
+    split_sentences,
+)
 from dashboard.analysis.topics import TopicMatcher, parse_concept
 from dashboard.config import load_config
 
@@ -221,3 +229,36 @@ def test_a_clause_break_between_two_words_is_a_semicolon_or_colon() -> None:
                 assert (found is not None) == (";" in gap or ":" in gap), (gap, folded)
             gaps += 1
     assert gaps > 1000
+
+
+def _fold_plainly(s: str) -> tuple[str, list[int] | None]:
+    """Fold every character alone: the reading `fold_with_offsets` must agree with."""
+    folds = [_fold_char(c) for c in s]
+    folded = "".join(folds)
+    if all(len(f) == 1 for f in folds):
+        return folded, None
+    return folded, [i for i, f in enumerate(folds) for _ in f] + [len(s)]
+
+
+# ASCII, in-place accents, length changes ("…", "đ", "ß", "ﬁ", a lone combining mark),
+# a chain (Ω -> ω), curly quotes and the sentence ends the splitter reads
+_ALPHABET = "ab Z.?!\"'’“”" + "éčÇ…đßﬁ\u0301Ωω" + "  ."
+
+
+def test_folding_with_offsets_is_folding_every_character_alone() -> None:
+    rng = random.Random(7)
+    texts = ["Vučić… said „no”.", "Đurić", "ﬁnal", "e\u0301", "plain ascii", ""]
+    texts += ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 60)))
+              for _ in range(3000)]
+    for text in texts:
+        assert fold_with_offsets(text) == _fold_plainly(text), text
+
+
+def test_a_paragraph_folded_once_gives_each_sentence_its_own_fold() -> None:
+    rng = random.Random(11)
+    words = ["Vučić", "said…", "Đurić", "ﬁne.", "It", "was", "late.", "“No!”", "Mr.", "U.S."]
+    for _ in range(500):
+        paragraph = " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        got = [(f.text, f.folded, f.offsets) for f in folded_sentences(paragraph)]
+        want = [(s, *_fold_plainly(s)) for s in split_sentences(paragraph)]
+        assert got == want, paragraph

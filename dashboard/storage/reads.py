@@ -26,6 +26,7 @@ from dashboard.models import (
 )
 from dashboard.storage import convert
 from dashboard.storage.base import CueWeights, StoreError
+from dashboard.storage.digests import digest_name, digest_of, usable
 from dashboard.storage.loading import synchronized
 from dashboard.storage.residency import ResidentHours
 from dashboard.storage.segments import (
@@ -176,11 +177,10 @@ class StoreReads(ResidentHours):
         """What the escalation score needs of the cue hits at or after `since`: the weight
         × credibility of each, by time (see escalation.compute_weighed)."""
         bound = convert.time_to_str(since)
-        if self._deferred:  # as `cue_hits`: the horizon's segment files are read, not held
-            hits = self._unheld_rows("cues", CueHit, bound)
-            if hits is not None:
-                return weights_of(((convert.time_to_str(h.time), (h.weight * h.credibility,))
-                                   for h in hits), None)
+        if self._deferred:  # a round of 304s: the horizon's digests, not its segments
+            groups = self._unheld_weights(bound)
+            if groups is not None:
+                return weights_of(groups, bound)
             self._complete()
         # each hour's weights are worked out once (a cold hour keeps only them)
         rows = ((stamp, (value,))
@@ -189,6 +189,33 @@ class StoreReads(ResidentHours):
                 for w in (self._hour_weights(hour),)
                 for stamp, value in zip(w.stamps, w.values, strict=True))
         return weights_of(rows, bound)
+
+    def _unheld_weights(self, bound: str | None) -> list[tuple[str | None, list[float]]] | None:
+        """The cue weights of a deferred store's hours at or after `bound`, by time, from
+        each hour's digest (`digests`: a few KB where the segment is hundreds), nothing
+        kept; an hour without a usable digest from its segment, with the writer's function.
+        None when a file cannot be read (the full load then says what is wrong)."""
+        directory = segment_dir(self._path)
+        groups: list[tuple[str | None, list[float]]] = []
+        for hour, name in self._names.items():
+            if bound is not None and (hour == UNDATED or wholly_before(hour, bound)):
+                continue
+            try:
+                data = load_json(directory / digest_name(name))
+            except FileNotFoundError:
+                data = None
+            except (Unloadable, StoreError):
+                data = None  # a damaged digest: the segment says the same
+            try:
+                if not usable(data):
+                    held = load_json(directory / name)["tables"]
+                    data = digest_of({"cues": held.get("cues", {})})
+                groups.extend((stamp or None, list(map(float, products)))
+                              for stamp, products in data["cues"].items())
+            except (FileNotFoundError, Unloadable, StoreError, KeyError, TypeError,
+                    AttributeError, ValueError):
+                return None
+        return groups
 
     @synchronized
     def cue_hits_at(self, times: Collection[datetime | None]) -> list[CueHit]:

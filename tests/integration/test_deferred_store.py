@@ -1,8 +1,8 @@
 """A deferred writer (`fetch --once`): the main file at open, the hour segments only when
 a method needs them. Real store files; every answer is compared with a store opened whole.
 
-A round of 304s commits health and its history point from the main file and the cue hits
-of the escalation horizon, read from their segment files without holding them; news,
+A round of 304s commits health and its history point from the main file and the cue
+weights of the escalation horizon, read from the hours' digests (never their segments); news,
 retention due or any other question reads the segments first, as a full open would.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from dashboard.analysis.escalation import weigh
 from dashboard.models import HistoryPoint, SourceHealth
-from dashboard.storage import Round, loading, open_store, reads, segments
+from dashboard.storage import Round, StoreError, loading, open_store, reads, segments
 from tests.integration.test_store import NOW, make_item, make_round
 
 
@@ -65,8 +65,12 @@ def test_a_round_of_304s_reads_only_the_horizons_segments_and_commits(path, segm
     assert store.cue_hits(since=since) == expected and len(expected) == 5
     read_for_hits = sorted(segment_reads)
     assert read_for_hits and all(name[:13] >= since.isoformat()[:13] for name in read_for_hits)
-    # the round's history point reads them as weights, likewise from the files alone
+    # the round's history point reads them as weights from the horizon's digests alone
+    segment_reads.clear()
     assert store.cue_weights(since=since) == weigh(expected) and store._deferred
+    assert segment_reads and all(name.endswith(".digest.json") for name in segment_reads)
+    assert sorted(n.removesuffix(".digest.json") + ".json" for n in segment_reads) \
+        == read_for_hits
     segment_reads.clear()
     health = SourceHealth("src", "not_modified", NOW, NOW, None, NOW + timedelta(minutes=15))
     assert store.commit_round(Round(finished=NOW + timedelta(minutes=2), items=[],
@@ -134,3 +138,29 @@ def test_a_store_without_next_ids_is_read_whole(path, segment_reads):
     assert segment_reads  # read at open, so the ids are found by scanning them
     assert store.item_count() == 10
     store.close()
+
+
+def test_the_weights_come_from_the_segments_where_an_hour_has_no_usable_digest(
+        path, segment_reads):
+    since = NOW - timedelta(hours=30)
+    expected = weigh(whole(path).cue_hits(since=since))
+    directory = segments.segment_dir(path)
+    digests = sorted(directory.glob("*.digest.json"))
+    digests[-1].unlink()  # a store written before digests had none
+    digests[-2].write_bytes(b'{"version": 99}')  # another version's digest
+    store = open_store(path, retention_days=30, deferred=True)
+    segment_reads.clear()
+    assert store.cue_weights(since=since) == expected and store._deferred
+    assert {digests[-1].name.removesuffix(".digest.json") + ".json",
+            digests[-2].name.removesuffix(".digest.json") + ".json"} <= set(segment_reads)
+    store.close()
+
+
+def test_a_damaged_segment_under_a_missing_digest_makes_the_full_load_say_so(path):
+    directory = segments.segment_dir(path)
+    newest = sorted(directory.glob("*.digest.json"))[-1]
+    newest.unlink()
+    (directory / (newest.name.removesuffix(".digest.json") + ".json")).write_bytes(b"{")
+    store = open_store(path, retention_days=30, deferred=True)
+    with pytest.raises(StoreError, match="not valid JSON"):
+        store.cue_weights(since=NOW - timedelta(hours=30))

@@ -35,3 +35,45 @@ def test_fetch_once_imports_only_what_a_round_needs(tmp_path: Path) -> None:
     # (a module imported by importlib.import_module, as the lazy exports do, is not listed)
     assert {"httpx", "dashboard.pipeline.refreshing", "dashboard.storage"} <= names
     assert names & NOT_FOR_A_ROUND == set()
+
+
+# Runs `flashpoint fetch --once` with an audit hook that lists every file the process opens.
+WITH_OPENS_LISTED = """
+import sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(args[0])
+                 if event == "open" and isinstance(args[0], str) else None)
+from dashboard.cli import main
+code = main(sys.argv[1:])
+print("".join(f"opened {name}\\n" for name in opened), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_a_round_of_304s_opens_no_hour_segment_only_the_horizons_digests(tmp_path: Path):
+    from support.farm import Farm
+
+    store = tmp_path / "store.json"
+    config = tmp_path / "config.toml"
+
+    def fetch_once() -> tuple[str, list[str]]:
+        done = subprocess.run([sys.executable, "-c", WITH_OPENS_LISTED, "fetch", "--once",
+                               "--config", str(config)], cwd=REPO, capture_output=True,
+                              text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stderr[-2000:]
+        opened = [line.removeprefix("opened ") for line in done.stderr.splitlines()
+                  if line.startswith("opened ")]
+        return done.stdout, [name for name in opened if ".items" in name]
+
+    with Farm(feeds=4, items=6) as farm:
+        config.write_text(farm.config_toml(str(store)))
+        first, _ = fetch_once()
+        assert "round stored: 24 new items from 4 of 4 sources" in first
+        second, in_segment_dir = fetch_once()
+    assert "round stored: 0 new items from 4 of 4 sources" in second
+    assert second.count("not modified") == 4
+    segments = {p.name for p in (tmp_path / "store.json.items").glob("*.json")
+                if p.name.count(".") == 2}
+    assert segments  # the first round wrote hour segments; the second opened none of them
+    assert in_segment_dir and {Path(name).name for name in in_segment_dir} <= {
+        name.removesuffix(".json") + ".digest.json" for name in segments}

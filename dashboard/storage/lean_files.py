@@ -8,7 +8,6 @@ before them) has each hour's digest made from its segment, with the writer's fun
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern
@@ -21,7 +20,6 @@ from dashboard.storage.digests import Digest, digest_name, digest_of, stances_na
 from dashboard.storage.reads import in_time_order
 from dashboard.storage.segments import (
     HOURLY_TABLES,
-    READ_ATTEMPTS,
     Tables,
     Unloadable,
     index_segments,
@@ -138,37 +136,28 @@ def read_lean(path: Path, previous: dict[str, HourDigest]) -> LeanLoaded | None:
     a commit renames only the hours it changed.
     """
     with gc_paused_then_frozen():
-        for attempt in range(READ_ATTEMPTS):
-            if attempt:
-                time.sleep(min(0.02 * 2**attempt, 1.0))  # the writer committed meanwhile
-            try:
-                data = load_json(path)
-            except FileNotFoundError:
-                return None
-            except Unloadable as exc:
-                raise Unloadable(str(exc).replace(f"{path.name} is", "it is", 1)) from None
-            version = schema.format_of(data)
-            schema.check_version(version)
-            if version == 1:
-                return _whole(data)
-            meta = next(iter(data["meta"].values()))
-            names = segment_names(meta)
-            directory = segment_dir(path)
-            pool: dict[str, str] = {}
-            by_name: dict[str, HourDigest] = {}
-            try:
-                for name in names.values():
-                    by_name[name] = previous.get(name) or read_digest(directory, name, pool)
-            except FileNotFoundError:
-                continue
-            main = {name: data.get(name, {}) for name in ("health", "history", "audit")}
-            main["meta"] = data["meta"]
-            main = schema.migrate(main, schema.FORMAT)  # checks they are documents
-            count = meta.get("items")  # written with the digests
-            return LeanLoaded(main, names, {hour: by_name[n] for hour, n in names.items()},
-                              version, count if isinstance(count, int) else None,
-                              by_name=by_name)
-    raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
+        return schema.read_committed(
+            path, lambda data, version: _lean(path, data, version, previous))
+
+
+def _lean(path: Path, data: Tables, version: int,
+          previous: dict[str, HourDigest]) -> LeanLoaded:
+    """The lean store whose main file at `path` holds `data` (FileNotFoundError when a
+    digest or segment it names is gone)."""
+    if version == 1:
+        return _whole(data)
+    meta = next(iter(data["meta"].values()))
+    names = segment_names(meta)
+    directory = segment_dir(path)
+    pool: dict[str, str] = {}
+    by_name = {name: previous.get(name) or read_digest(directory, name, pool)
+               for name in names.values()}
+    main = {name: data.get(name, {}) for name in ("health", "history", "audit")}
+    main["meta"] = data["meta"]
+    main = schema.migrate(main, schema.FORMAT)  # checks they are documents
+    count = meta.get("items")  # written with the digests
+    return LeanLoaded(main, names, {hour: by_name[n] for hour, n in names.items()},
+                      version, count if isinstance(count, int) else None, by_name=by_name)
 
 
 def _whole(data: Tables) -> LeanLoaded:

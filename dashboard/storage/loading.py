@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,7 +31,6 @@ from dashboard.storage.lock import WriterLock
 from dashboard.storage.paths import adopt_legacy, backup_name, resolve_store_path
 from dashboard.storage.segments import (
     HOURLY_TABLES,
-    READ_ATTEMPTS,
     SegmentIndex,
     Tables,
     Unloadable,
@@ -68,36 +66,26 @@ def read_store(path: Path) -> Loaded | None:
 
 def read_store_files(path: Path) -> Loaded | None:
     """`read_store` without pausing the garbage collector."""
-    for attempt in range(READ_ATTEMPTS):
-        if attempt:
-            # the writer committed twice while this read ran: back off, then read again
-            time.sleep(min(0.02 * 2**attempt, 1.0))
-        try:
-            data = load_json(path)
-        except FileNotFoundError:
-            return None
-        except Unloadable as exc:
-            raise Unloadable(str(exc).replace(f"{path.name} is", "it is", 1)) from None
-        version = schema.format_of(data)
-        schema.check_version(version)
-        if version == 1:
-            return Loaded(schema.migrate(data, 1), index_segments(data), {}, 0, 1)
-        meta = next(iter(data["meta"].values()))
-        names = segment_names(meta)
-        tables: Tables = {name: data.get(name, {}) for name in ("health", "history", "audit")}
-        try:
-            hours = read_segments(segment_dir(path), names, tables)
-        except FileNotFoundError:
-            continue  # the writer committed again meanwhile: read its new main file
-        round_no = meta.get("round", 0)
-        next_ids = meta.get("next_ids")
-        tables = schema.migrate(tables, version)
-        if version < schema.FORMAT:
-            hours = index_segments(tables)
-        return Loaded(tables, hours, names, round_no if isinstance(round_no, int) else 0,
-                      version, next_ids if isinstance(next_ids, dict) else {},
-                      meta.get("digests") == 1 and version == schema.FORMAT)
-    raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")
+    return schema.read_committed(path, lambda data, version: _loaded(path, data, version))
+
+
+def _loaded(path: Path, data: Tables, version: int) -> Loaded:
+    """The store whose main file at `path` holds `data` (FileNotFoundError when a
+    segment it names is gone)."""
+    if version == 1:
+        return Loaded(schema.migrate(data, 1), index_segments(data), {}, 0, 1)
+    meta = next(iter(data["meta"].values()))
+    names = segment_names(meta)
+    tables: Tables = {name: data.get(name, {}) for name in ("health", "history", "audit")}
+    hours = read_segments(segment_dir(path), names, tables)
+    round_no = meta.get("round", 0)
+    next_ids = meta.get("next_ids")
+    tables = schema.migrate(tables, version)
+    if version < schema.FORMAT:
+        hours = index_segments(tables)
+    return Loaded(tables, hours, names, round_no if isinstance(round_no, int) else 0,
+                  version, next_ids if isinstance(next_ids, dict) else {},
+                  meta.get("digests") == 1 and version == schema.FORMAT)
 
 
 def read_main(path: Path) -> Loaded | None:

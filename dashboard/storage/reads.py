@@ -155,9 +155,7 @@ class StoreReads(ResidentHours):
         at a time, nothing kept); None when one of them cannot be read."""
         directory = segment_dir(self._path)
         out: list[Any] = []
-        for hour in sorted(self._names, key=_segment_order):
-            if since is not None and (hour == UNDATED or wholly_before(hour, since)):
-                continue
+        for hour in _hours_since(self._names, since):
             try:
                 data = load_json(directory / self._names[hour])
                 docs = data["tables"].get(table, {})
@@ -166,10 +164,7 @@ class StoreReads(ResidentHours):
             except (FileNotFoundError, Unloadable, StoreError, KeyError, TypeError,
                     AttributeError, ValueError):
                 return None
-            if since is not None and holds(hour, since):
-                out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
-            else:
-                out.extend(row for _, row in rows)
+            out.extend(_rows_since(hour, rows, since))
         return out
 
     @synchronized
@@ -230,14 +225,8 @@ class StoreReads(ResidentHours):
         hour's stance evidence too: the positions read all of it every snapshot).
         """
         out: list[Any] = []
-        for hour in sorted(self._hours(), key=_segment_order):
-            if since is not None and (hour == UNDATED or wholly_before(hour, since)):
-                continue
-            rows = self._rows_converted(table, model, hour)
-            if since is not None and holds(hour, since):
-                out.extend(row for stamp, row in rows if stamp is not None and stamp >= since)
-            else:
-                out.extend(row for _, row in rows)
+        for hour in _hours_since(self._hours(), since):
+            out.extend(_rows_since(hour, self._rows_converted(table, model, hour), since))
         return out
 
     @synchronized
@@ -252,6 +241,21 @@ class StoreReads(ResidentHours):
 def _segment_order(hour: str) -> str:
     """Segments in time order, the undated rows (time None) first, as a sort by time puts them."""
     return "" if hour == UNDATED else hour
+
+
+def _hours_since(hours: Iterable[str], since: str | None) -> list[str]:
+    """The segment hours in time order, without those wholly before `since` (ISO)."""
+    return [hour for hour in sorted(hours, key=_segment_order)
+            if since is None or (hour != UNDATED and not wholly_before(hour, since))]
+
+
+def _rows_since(hour: str, rows: Iterable[tuple[str | None, Any]],
+                since: str | None) -> Iterable[Any]:
+    """The rows of `hour`'s (time, row) pairs at or after `since`: only the hour that
+    holds `since` needs each row's time looked at."""
+    if since is not None and holds(hour, since):
+        return (row for stamp, row in rows if stamp is not None and stamp >= since)
+    return (row for _, row in rows)
 
 
 def newest(docs: Iterable[T], limit: int | None, key: Callable[[T], Any]) -> list[T]:

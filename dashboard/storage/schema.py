@@ -7,10 +7,14 @@ describes each format.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-from dashboard.storage.segments import Tables, Unloadable
+from dashboard.storage.segments import READ_ATTEMPTS, Tables, Unloadable, load_json, segment_dir
+
+T = TypeVar("T")
 
 FORMAT = 2
 """The store's format version, kept in the main file's `meta` table.
@@ -77,3 +81,25 @@ def migrate(tables: Tables, version: int) -> Tables:
     return tables
 
 
+
+
+def read_committed(path: Path, read: Callable[[Any, int], T]) -> T | None:
+    """`read(data, version)` of the main file at `path`, its format checked; None when
+    there is no store. `read` raises FileNotFoundError when a file the main file names
+    is gone: the writer committed meanwhile, so the new main file is read again."""
+    for attempt in range(READ_ATTEMPTS):
+        if attempt:  # back off: the writer committed twice while this read ran
+            time.sleep(min(0.02 * 2**attempt, 1.0))
+        try:
+            data = load_json(path)
+        except FileNotFoundError:
+            return None
+        except Unloadable as exc:
+            raise Unloadable(str(exc).replace(f"{path.name} is", "it is", 1)) from None
+        version = format_of(data)
+        check_version(version)
+        try:
+            return read(data, version)
+        except FileNotFoundError:
+            continue
+    raise Unloadable(f"an hour segment it names is missing from {segment_dir(path)}")

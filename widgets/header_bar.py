@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -75,30 +77,69 @@ class HeaderBar(Widget):
                 and self.freshness.stale_since(self.now) is not None)
 
     def render(self) -> Text:
-        """The header line as plain Text (the theatre name is config text, still inert)."""
-        line = Text()
-        line.append(" Flashpoint ", style="bold reverse")
-        line.append(f" {clean(self.theatre)} ", style="bold")
+        """The header line as plain Text (the theatre name is config text, still inert).
+
+        On a narrow terminal the parts that say least give way first (see `_fit`): the
+        level, STALE and the flags are never dropped, only worded shorter.
+        """
+        fresh = self.freshness
+        level = None
         if self.no_data:
-            line.append(f" {NO_DATA_BADGE} ", style="bold reverse")
+            level = f" {NO_DATA_BADGE} "
         elif self.level:
             symbol, _ = LEVEL_BADGES.get(self.level, ("?", ""))
-            line.append(f" {symbol} {self.level.upper()} ", style="bold reverse")
-        fresh = self.freshness
-        if self.stale and fresh is not None:
-            line.append(f" STALE {age(fresh.last_success, self.now)} ", style="bold reverse")
+            level = f" {symbol} {self.level.upper()} "
+        theatre = clean(self.theatre)
+        parts: list[_Part] = [
+            _Part(" Flashpoint ", "", "bold reverse", 1),
+            _Part(f" {theatre} ", _cut(theatre), "bold", 6),
+            _Part(level, level, "bold reverse"),
+            _Part(f" STALE {age(fresh.last_success, self.now)} " if self.stale and fresh
+                  else None, None, "bold reverse"),
+        ]
         if fresh is not None:
-            style = "bold" if fresh.sources_ok < fresh.sources else ""
-            line.append(f"  {fresh.sources_ok}/{fresh.sources} sources ok", style=style)
+            ok = f"{fresh.sources_ok}/{fresh.sources}"
+            parts.append(_Part(f"  {ok} sources ok", f" {ok} ok",
+                               "bold" if fresh.sources_ok < fresh.sources else "", 3))
         if self.mode:
-            line.append(f"  {self.mode.upper()}", style="bold")
+            parts.append(_Part(f"  {self.mode.upper()}", f" {self.mode.upper()}", "bold", 4))
         if self.paused:
-            line.append("  ‖ PAUSED", style="bold")
+            parts.append(_Part("  ‖ PAUSED", " ‖PAUSED", "bold", 5))
         if self.muted:
-            line.append("  ✕ MUTED", style="bold")
+            parts.append(_Part("  ✕ MUTED", " ✕MUTED", "bold", 5))
         # the update time and the clock only where they fit: the rest says more
-        for extra in (f"  updated {_short(self.updated)}",
-                      f"  {self.now.strftime('%H:%M:%S')} UTC" if self.now else ""):
-            if extra and (not self.size.width or line.cell_len + len(extra) <= self.size.width):
-                line.append(extra)
-        return line
+        parts += [_Part(f"  updated {_short(self.updated)}", "", "", 2),
+                  _Part(f"  {self.now.strftime('%H:%M:%S')} UTC" if self.now else None, "", "", 0)]
+        return _fit(parts, self.size.width)
+
+
+class _Part(NamedTuple):
+    """A piece of the header: its text, a shorter one ("" drops it), its style, and when
+    it gives way (0 first; None never)."""
+
+    text: str | None
+    short: str | None
+    style: str
+    order: int | None = None
+
+
+def _cut(theatre: str) -> str:
+    """The theatre name cut to 12 cells with an ellipsis."""
+    return f" {theatre[:11]}… " if len(theatre) > 12 else f" {theatre} "
+
+
+def _fit(parts: list[_Part], width: int) -> Text:
+    """The parts on one line, each giving way in its order until the line fits `width`
+    (0: a size not known yet, everything shown)."""
+    texts = [part.text or "" for part in parts]
+    for order in sorted({p.order for p in parts if p.order is not None}):
+        if not width or sum(cell_len(t) for t in texts) <= width:
+            break
+        for n, part in enumerate(parts):
+            if part.order == order and part.text:
+                texts[n] = part.short or ""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for text, part in zip(texts, parts, strict=True):
+        if text:
+            line.append(text, style=part.style)
+    return line

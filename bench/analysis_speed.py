@@ -29,10 +29,14 @@ from pathlib import Path
 
 from bench.analysis_accuracy import CASES, article, load_case
 from dashboard.analysis.analyzer import Analyzer, _Article
+from dashboard.analysis.cameo import load_lexicon
 from dashboard.analysis.lemmas import Tokens
-from dashboard.analysis.stances import StanceFinder
+from dashboard.analysis.phrases import PhraseSet
+from dashboard.analysis.speech_lexicon import speech_lexicon
+from dashboard.analysis.stances import STANCE_CUES, StanceFinder
 from dashboard.analysis.statements import statements_in
 from dashboard.analysis.text import Folded
+from dashboard.analysis.topics import parse_concept
 from dashboard.config import load_config
 from dashboard.fetching import parse_feed
 from support.farm import Farm, _paragraph
@@ -176,6 +180,42 @@ def stage_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
     return {name: _best(run) / len(sentences) * 1e6 for name, run in steps.items()}
 
 
+def floor_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
+    """Microseconds per sentence of the least any per-sentence reading must do, whatever
+    its design: split the text into folded sentences, cut each into words and lemmas, and
+    find which trigger words of the lexicons (speech-verb forms, stance cues, topic
+    concept words, CAMEO verbs) each sentence holds, either by one compiled regex (one
+    trie, as phrases.PhraseSet builds them) or by one set operation on its words and
+    lemmas, reading none of what is found. Their sum (with the cheaper of the two
+    finders: `floor_sum`), set against the budget a target allows (1 / items per second /
+    sentences per item), tells whether a target is within reach of Python at all."""
+    config = analyzer.config
+    triggers = set(speech_lexicon().cues)
+    triggers.update(p for phrases in STANCE_CUES.values() for p in phrases)
+    triggers.update(alt for topic in config.topics
+                    for concept in (*topic.concepts, *topic.counter_concepts)
+                    for group in parse_concept(concept) for alt in group)
+    if config.escalation.events and config.escalation.events.lexicon:
+        triggers.update(load_lexicon(config.escalation.events.lexicon).verbs)
+    regex = PhraseSet([("trigger", sorted(triggers))])
+    matcher = analyzer.matcher
+    sentences = [s for t, b in texts for s in _Article(t, b, matcher).sentences()]
+    words = frozenset(w for trigger in triggers for w in trigger.split())
+    tokens = [Tokens(s.folded) for s in sentences]
+    steps: dict[str, Callable[[], object]] = {
+        "split": lambda: [_Article(t, b, matcher).sentences() for t, b in texts],
+        "words": lambda: [Tokens(s.folded) for s in sentences],
+        "trigger regex": lambda: [list(regex.finditer(s.folded)) for s in sentences],
+        "trigger set": lambda: [words.intersection(t.words, t.lemmas) for t in tokens],
+    }
+    return {name: _best(run) / len(sentences) * 1e6 for name, run in steps.items()}
+
+
+def floor_sum(floor: dict[str, float]) -> float:
+    """The floor of `floor_costs`: splitting, words, and the cheaper trigger finder."""
+    return floor["split"] + floor["words"] + min(floor["trigger regex"], floor["trigger set"])
+
+
 def _stance_readings(stances: StanceFinder, sentences: list[Folded]) -> list[object]:
     """The stance readings of an article's sentences, as `Analyzer.analyse` reads them
     (the topics spread over the article first), without crediting them to actors."""
@@ -227,6 +267,18 @@ def main() -> None:
         costs = stage_costs(analyzer, sets[name])
         print(f"µs per sentence ({name}): " + ", ".join(
             f"{step} {us:.1f}" for step, us in costs.items()))
+    for name, target in (("farm items", 3000), ("real 1-3 KB, general news", 1500),
+                         ("real 1-3 KB, dev passages", 1500)):
+        if not sets[name]:
+            continue
+        texts = sets[name]
+        per_item = sum(len(_Article(t, b, analyzer.matcher).sentences())
+                       for t, b in texts) / len(texts)
+        floor = floor_costs(analyzer, texts)
+        print(f"floor, µs per sentence ({name}): " + ", ".join(
+            f"{step} {us:.1f}" for step, us in floor.items())
+            + f"; floor {floor_sum(floor):.1f} of the {1e6 / target / per_item:.1f} "
+            f"that {target:,} items/s allows ({per_item:.1f} sentences an item)")
     title, body = article(10_000)
     ms = _best(lambda: analyzer.analyse(title, body)) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")

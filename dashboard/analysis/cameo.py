@@ -185,6 +185,11 @@ class EventLexicon:
             self._filed[verb] = ({k: tuple(v) for k, v in keyed.items()}, tuple(always))
             self._asked[verb] = frozenset(asked)
 
+    @property
+    def verbs(self) -> frozenset[str]:
+        """The first word of every verb the dictionary files patterns under."""
+        return self._verbs
+
     def _elements(self, words: list[str]) -> tuple[_Element, ...]:
         out = []
         for word in words:

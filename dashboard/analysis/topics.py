@@ -217,7 +217,8 @@ def _within(
             lo, hi = first, last
             for h, occurrences in enumerate(groups):
                 if h != g:
-                    a, b = min(occurrences, key=lambda o: abs(o[0] - first))
+                    a, b = (occurrences[0] if len(occurrences) == 1
+                            else min(occurrences, key=lambda o: abs(o[0] - first)))
                     lo, hi = min(lo, a), max(hi, b)
             if hi - lo < window and (best is None or hi - lo < best[1] - best[0]) and ok(lo, hi):
                 best = (lo, hi)

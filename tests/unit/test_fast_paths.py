@@ -25,7 +25,7 @@ from dashboard.analysis.text import (
     split_paragraphs,
     split_sentences,
 )
-from dashboard.analysis.topics import TopicMatcher, parse_concept
+from dashboard.analysis.topics import TopicMatcher, _within, parse_concept
 from dashboard.config import load_config
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "analysis"
@@ -209,6 +209,40 @@ def test_topics_spread_over_an_article_are_those_a_plain_reading_finds() -> None
         assert topics.spread(sentences) == plain, sentences[0].text
         spread += len(plain)
     assert spread > 0
+
+
+def _within_plainly(groups, window, ok):
+    """topics._within with every group's nearest word found by `min`, even the only one."""
+    best = None
+    for g, anchors in enumerate(groups):
+        for first, last in anchors:
+            lo, hi = first, last
+            for h, occurrences in enumerate(groups):
+                if h != g:
+                    a, b = min(occurrences, key=lambda o: abs(o[0] - first))
+                    lo, hi = min(lo, a), max(hi, b)
+            if hi - lo < window and (best is None or hi - lo < best[1] - best[0]) and ok(lo, hi):
+                best = (lo, hi)
+    return best
+
+
+def test_a_concept_group_with_one_word_anchors_as_the_nearest_of_one() -> None:
+    """topics._within takes a group's only word without asking `min` for the nearest."""
+    rng = random.Random(3)
+    cases = 0
+    for _ in range(3000):
+        groups = []
+        for _ in range(rng.randint(2, 4)):
+            firsts = sorted(rng.sample(range(40), rng.choice((1, 1, 1, 2, 3))))
+            groups.append([(f, f + rng.choice((0, 0, 1))) for f in firsts])
+        window = rng.randint(2, 12)
+        refuse = rng.randrange(40)
+        ok = (lambda lo, hi, r=refuse: not lo <= r <= hi) if rng.random() < 0.3 else (
+            lambda lo, hi: True)
+        found = _within(groups, window, ok)
+        assert found == _within_plainly(groups, window, ok), (groups, window)
+        cases += found is not None
+    assert cases > 500
 
 
 def test_a_clause_break_between_two_words_is_a_semicolon_or_colon() -> None:

@@ -148,12 +148,17 @@ class StoreWrites(ResidentHours):
             atomic_write_bytes(directory / name, data, sync_directory=False)
 
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
-        """Insert documents and file them under their hour segments."""
-        self._warm({segment_of(table, doc) for doc in docs})
-        keys = self._db.table(table).insert_multiple(docs)
-        for key, doc in zip(keys, docs, strict=True):
-            hour = segment_of(table, doc)
-            self._segments.setdefault(hour, {}).setdefault(table, set()).add(str(key))
+        """Insert fresh documents (the caller's own: stored as they are) and file them
+        under their hour segments."""
+        hours = [segment_of(table, doc) for doc in docs]
+        touched = set(hours)
+        self._warm(touched)
+        keys = self._table(table).insert_documents(docs)
+        index = {hour: self._segments.setdefault(hour, {}).setdefault(table, set())
+                 for hour in touched}
+        for key, hour in zip(keys, hours, strict=True):
+            index[hour].add(str(key))
+        for hour in touched:
             self._dirty.add(hour)
             self._forget_hour(table, hour)
 

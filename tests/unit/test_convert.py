@@ -81,3 +81,31 @@ def test_times_are_stored_as_utc_iso_strings_in_time_order():
 def test_item_doc_keeps_when_for_retention():
     item = Item("i", "s", "t", "", None, None, T)
     assert convert.to_doc(item)["when"] == convert.time_to_str(T)
+
+
+def test_cached_times_give_each_instant_its_utc_string_whatever_zone_or_naivety_came_first():
+    # time_to_str is cached by value: equal aware datetimes are one instant, one string
+    plus2 = timezone(timedelta(hours=2))
+    moment = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
+    in_plus2 = moment.astimezone(plus2)
+    naive = moment.replace(tzinfo=None)  # taken as UTC; never equal to an aware value
+    assert convert.time_to_str(in_plus2) == convert.time_to_str(moment) == \
+        "2031-01-02T03:04:05+00:00"
+    assert convert.time_to_str(naive) == "2031-01-02T03:04:05+00:00"
+    later_naive = datetime(2031, 1, 2, 3, 4, 6)
+    assert convert.time_to_str(later_naive.replace(tzinfo=plus2)) == "2031-01-02T01:04:06+00:00"
+    assert convert.time_to_str(later_naive) == "2031-01-02T03:04:06+00:00"
+
+
+def test_a_model_with_a_single_stored_field_writes_it_too(monkeypatch):
+    # the writer reads the stored fields with one attrgetter (one field: not a tuple)
+    monkeypatch.setitem(convert.SHAPES, HistoryPoint, convert.Shape(
+        sparse=frozenset({"score"})))
+    monkeypatch.setattr(convert, "_WRITERS", {})
+    convert._fields.cache_clear()
+    try:
+        assert convert.to_doc(HistoryPoint(T, 2.5)) == {"time": convert.time_to_str(T),
+                                                        "score": 2.5}
+        assert convert.to_doc(HistoryPoint(T, 0.0)) == {"time": convert.time_to_str(T)}
+    finally:
+        convert._fields.cache_clear()

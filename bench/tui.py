@@ -349,8 +349,9 @@ class CallbackTimer:
     def __init__(self) -> None:
         import threading
 
-        self.calls: list[tuple[float, float, str]] = []  # (cpu, wall, what)
+        self.calls: list[tuple[float, float, str, float]] = []  # (cpu, wall, what, when)
         self.gc_pauses: list[tuple[float, int]] = []  # (CPU seconds, generation) on the loop
+        self.origin = time.monotonic()  # `when` is seconds after this (the loop's clock)
         self._original = asyncio.events.Handle._run
         self._loop_thread = threading.get_ident()
         self._gc_started = 0.0
@@ -373,11 +374,11 @@ class CallbackTimer:
         original, calls = self._original, self.calls
 
         def timed(handle) -> None:
-            cpu, wall = time.thread_time(), time.perf_counter()
+            cpu, start = time.thread_time(), time.monotonic()
             original(handle)
-            cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+            cpu, wall = time.thread_time() - cpu, time.monotonic() - start
             if wall > 0.005:
-                calls.append((cpu, wall, _callback_name(handle)))
+                calls.append((cpu, wall, _callback_name(handle), start - self.origin))
 
         asyncio.events.Handle._run = timed  # type: ignore[method-assign]
 
@@ -388,7 +389,7 @@ class CallbackTimer:
         asyncio.events.Handle._run = self._original  # type: ignore[method-assign]
         gc.callbacks.remove(self._gc)
 
-    def take(self, top: int = 8) -> list[tuple[float, float, str]]:
+    def take(self, top: int = 8) -> list[tuple[float, float, str, float]]:
         """The `top` callbacks by CPU since the last take."""
         calls, self.calls[:] = list(self.calls), []
         return sorted(calls, key=lambda c: -c[0])[:top]
@@ -419,8 +420,8 @@ def _callback_name(handle) -> str:
 
 def print_callbacks(timer: CallbackTimer) -> None:
     """The slowest loop callbacks by their CPU time."""
-    for cpu, wall, what in timer.take():
-        print(f"      {cpu * 1000:6.1f} ms CPU {wall * 1000:7.1f} ms wall  {what}")
+    for cpu, wall, what, when in timer.take():
+        print(f"      {cpu * 1000:6.1f} ms CPU {wall * 1000:7.1f} ms wall @{when:6.2f}s  {what}")
     count, longest, generation = timer.take_gc()
     print(f"      garbage collections on the loop thread: {count}, longest "
           f"{longest * 1000:.1f} ms CPU (generation {generation})")
@@ -485,6 +486,8 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
         if sampler is not None:
             sampler.start()
         origin = asyncio.get_running_loop().time()
+        if timer is not None:
+            timer.origin = origin
         try:
             async with app.run_test(size=SIZE) as pilot:  # on_mount starts the first round
                 took = await round_done(app, pilot, 0)
@@ -500,6 +503,8 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 applies.clear()
                 farm.bump()
                 origin = asyncio.get_running_loop().time()
+                if timer is not None:
+                    timer.origin = origin
                 profiler = None
                 if profile:
                     import cProfile

@@ -6,10 +6,11 @@ counter that keys all its caches), so one changed mark in a 100-source table re-
 every visible cell, ≈ 25-50 ms on the event loop at 160x48 (`bench.panel_repaint`).
 `update_cells` drops only the changed rows' renders and refreshes only those rows;
 `arrange_rows` adds and removes rows and puts them in order, so rows that stay keep their
-measured widths and a round's new statements do not rebuild a 200-row table. Both touch
+measured widths and a round's new statements do not rebuild a 200-row table; new rows of
+one-line Text are measured by their cell length, not through Rich. These touch
 DataTable's caches, which are not public: where this Textual lacks what they expect, they
 fall back to the public calls (same result, more repainting), and tests/app/
-test_row_patching.py checks what is on screen after each.
+test_row_patching.py and test_nav_table_measure.py check what is on screen after each.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
@@ -89,6 +92,32 @@ class NavTable(DataTable):
             if row_key is None or row_key in rows:
                 cache.discard(key)
 
+    # --- measuring ------------------------------------------------------------------
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Measure new rows' one-line Text cells by their cell length, as Rich would
+        (DataTable measures every cell of every new row through Rich, which asks the
+        terminal its size three times a cell: ≈ 20 ms of a 200-row fill at 160x48). Rows
+        with a label or an automatic height, or with a cell that is not a one-line Text,
+        are left to DataTable."""
+        if not hasattr(self, "_get_row_renderables"):  # another DataTable: its own way
+            super()._update_dimensions(new_rows)
+            return
+        columns = self.ordered_columns
+        rest: list[RowKey] = []
+        for row_key in new_rows:
+            index, row = self._row_locations.get(row_key), self.rows.get(row_key)
+            if index is None or row is None:
+                continue  # removed before the table measured it
+            _, cells = self._get_row_renderables(index)
+            if (row.label is not None or row.auto_height
+                    or not all(_one_line(cell) for cell in cells)):
+                rest.append(row_key)
+                continue
+            for column, cell in zip(columns, cells, strict=False):
+                column.content_width = max(column.content_width, cell_len(cell.plain))
+        super()._update_dimensions(rest)  # those rows, then the table's virtual size
+
     # --- rows -----------------------------------------------------------------------
 
     def arrange_rows(self, keys: Sequence[str], new: Mapping[str, Sequence[Any]]) -> None:
@@ -131,3 +160,10 @@ class NavTable(DataTable):
         self._update_count += 1
         self.refresh()
         return True
+
+
+def _one_line(cell: object) -> bool:
+    """A Text Rich would measure as its cell length: one line, and no tab (which Rich's
+    rendering expands)."""
+    return (isinstance(cell, Text) and "\t" not in cell.plain
+            and len(cell.plain.splitlines()) <= 1)

@@ -68,3 +68,46 @@ def gc_paused_then_frozen() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.freeze()
+
+
+class IdleCollections:
+    """Full garbage collections at the screen's idle moments, over what is new only.
+
+    A full collection traverses every tracked object that is not frozen: ≈ 100k-200k in a
+    collecting dashboard (the round's rows, snapshots, Textual's render caches), 50-190 ms
+    with the GIL held, and CPython starts one whenever a quarter more objects survived,
+    often in the middle of a frame (docs/PERFORMANCE.md §4). So after each paint this
+    collects (freeing the garbage made since the last time) and freezes what survived:
+    the collections that follow, ours and CPython's, traverse only the objects made since.
+
+    Frozen objects that die later are freed by their reference counts, but those that
+    die in a cycle (Textual's cleared caches, removed rows held by them) stay until a
+    thaw. So when the frozen set has grown by half since the last thaw, the next idle
+    moment thaws and collects everything: a full collection, once in many rounds and at
+    an idle moment rather than in a frame. `stop` thaws, for the objects of a closed
+    screen.
+    """
+
+    def __init__(self, *, growth: float = 0.5) -> None:
+        self.growth = growth
+        self.baseline: int | None = None  # frozen after the last thaw (or the first call)
+        self.thaws = 0
+
+    def collect(self) -> None:
+        """Collect and freeze what survives; thaw first when the frozen set has grown."""
+        if not gc.isenabled():
+            return  # a store load has paused the collector and freezes when it ends
+        frozen = gc.get_freeze_count()
+        thaw = self.baseline is not None and frozen > self.baseline * (1 + self.growth)
+        if thaw:
+            gc.unfreeze()
+            self.thaws += 1
+        gc.collect()
+        gc.freeze()
+        if thaw or self.baseline is None:
+            self.baseline = gc.get_freeze_count()
+
+    def stop(self) -> None:
+        """Thaw everything: CPython's collections free what is garbage by now."""
+        gc.unfreeze()
+        self.baseline = None

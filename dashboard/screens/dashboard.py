@@ -25,9 +25,11 @@ from textual.worker import Worker, WorkerState
 from dashboard.actions import PANELS
 from dashboard.decisions import change_sentence
 from dashboard.levels import level_change
+from dashboard.memory import IdleCollections
 from dashboard.models import Snapshot, Statement
 from dashboard.report import freshness_of
 from dashboard.screens import details
+from dashboard.screens.panel_paint import PAINT_GAP, PAINT_ORDER
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
 from widgets.header_bar import HeaderBar
@@ -58,7 +60,8 @@ class DashboardScreen(Screen[None]):
         self.actor_filter: str | None = None
         self.topic_filter: str | None = None
         self._filters_dirty = False  # the next snapshot must replace the statement rows
-        self._rest_pending = False  # the panels after the statements wait for a frame
+        self._next_panel: int | None = None  # which of PAINT_ORDER paints after the next frame
+        self.idle_collections = IdleCollections()  # garbage collected after each paint
 
     # --- layout -------------------------------------------------------------------------
 
@@ -83,6 +86,10 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.dashboard_ready(self)
+        self.set_timer(PAINT_GAP, self.idle_collections.collect)  # after the first paint
+
+    def on_unmount(self) -> None:
+        self.idle_collections.stop()
 
     def on_resize(self, event) -> None:
         if self.query(Tabs):  # composed
@@ -193,9 +200,12 @@ class DashboardScreen(Screen[None]):
     def apply_snapshot(self, snap: Snapshot, fired: Sequence[AlertEvent] = ()) -> None:
         """Set every widget's attributes from `snap` and announce what changed.
 
-        The header and the statements are set at once; the other panels after the next
-        frame, so that a round's snapshot, which changes every table, is painted in two
-        frames rather than one long stall of the event loop (docs/PERFORMANCE.md §4).
+        The header and the statements are set at once; the other panels one per frame
+        after it (PAINT_GAP apart), so that a round's snapshot, which changes every table,
+        is painted in five short frames rather than one long stall of the event loop
+        (docs/PERFORMANCE.md §4). Each later panel paints from the newest snapshot; a
+        snapshot arriving while they paint starts them over (a panel given equal values
+        repaints nothing).
         """
         if not self.is_attached or not self.query(HeaderBar):
             return  # shutting down: the widgets are gone
@@ -213,31 +223,35 @@ class DashboardScreen(Screen[None]):
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
-        if not self._rest_pending:
-            self._rest_pending = True
-            self.call_after_refresh(self._paint_other_panels)
+        if self._next_panel is None:
+            self.set_timer(PAINT_GAP, self._paint_next_panel)
+        self._next_panel = 0
         told = self.alerts_fired(fired)
         if previous is not None:
             self._announce(previous, snap, told)
 
-    def _paint_other_panels(self) -> None:
-        """Positions, recognition, escalation and sources from the newest snapshot."""
-        self._rest_pending = False
-        snap = self.snapshot
-        if snap is None or not self.is_attached or not self.query(HeaderBar):
+    @property
+    def painting(self) -> bool:
+        """True while panels of the last snapshot are still to be painted."""
+        return self._next_panel is not None
+
+    def _paint_next_panel(self) -> None:
+        """Paint the next panel of PAINT_ORDER from the newest snapshot, and the one after
+        it once this one is on screen (a timer: `call_after_refresh` callbacks can run
+        back to back in one callback of the event loop, before anything is rendered)."""
+        step, snap = self._next_panel, self.snapshot
+        if (step is None or snap is None or not self.is_attached
+                or not self.query(HeaderBar)):
+            self._next_panel = None
             return
-        positions = self.query_one(PositionsPanel)
-        positions.actors, positions.topics = snap.actors, snap.topics
-        positions.topic_tags = snap.topic_tags
-        positions.positions = snap.positions
-        positions.pending = snap.positions_pending
-        self.query_one(RecognitionPanel).recognition = snap.recognition
-        escalation = self.query_one(EscalationPanel)
-        escalation.no_data = freshness_of(snap).no_data
-        escalation.escalation = snap.escalation
-        sources = self.query_one(SourcesPanel)
-        sources.now = self.app.clock()
-        sources.sources = snap.sources
+        PAINT_ORDER[step](self, snap, self.app.clock())
+        if step + 1 < len(PAINT_ORDER):
+            self._next_panel = step + 1
+            self.set_timer(PAINT_GAP, self._paint_next_panel)
+        else:
+            self._next_panel = None
+            # the snapshot is on screen: collect after its last frame (dashboard.memory)
+            self.set_timer(PAINT_GAP, self.idle_collections.collect)
 
     def alerts_fired(self, events: Sequence[AlertEvent]) -> set[str]:
         """Toast the alerts meant for the screen; return the triggers they announced."""

@@ -54,10 +54,16 @@ def make_app(store=None, *, collector=None, viewer=False, demo=False, builder=No
 
 
 async def settle(app, pilot) -> None:
-    """Let workers (rounds, snapshot reads) finish and their results land."""
+    """Let workers (rounds, snapshot reads) finish and their results land on every panel
+    (the panels after the statements are painted one per frame)."""
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(100):
+        if not app.screen_stack or not app.main.painting:
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 

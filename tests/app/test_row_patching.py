@@ -225,25 +225,3 @@ async def test_a_fetching_mark_patches_one_source_row():
         assert all(table.rows[key] is rows[key] for key in rows)
         assert [str(table.get_row_at(r)[0]).strip() for r in range(table.row_count)] == [
             FETCHING_MARK if s.fetching else "" for s in marked]
-
-
-async def test_a_snapshot_paints_the_statements_first_and_the_other_panels_a_frame_later():
-    store = FakeStore(make_statements(5))
-    app = make_app(store)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app, pilot)
-        screen, sources = app.main, app.query_one(SourcesPanel)
-        shown = sources.sources
-        first = replace(app.snapshot, statements=tuple(make_statements(2)),
-                        sources=tuple(replace(s, fetching=True) for s in shown))
-        newest = replace(first, sources=tuple(replace(s, name=f"{s.name}!") for s in shown))
-        screen.apply_snapshot(first)
-        screen.apply_snapshot(newest)  # a newer one before the frame: it is what is painted
-        assert len(app.query_one(StatementsPanel).statements) == 2  # at once
-        assert sources.sources == shown  # not yet: after the next frame
-        await pilot.pause()
-        await pilot.pause()
-        assert sources.sources == newest.sources
-        names = [str(sources.query_one(DataTable).get_row_at(r)[1])
-                 for r in range(len(shown))]
-        assert names == [f"{s.name}!" for s in shown]

@@ -200,12 +200,11 @@ class DashboardScreen(Screen[None]):
     def apply_snapshot(self, snap: Snapshot, fired: Sequence[AlertEvent] = ()) -> None:
         """Set every widget's attributes from `snap` and announce what changed.
 
-        The header and the statements are set at once; the other panels one per frame
-        after it (PAINT_GAP apart), so that a round's snapshot, which changes every table,
-        is painted in five short frames rather than one long stall of the event loop
-        (docs/PERFORMANCE.md §4). Each later panel paints from the newest snapshot; a
-        snapshot arriving while they paint starts them over (a panel given equal values
-        repaints nothing).
+        The header and statements at once; then (but for the first paint) the other
+        panels one per frame, PAINT_GAP apart, so that a round's snapshot, which changes
+        every table, is five short frames rather than one long stall of the event loop
+        (docs/PERFORMANCE.md §4). They paint from the newest snapshot; one arriving
+        meanwhile starts them over (a panel given equal values repaints nothing).
         """
         if not self.is_attached or not self.query(HeaderBar):
             return  # shutting down: the widgets are gone
@@ -223,7 +222,9 @@ class DashboardScreen(Screen[None]):
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
-        if self._next_panel is None:
+        if self._next_panel is None and previous is None:  # nothing on screen: at once
+            self.call_after_refresh(self._paint_next_panel, True)
+        elif self._next_panel is None:
             self.set_timer(PAINT_GAP, self._paint_next_panel)
         self._next_panel = 0
         told = self.alerts_fired(fired)
@@ -235,22 +236,23 @@ class DashboardScreen(Screen[None]):
         """True while panels of the last snapshot are still to be painted."""
         return self._next_panel is not None
 
-    def _paint_next_panel(self) -> None:
-        """Paint the next panel of PAINT_ORDER from the newest snapshot, and the one after
-        it once this one is on screen (a timer: `call_after_refresh` callbacks can run
-        back to back in one callback of the event loop, before anything is rendered)."""
+    def _paint_next_panel(self, at_once: bool = False) -> None:
+        """Paint the next panel of PAINT_ORDER (`at_once`: all that are left) from the
+        newest snapshot; the one after it on a timer (`call_after_refresh` callbacks can
+        run back to back in one loop callback, before anything is rendered)."""
         step, snap = self._next_panel, self.snapshot
         if (step is None or snap is None or not self.is_attached
                 or not self.query(HeaderBar)):
             self._next_panel = None
             return
-        PAINT_ORDER[step](self, snap, self.app.clock())
+        for paint in PAINT_ORDER[step:] if at_once else PAINT_ORDER[step:step + 1]:
+            paint(self, snap, self.app.clock())
+        step = len(PAINT_ORDER) - 1 if at_once else step
         if step + 1 < len(PAINT_ORDER):
             self._next_panel = step + 1
             self.set_timer(PAINT_GAP, self._paint_next_panel)
         else:
-            self._next_panel = None
-            # the snapshot is on screen: collect after its last frame (dashboard.memory)
+            self._next_panel = None  # on screen: collect after its last frame (memory.py)
             self.set_timer(PAINT_GAP, self.idle_collections.collect)
 
     def alerts_fired(self, events: Sequence[AlertEvent]) -> set[str]:

@@ -11,8 +11,9 @@ Three figures, each printed with its target and the ratio figure/target:
   parent and child share, so interpreter start and imports are counted.
 - loop stall: the largest lateness of a task that sleeps 10 ms in a loop, while the App
   (headless, real Collector) runs a round over a loopback farm of 100 feeds and loads the
-  snapshot after it: the first round (every item new) and a following one (one new item
-  per feed).
+  snapshot after it: the first round (every item new) and following ones (one new item
+  per feed; `--next N`, default 1). `--callbacks` names the slowest loop callbacks by
+  their CPU time and when they ran, and the garbage collections on the loop thread.
 - memory: the App's resident set after many rounds (20 feeds, one new item per feed and
   round), sampled every 100 rounds; the parse workers are separate processes and are
   shown apart.
@@ -453,6 +454,11 @@ async def round_done(app, pilot, before: int, *, limit: float = 300.0) -> float:
     while any(not w.is_finished for w in app.workers):  # the snapshot after the round
         await asyncio.sleep(0.01)
     await pilot.pause()
+    # the panels after the statements are painted one per frame (and garbage collected
+    # after the last): wait for them, so that they count in this round
+    while app.screen_stack and getattr(app.main, "painting", False):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
     return time.perf_counter() - t0
 
 
@@ -463,8 +469,9 @@ def describe(lags: list[tuple[float, float]], origin: float) -> str:
 
 
 async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False,
-                  callbacks: bool = False, profile: str | None = None) -> None:
-    """The loop's largest stall over a first and a following round of `feeds` feeds.
+                  callbacks: bool = False, profile: str | None = None,
+                  rounds: int = 1) -> None:
+    """The loop's largest stall over a first and `rounds` following rounds of `feeds` feeds.
 
     `callbacks`: print the slowest loop callbacks of each round; `profile`: write a
     cProfile of the loop thread over the following round to that file.
@@ -500,31 +507,33 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                       f"{max(applies) * 1000:.0f} ms")
                 if timer is not None:
                     print_callbacks(timer)
-                applies.clear()
-                farm.bump()
-                origin = asyncio.get_running_loop().time()
-                if timer is not None:
-                    timer.origin = origin
-                profiler = None
-                if profile:
-                    import cProfile
+                following = following_cpu = 0.0
+                for done in range(1, rounds + 1):
+                    applies.clear()
+                    farm.bump()
+                    origin = asyncio.get_running_loop().time()
+                    if timer is not None:
+                        timer.origin = origin
+                    profiler = None
+                    if profile and done == 1:
+                        import cProfile
 
-                    profiler = cProfile.Profile()
-                    profiler.enable()  # this thread only: the loop's
-                app.start_round(None)
-                took = await round_done(app, pilot, 1)
-                if profiler is not None:
-                    profiler.disable()
-                    profiler.dump_stats(profile)
-                lags = probe.take()
-                print(f"  next round (1 new item per feed): {took:.2f} s; "
-                      f"worst: {describe(lags, origin)}")
-                following = max(lag for _, lag in lags)
-                following_cpu = probe.take_cpu()
-                print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
-                      f"{max(applies) * 1000:.0f} ms")
-                if timer is not None:
-                    print_callbacks(timer)
+                        profiler = cProfile.Profile()
+                        profiler.enable()  # this thread only: the loop's
+                    app.start_round(None)
+                    took = await round_done(app, pilot, done)
+                    if profiler is not None:
+                        profiler.disable()
+                        profiler.dump_stats(profile)
+                    lags = probe.take()
+                    print(f"  next round {done} (1 new item per feed): {took:.2f} s; "
+                          f"worst: {describe(lags, origin)}")
+                    following = max(following, max(lag for _, lag in lags))
+                    following_cpu = max(following_cpu, probe.take_cpu())
+                    print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
+                          f"{max(applies) * 1000:.0f} ms")
+                    if timer is not None:
+                        print_callbacks(timer)
         finally:
             if timer is not None:
                 timer.stop()
@@ -535,8 +544,8 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 sampler.report()
     show(f"loop stall, first round+start ({feeds} feeds)", first * 1000,
          TARGETS["lag"] * 1000, "ms")
-    show(f"loop stall, next round ({feeds} feeds)", following * 1000, TARGETS["lag"] * 1000,
-         "ms")
+    show(f"loop stall, next {rounds} round(s) ({feeds} feeds)", following * 1000,
+         TARGETS["lag"] * 1000, "ms")
     print("  the loop thread's own CPU time within one stall (its work, without the waits for "
           "the GIL or a CPU):")
     show("  loop CPU burst, first round+start", first_cpu * 1000, TARGETS["lag"] * 1000, "ms")
@@ -578,6 +587,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="start-up runs per store")
     parser.add_argument("--feeds", type=int, default=100, help="feeds in the stall round")
     parser.add_argument("--rounds", type=int, default=1000, help="rounds in the memory run")
+    parser.add_argument("--next", type=int, default=1, dest="next_rounds",
+                        help="rounds after the first in the stall run")
     parser.add_argument("--slow", type=float, default=None,
                         help="log loop callbacks slower than this many seconds (asyncio debug)")
     parser.add_argument("--callbacks", action="store_true",
@@ -598,7 +609,7 @@ def main(argv: list[str] | None = None) -> None:
 
             logging.basicConfig(level=logging.WARNING)
         asyncio.run(lag_run(args.feeds, 50, args.slow, args.stacks, args.callbacks,
-                            args.profile))
+                            args.profile, args.next_rounds))
     if "memory" in only:
         print(f"resident memory over {args.rounds} rounds (20 feeds, a new item per round):")
         asyncio.run(memory_run(args.rounds, 20, 100))

@@ -115,8 +115,7 @@ async def test_garbage_is_collected_and_the_survivors_frozen_after_a_paint_and_t
         await settle(app, pilot)
         collections = app.main.idle_collections
         await pilot.pause(0.2)  # the collection after the last frame
-        assert collections.baseline is not None
-        assert gc.get_freeze_count() >= collections.baseline > 0
+        assert collections.collections > 0 and gc.get_freeze_count() > 0
         calls = []
         real = collections.collect
         collections.collect = lambda: (calls.append(1), real())  # type: ignore[method-assign]

@@ -14,7 +14,6 @@ import and compile what the tasks need before the first task arrives.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from concurrent.futures import CancelledError as FutureCancelled
@@ -52,7 +51,9 @@ class WorkerPool:
         self._pool: pebble.ProcessPool | None = None
 
     def _started(self) -> pebble.ProcessPool:
-        import pebble  # here: a round of 304s never needs it
+        import multiprocessing  # here: a round of 304s never starts a worker
+
+        import pebble
 
         # `active` also launches a new pool's workers
         if self._pool is None or not self._pool.active:

@@ -3,7 +3,9 @@
 Run as installed (click hidden, as bench/fetch_round.py does: only the test tools bring
 it), over one source that refuses connections, `python -X importtime` lists what the
 process imported: not the analysis dictionary (simplemma: the collector only sums stored
-cue hits), the UI, the scheduler, the page extractor, nor httpx's command-line tools.
+cue hits), the UI, the scheduler, the page extractor, the worker processes' machinery and
+the feed parsers (a round starts its workers on its first body), nor httpx's command-line
+tools.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 from tests.conftest import REPO
 
 NOT_FOR_A_ROUND = {"simplemma", "textual", "apscheduler", "trafilatura", "lxml", "rich",
-                   "pygments", "dashboard.app"}
+                   "pygments", "dashboard.app",
+                   # nor the worker processes' machinery: a round starts them on its first body
+                   "pebble", "multiprocessing", "feedparser", "fastfeedparser"}
 
 
 def test_fetch_once_imports_only_what_a_round_needs(tmp_path: Path) -> None:

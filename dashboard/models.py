@@ -11,7 +11,6 @@ Times are timezone-aware UTC `datetime`s throughout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from operator import attrgetter
@@ -385,30 +384,17 @@ class Snapshot:
     positions_pending: bool = False
 
 
-# --- pickling -------------------------------------------------------------------------
-# The worker processes send every parsed item and its analysis back pickled (a first
-# round of 5,000 items: 87,000 values). A slotted dataclass pickles by its generated
-# __getstate__/__setstate__, which work out the class's fields again for every value;
-# pickled as (class, field values) instead it is rebuilt by its own __init__: a third of
-# the time to pickle, about four fifths to unpickle (docs/PERFORMANCE.md, §1d).
-
-_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = [f.name for f in fields(cls)]
-    get = attrgetter(*names)
-    return get if len(names) > 1 else lambda value: (get(value),)
+# --- pickling: values cross to and from the workers as (class, field values), rebuilt by
+# __init__, not by slotted dataclasses' per-value state functions (PERFORMANCE.md §1d).
+_GET: dict[type, Any] = {}
 
 
 def _reduce_by_fields(self: Any) -> tuple[type, tuple[Any, ...]]:
-    cls = type(self)  # a subclass made elsewhere gets its own fields
-    values = _FIELD_VALUES.get(cls)
-    if values is None:
-        values = _FIELD_VALUES[cls] = _field_values(cls)
-    return cls, values(self)
+    if (cls := type(self)) not in _GET:  # a subclass made elsewhere gets its own fields
+        names = [f.name for f in fields(cls)]
+        _GET[cls] = attrgetter(*names) if len(names) > 1 else lambda v: (getattr(v, names[0]),)
+    return cls, _GET[cls](self)
 
 
-for _model in [v for v in dict(globals()).values()
-               if isinstance(v, type) and is_dataclass(v) and v.__module__ == __name__]:
+for _model in [v for v in dict(globals()).values() if isinstance(v, type) and is_dataclass(v)]:
     _model.__reduce__ = _reduce_by_fields  # type: ignore[method-assign]

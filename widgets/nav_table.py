@@ -19,10 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+
+from widgets.cell_render import text_cell
 
 # DataTable's render caches: those keyed by row key first, and the one keyed by row index.
 _BY_ROW_KEY = ("_cell_render_cache", "_row_render_cache")
@@ -91,6 +95,41 @@ class NavTable(DataTable):
                 row_key = None
             if row_key is None or row_key in rows:
                 cache.discard(key)
+
+    # --- rendering ------------------------------------------------------------------
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style,
+                     width: int, cursor: bool = False,
+                     hover: bool = False) -> list[list[Segment]]:
+        """A one-line Text cell of a one-line row built straight to its segments
+        (widgets/cell_render.py), cached as DataTable caches it; any other cell
+        DataTable's own way. The key and styles are DataTable's (8.x) own."""
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        row = self.rows.get(row_key) if row_key is not None else None
+        if (row is None or column_index < 0 or row.height != 1 or row.auto_height
+                or not hasattr(self, "_get_styles_to_render_cell")):
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor, hover)
+        column_key = self._column_locations.get_key(column_index)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+               self._update_count, self._pseudo_class_state)
+        cached = self._cell_render_cache.get(key)
+        if cached is not None:
+            return cached
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css")
+        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        cells = self._get_row_renderables(row_index).cells
+        lines = text_cell(self.app.console, cells[column_index], width, self.cell_padding,
+                          pre_style + component_style, post_style)
+        if lines is None:
+            return super()._render_cell(row_index, column_index, base_style, width,
+                                        cursor, hover)
+        self._cell_render_cache[key] = lines
+        return lines
 
     # --- measuring ------------------------------------------------------------------
 

@@ -312,8 +312,10 @@ def weigh(hits: Iterable[CueHit]) -> dict[datetime | None, list[float]]:
 def score_weighed(weights: Iterable[CueWeights], now: datetime, *, half_life: float,
                   scale: float) -> float:
     """`score` of hits given as `CueWeights` (summed exactly, as `compute_weighed` does)."""
-    return saturate(math.fsum(wc * _decay(time, now, half_life)
+    # one decay per time (a month of hits shares a few thousand times), the same products
+    return saturate(math.fsum(wc * decay
                               for w in weights for time, products in w.items()
+                              for decay in (_decay(time, now, half_life),)
                               for wc in products), scale)
 
 

@@ -178,12 +178,10 @@ class StoreReads(ResidentHours):
                 return weights_of(groups, bound)
             self._complete()
         # each hour's weights are worked out once (a cold hour keeps only them)
-        rows = ((stamp, (value,))
-                for hour in self._hours()
-                if bound is None or (hour != UNDATED and not wholly_before(hour, bound))
-                for w in (self._hour_weights(hour),)
-                for stamp, value in zip(w.stamps, w.values, strict=True))
-        return weights_of(rows, bound)
+        groups = (group for hour in self._hours()
+                  if bound is None or (hour != UNDATED and not wholly_before(hour, bound))
+                  for group in self._hour_weights(hour).items())
+        return weights_of(groups, bound)
 
     def _unheld_weights(self, bound: str | None) -> list[tuple[str | None, list[float]]] | None:
         """The cue weights of a deferred store's hours at or after `bound`, by time, from

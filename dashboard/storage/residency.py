@@ -9,8 +9,8 @@ reads in full:
 
 - its stance evidence as model values (the positions panel weighs all of it);
 - its recognition events, as documents (the analyst's decisions change them);
-- of each cue hit only its time, weight × credibility and document key (`HourWeights`:
-  the escalation score adds them all up; the drivers' text is read back by key);
+- of each cue hit only its weight × credibility, by time (`HourWeights`: the escalation
+  score adds them all up; the drivers' text is read back from the file);
 - the oldest `when` of its items (retention asks for it every round).
 
 Everything else is read from the hour's segment file when asked (the newest statements,
@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from dashboard.models import CueHit, StanceEvidence
+from dashboard.models import StanceEvidence
 from dashboard.storage import convert
 from dashboard.storage.base import StoreError
 from dashboard.storage.loading import StoreBase
@@ -46,30 +44,19 @@ Docs = dict[str, dict[str, Any]]
 COOLED = ("items", "statements", "stances", "cues")
 
 
-@dataclass
-class HourWeights:
-    """An hour's cue hits as the escalation score reads them, in `cue_hits` order
-    (time, then document key): the time, weight × credibility and key of each."""
-
-    times: list[datetime | None] = field(default_factory=list)
-    stamps: list[str | None] = field(default_factory=list)
-    values: array = field(default_factory=lambda: array("d"))
-    keys: array = field(default_factory=lambda: array("q"))
+HourWeights = dict[str | None, array]
+"""An hour's cue hits as the escalation score reads them: per stored time (ISO), the
+weight × credibility of each hit, in `cue_hits` order (time, then document key). Grouped
+by time as the digests keep them, so a round's two readings of a month of weights go
+over the hour's few distinct times, not each of its hits."""
 
 
 def weigh(docs: Iterable[tuple[str, dict[str, Any]]]) -> HourWeights:
     """The weights of an hour's cue documents ((key, doc) pairs)."""
-    ordered = sorted(docs, key=lambda kd: (kd[1]["time"] or "", int(kd[0])))
-    out = HourWeights()
-    times: dict[str | None, datetime | None] = {}  # one datetime per distinct time
-    for key, doc in ordered:
-        stamp = doc["time"]
-        if stamp not in times:
-            times[stamp] = convert.str_to_time(stamp)
-        out.times.append(times[stamp])
-        out.stamps.append(stamp)
-        out.values.append(doc["weight"] * doc.get("credibility", 1.0))
-        out.keys.append(int(key))
+    out: HourWeights = {}
+    for _, doc in sorted(docs, key=lambda kd: (kd[1]["time"] or "", int(kd[0]))):
+        out.setdefault(doc["time"], array("d")).append(
+            doc["weight"] * doc.get("credibility", 1.0))
     return out
 
 
@@ -126,11 +113,6 @@ class ResidentHours(StoreBase):
         if weights is None:
             weights = self._weights[hour] = weigh(self._hour_docs(hour, "cues").items())
         return weights
-
-    def _cue_hits_by_key(self, hour: str, keys: set[int]) -> dict[int, CueHit]:
-        """The cue hits of one hour with these document keys, in full."""
-        docs = self._hour_docs(hour, "cues")
-        return {int(k): convert.from_doc(CueHit, d) for k, d in docs.items() if int(k) in keys}
 
     # --- cooling and warming ----------------------------------------------------------
 

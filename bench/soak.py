@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dashboard.config import load_config
-from dashboard.memory import limit_malloc_arenas
+from dashboard.memory import tune_malloc
 from dashboard.pipeline import Collector
 from dashboard.storage import open_store
 from support.farm import RemoteFarm
@@ -97,7 +97,7 @@ async def soak(rounds: int, feeds: int, every: int, seed: int) -> int:
         return t0 + clock_round[0] * STEP
 
     problems = 0
-    limit_malloc_arenas()  # as `collect` does
+    tune_malloc()  # as `collect` does
     # the farm and the faulty sources run in their own process (see support.farm.RemoteFarm)
     with tempfile.TemporaryDirectory(prefix="flashpoint-soak-") as tmp, \
             RemoteFarm(feeds, 20, start=t0 - 20 * STEP, step=STEP, window=WINDOW,

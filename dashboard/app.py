@@ -24,7 +24,7 @@ from dashboard.actions import APP_BINDINGS
 from dashboard.app_actions import AppActions
 from dashboard.clock import utc_now
 from dashboard.config import Config
-from dashboard.memory import limit_malloc_arenas
+from dashboard.memory import tune_malloc
 from dashboard.models import Snapshot
 from dashboard.read_only import ReadOnlyMixin
 from dashboard.screens.dashboard import DashboardScreen
@@ -244,7 +244,7 @@ def create_app(
     read_only: bool = False,
 ) -> FlashpointApp:
     """The dashboard app, as the CLI and the snapshot tests build it."""
-    limit_malloc_arenas()  # before the App starts its worker threads
+    tune_malloc()  # before the App starts its worker threads
     return FlashpointApp(config, store=store, collector=collector, clock=clock, demo=demo,
                          viewer=viewer, scheduler=scheduler, snapshot_builder=snapshot_builder,
                          last_view=last_view, read_only=read_only)

@@ -3,8 +3,9 @@ elsewhere) and pausing Python's garbage collector while a large store loads.
 
 Rounds commit and snapshots are read in worker threads. glibc gives threads their own
 arenas (up to 8 per CPU), and memory a thread frees in its arena is rarely handed back,
-so a process that runs for weeks climbs. Two arenas, and a trim after each commit, keep
-the resident set where the live data is (bench/soak.py, bench/tui.py).
+so a process that runs for weeks climbs. Two arenas, a fixed mmap threshold and a trim
+after each commit keep the resident set where the live data is (bench/soak.py,
+bench/tui.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from typing import Any
 
 _M_ARENA_MAX = -8
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 256 * 1024  # bytes; glibc's default starts at 128 KB, then moves
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,11 +30,21 @@ def _libc() -> Any:
         return None
 
 
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Cap glibc's malloc arenas; call before the process starts its threads."""
+def tune_malloc(arenas: int = 2, mmap_threshold: int = MMAP_THRESHOLD) -> None:
+    """Cap glibc's malloc arenas and fix its mmap threshold; call before the process
+    starts its threads.
+
+    Every allocation of at least `mmap_threshold` bytes (a segment's JSON, a large table's
+    hash array) then gets pages of its own, handed back when it is freed. Left to itself
+    glibc raises the threshold to the largest block freed so far (up to 32 MB), so after
+    the first large segment every later one is carved from the heap, where the small
+    objects allocated around it keep its pages from ever being returned: the collecting
+    store-only run grew 11 MB more by 400 rounds (88.5 against 77.7 MB).
+    """
     libc = _libc()
     if libc is not None and hasattr(libc, "mallopt"):
         libc.mallopt(_M_ARENA_MAX, arenas)
+        libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
 
 
 def release_free_memory() -> None:

@@ -18,7 +18,7 @@ from dashboard.commands.common import (
     setup_logging,
 )
 from dashboard.config import config_warnings
-from dashboard.memory import limit_malloc_arenas
+from dashboard.memory import tune_malloc
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -85,7 +85,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     stops = StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
-    limit_malloc_arenas()  # before any thread starts: collect runs for weeks
+    tune_malloc()  # before any thread starts: collect runs for weeks
     path = config_path(args)
     config = load(args, path)
     for warning in config_warnings(config, path):

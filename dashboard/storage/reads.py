@@ -9,7 +9,7 @@ A reader (a viewer, `status`) also re-reads the files when the writer committed.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -318,15 +318,28 @@ def hours_since(segments: dict[str, dict[str, Any]], table: str,
         bound is None or (hour != UNDATED and not wholly_before(hour, bound)))]
 
 
-def weights_of(groups: Iterable[tuple[str | None, Iterable[float]]],
+def weights_of(groups: Iterable[tuple[str | None, Sequence[float]]],
                bound: str | None) -> CueWeights:
     """Cue hits' weight × credibility grouped by time (ISO), those at or after `bound`
-    (ISO; None: all), as the escalation's weights."""
-    out: dict[datetime | None, list[float]] = {}
+    (ISO; None: all), as the escalation's weights.
+
+    A time's sequence is passed on as given, not copied (a writer's `HourWeights`, a
+    digest's list: a month of hits is read twice a round, and a copy made a float object
+    per hit each time); only a time given in several groups gets a list of its own.
+    Nobody changes the sequences of a `CueWeights`.
+    """
+    out: dict[datetime | None, Sequence[float]] = {}
+    joined: dict[datetime | None, list[float]] = {}  # times with a list made here
     for stamp, products in groups:
         if bound is not None and (stamp is None or stamp < bound):
             continue
-        out.setdefault(convert.str_to_time(stamp), []).extend(products)
+        time = convert.str_to_time(stamp)
+        if time not in out:
+            out[time] = products
+            continue
+        if time not in joined:
+            out[time] = joined[time] = list(out[time])
+        joined[time].extend(products)
     return out
 
 

@@ -269,7 +269,8 @@ class StoreBase:
         if not self.readonly:
             remove_unnamed(segment_dir(self._path), self._names)  # a crash's leftovers
             if loaded is not None and loaded.version < schema.FORMAT:
-                self._dirty = set(self._segments)
+                # the rows are filed by hour again: files named by other keys go
+                self._dirty = set(self._segments) | set(self._names)
                 self.flush()  # write the new layout now; the old file is replaced last
 
     def _load_main(self) -> None:

@@ -1,11 +1,13 @@
-"""Resident hours: a writer holds in memory only the hour segments it is writing.
+"""Resident hours: a writer holds in memory only the minute segments it is writing.
 
 A collecting process runs for weeks over a month of news. Held whole, its store grew by
 ≈ 14 KB per item (the item's text, its statements, stance evidence and cue hits as
 documents, their model values and the index of keys), 427 MB after 1,000 rounds of the
-TUI bench. After each commit the writer lets go of the documents of every hour that
-commit did not write (`_cool`); of such a cold hour it keeps only what every snapshot
-reads in full:
+TUI bench. After each commit the writer lets go of the documents of every segment but
+the minutes that commit wrote (`_cool`; an hour being written is kept in minutes, see
+`segments.minute_of`, and folded into one hour segment once a commit passes it by:
+`_merge_closed_hours`); of such a cold segment it keeps only what every snapshot reads in
+full:
 
 - its stance evidence as model values (the positions panel weighs all of it);
 - its recognition events, as documents (the analyst's decisions change them);
@@ -33,6 +35,7 @@ from dashboard.storage.segments import (
     HOURLY_TABLES,
     UNDATED,
     Unloadable,
+    is_minute,
     load_json,
     segment_dir,
     share_strings,
@@ -145,6 +148,30 @@ class ResidentHours(StoreBase):
         if cooled:
             for name in COOLED:
                 self._table(name).clear_cache()
+
+    def _merge_closed_hours(self) -> None:
+        """Fold the minute segments of every hour the coming commit does not write into
+        one segment of that hour (writer, before a commit). A round rewrites only its
+        minutes (a few rows), and a closed hour is read and written once more, as one
+        file: readers find hours, not sixty minutes each, and the commit that names the
+        hour's file no longer names its minutes (superseded files go as always)."""
+        minutes: dict[str, list[str]] = {}
+        for key in self._hours():
+            if is_minute(key):
+                minutes.setdefault(key[:13], []).append(key)
+        for hour, keys in minutes.items():
+            if any(key in self._dirty for key in keys):
+                continue  # still being written
+            self._warm([*keys, hour])
+            index = self._segments.setdefault(hour, {})
+            for key in keys:
+                for table, rows in self._segments.pop(key, {}).items():
+                    index.setdefault(table, set()).update(rows)
+                self._dirty.add(key)  # named no more
+            for key in (*keys, hour):
+                for table in HOURLY_TABLES:
+                    self._forget_hour(table, key)
+            self._dirty.add(hour)
 
     def _warm(self, hours: Iterable[str]) -> None:
         """Make these hours resident again: their documents back from their files."""

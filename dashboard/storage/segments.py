@@ -3,6 +3,9 @@
     <path>                                   main file: meta, health, history
     <path>.items/YYYY-MM-DDTHH.<round>.json  one hour's items, statements, stances,
                                              recognition events and cue hits
+    <path>.items/YYYY-MM-DDTHHMM.<round>.json
+                                             the same of one minute of an hour still
+                                             being written (`minute_of`)
     <path>.items/YYYY-MM-DDTHH.<round>.digest.json, .stances.json
                                              what a snapshot needs of that hour
                                              (`digests`)
@@ -36,6 +39,7 @@ from dashboard.storage.digests import beside
 HOURLY_TABLES = ("items", "statements", "stances", "recognition", "cues")
 MAIN_TABLES = ("health", "history", "audit", "meta")
 UNDATED = "undated"
+MINUTE = len("YYYY-MM-DDTHH:MM")  # the length of a minute segment's key
 READ_ATTEMPTS = 20
 
 Tables = dict[str, dict[str, dict[str, Any]]]
@@ -56,9 +60,31 @@ def segment_dir(path: Path) -> Path:
 def segment_of(table: str, doc: dict[str, Any]) -> str:
     """The segment a document belongs to: the hour of an item's `when` or a derived row's
     `time`, as "YYYY-MM-DDTHH" (stores written before hourly segments also hold whole days,
-    "YYYY-MM-DD": every comparison below takes a key's own length)."""
+    "YYYY-MM-DD", and the hour being written is kept in minutes, "YYYY-MM-DDTHH:MM": every
+    comparison below takes a key's own length)."""
     stamp = doc.get("when") if table == "items" else doc.get("time")
     return stamp[:13] if isinstance(stamp, str) and len(stamp) >= 10 else UNDATED
+
+
+def minute_of(table: str, doc: dict[str, Any]) -> str:
+    """The minute segment of a document, "YYYY-MM-DDTHH:MM": where a writer puts the rows
+    of an hour that has no segment of its own yet (`writes`), so that a round rewrites
+    the few rows of its minutes, not its whole hour; the hour's minutes become one hour
+    segment once a commit passes without writing into it (`residency`)."""
+    stamp = doc.get("when") if table == "items" else doc.get("time")
+    if not isinstance(stamp, str) or len(stamp) < MINUTE:
+        return segment_of(table, doc)
+    return stamp[:MINUTE]
+
+
+def is_minute(key: str) -> bool:
+    """Whether segment `key` is a minute's (see `minute_of`)."""
+    return len(key) == MINUTE
+
+
+def file_name(key: str, round_no: int) -> str:
+    """The file of segment `key` written by commit `round_no` (no ':' in a file name)."""
+    return f"{key.replace(':', '')}.{round_no}.json"
 
 
 def may_hold_before(key: str, stamp: str) -> bool:

@@ -29,9 +29,13 @@ from dashboard.storage.loading import synchronized
 from dashboard.storage.residency import ResidentHours
 from dashboard.storage.segments import (
     HOURLY_TABLES,
+    UNDATED,
     Unloadable,
+    file_name,
+    is_minute,
     main_document,
     may_hold_before,
+    minute_of,
     segment_dir,
     segment_document,
     segment_of,
@@ -82,6 +86,7 @@ class StoreWrites(ResidentHours):
 
     def _write(self) -> None:
         """`flush` without the rollback (the caller's `_all_or_nothing` does it)."""
+        self._merge_closed_hours()
         touched = set(self._dirty)
         # a segment and its digest are written from the documents in memory (a store
         # without digests gets them for every hour: see `_write_missing_digests`)
@@ -98,7 +103,7 @@ class StoreWrites(ResidentHours):
                 if not any(index.values()):
                     names.pop(hour, None)
                     continue
-                names[hour] = f"{hour}.{round_no}.json"
+                names[hour] = file_name(hour, round_no)
                 atomic_write_bytes(directory / names[hour], segment_document(tables, index),
                                    sync_directory=False)
                 self._write_digest(directory, names[hour], index)  # for viewers
@@ -129,7 +134,9 @@ class StoreWrites(ResidentHours):
                 with contextlib.suppress(OSError):
                     os.unlink(directory / written)
         self._signature = self._stat()
-        self._cool(keep=touched)  # what the files now hold need not stay in memory
+        # what the files now hold need not stay in memory; the minutes being written do,
+        # a merged or late-written hour does not
+        self._cool(keep={key for key in touched if is_minute(key)})
 
     def _write_missing_digests(self, directory: Path, names: dict[str, str]) -> None:
         """A store last written by a version without digests gets one for every segment
@@ -147,10 +154,30 @@ class StoreWrites(ResidentHours):
                               strict=True):
             atomic_write_bytes(directory / name, data, sync_directory=False)
 
+    def _segment_for(self, table: str, doc: dict[str, Any], newest: str | None = None) -> str:
+        """The segment a stored document lives in, or (given the `newest` hour of the store
+        and the rows being inserted) the one a new document goes to: its hour's when that
+        hour has a segment or is older than the newest (a late row: its hour is written
+        once), else its minute's (the newest hour is being written: `segments.minute_of`;
+        a first round over days of news writes hours, and minutes only of its newest)."""
+        hour = segment_of(table, doc)
+        if hour == UNDATED or hour in self._segments:
+            return hour
+        minute = minute_of(table, doc)
+        if minute in self._segments or (newest is not None and hour >= newest):
+            return minute
+        return hour
+
     def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
         """Insert fresh documents (the caller's own: stored as they are) and file them
-        under their hour segments."""
-        hours = [segment_of(table, doc) for doc in docs]
+        under their segments."""
+        field = "when" if table == "items" else "time"
+        stamps = {doc.get(field) for doc in docs}  # an item's rows share its time
+        newest = max((hour for hour in (*(key[:13] for key in self._segments),
+                                        *(segment_of(table, {field: s}) for s in stamps))
+                      if hour != UNDATED), default="")
+        where = {s: self._segment_for(table, {field: s}, newest) for s in stamps}
+        hours = [where[doc.get(field)] for doc in docs]
         touched = set(hours)
         self._warm(touched)
         keys = self._table(table).insert_documents(docs)
@@ -229,14 +256,14 @@ class StoreWrites(ResidentHours):
         updated = {i.id: i for i in round.updated if i.id in self._hot_ids and i.id not in new}
         if not updated:
             return
-        self._warm({segment_of("items", {"when": convert.time_to_str(i.when)})
+        self._warm({self._segment_for("items", {"when": convert.time_to_str(i.when)})
                     for i in updated.values()})
         raw = self._tables["items"]
         for key, doc in raw.items():
             item = updated.get(doc["id"])
             if item is not None and doc.get("when") == convert.time_to_str(item.when):
                 raw[key] = convert.to_doc(item)
-                hour = segment_of("items", doc)
+                hour = self._segment_for("items", doc)
                 self._dirty.add(hour)
                 self._forget_hour("items", hour)
         self._table("items").clear_cache()  # TinyDB's query cache holds the old documents
@@ -333,7 +360,7 @@ class StoreWrites(ResidentHours):
             Query().key == key)), "pending")
         changed = table.update({"status": status}, Query().key == key)
         rows = self._tables["recognition"]
-        hours = {segment_of("recognition", rows[str(k)]) for k in changed}
+        hours = {self._segment_for("recognition", rows[str(k)]) for k in changed}
         self._warm(hours)  # their segments are written again, with every table
         self._dirty.update(hours)
         self._db.table("audit").insert(convert.to_doc(Decision(

@@ -17,6 +17,7 @@ import pytest
 from dashboard.analysis.escalation import weigh
 from dashboard.models import HistoryPoint, SourceHealth
 from dashboard.storage import Round, StoreError, loading, open_store, reads, segments
+from dashboard.storage.digests import digest_name
 from tests.integration.test_store import NOW, make_item, make_round
 
 
@@ -30,6 +31,14 @@ def path(tmp_path: Path) -> Path:
     store.commit_round(make_round(items[6:], finished=NOW + timedelta(minutes=1)))
     store.close()
     return path
+
+
+def named_digests(path: Path) -> list[Path]:
+    """The digests of the segments the main file names, oldest hour first (the folder also
+    holds files the last commits replaced: see segments)."""
+    meta = orjson.loads(path.read_bytes())["meta"]["1"]
+    return [segments.segment_dir(path) / digest_name(meta["segments"][key])
+            for key in sorted(meta["segments"])]
 
 
 @pytest.fixture
@@ -144,8 +153,7 @@ def test_the_weights_come_from_the_segments_where_an_hour_has_no_usable_digest(
         path, segment_reads):
     since = NOW - timedelta(hours=30)
     expected = weigh(whole(path).cue_hits(since=since))
-    directory = segments.segment_dir(path)
-    digests = sorted(directory.glob("*.digest.json"))
+    digests = named_digests(path)
     digests[-1].unlink()  # a store written before digests had none
     digests[-2].write_bytes(b'{"version": 99}')  # another version's digest
     store = open_store(path, retention_days=30, deferred=True)
@@ -158,7 +166,7 @@ def test_the_weights_come_from_the_segments_where_an_hour_has_no_usable_digest(
 
 def test_a_damaged_segment_under_a_missing_digest_makes_the_full_load_say_so(path):
     directory = segments.segment_dir(path)
-    newest = sorted(directory.glob("*.digest.json"))[-1]
+    newest = named_digests(path)[-1]
     newest.unlink()
     (directory / (newest.name.removesuffix(".digest.json") + ".json")).write_bytes(b"{")
     store = open_store(path, retention_days=30, deferred=True)

@@ -170,8 +170,8 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
     monkeypatch.setattr(atomic.os, "replace", counting_replace)
     yesterday = NOW - timedelta(days=1)
     store.commit_round(make_round([make_item(1001, yesterday), make_item(1002)]))
-    days = segments(path)
-    assert set(days) == {f"{NOW:%Y-%m-%dT%H}", f"{yesterday:%Y-%m-%dT%H}"}
+    days = segments(path)  # the newest hour is written in minutes (segments.minute_of)
+    assert set(days) == {f"{NOW:%Y-%m-%dT%H:%M}", f"{yesterday:%Y-%m-%dT%H}"}
     assert sorted(replaced) == sorted([*with_digests(days.values()), str(path)])
     assert replaced[-1] == str(path)  # the commit point comes last
     old_day = days[f"{yesterday:%Y-%m-%dT%H}"]
@@ -182,13 +182,15 @@ def test_a_round_rewrites_only_the_hours_it_touched_and_the_main_file_last(path,
         items = [make_item(100 * n + k) for k in range(50)]
         store.commit_round(make_round(items, health=[SourceHealth("src", "ok")],
                                       history=HistoryPoint(NOW + timedelta(minutes=n), 1.0)))
-        today = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
+        today = segments(path)[f"{NOW:%Y-%m-%dT%H:%M}"]
         # one segment, its digest and stances, then the main file
         assert replaced == [*with_digests([today]), str(path)]
         assert path.stat().st_ino != before  # a new main file replaced the old one
     assert (old_day.stat().st_ino, old_day.stat().st_mtime_ns) == untouched
     assert len(segments(path)) == 2
+    store.commit_round(make_round([]))  # today's minute becomes its hour, and
     store.commit_round(make_round([]))  # replaced files outlive their main file by a commit
+    assert set(segments(path)) == {f"{NOW:%Y-%m-%dT%H}", f"{yesterday:%Y-%m-%dT%H}"}
     assert len(list((path.parent / "store.json.items").iterdir())) == 6  # 2, 3 files each
     main = orjson.loads(path.read_bytes())
     assert set(main) == {"meta", "health", "history", "audit"}  # items and analysis: segments
@@ -420,7 +422,7 @@ def test_a_damaged_segment_is_moved_aside_with_the_main_file(path):
     store = open_store(path)
     store.commit_round(make_round([make_item(1), make_item(2, NOW - timedelta(days=1))]))
     store.close()
-    damaged = segments(path)[f"{NOW:%Y-%m-%dT%H}"]
+    damaged = segments(path)[f"{NOW:%Y-%m-%dT%H:%M}"]
     cut = damaged.read_bytes()[:40]
     damaged.write_bytes(cut)
     reader = open_store(path, readonly=True)  # reads the hour's digest, not its segment
@@ -655,7 +657,7 @@ def test_a_reader_of_the_previous_main_file_still_finds_its_segments(path):
 
 def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path, monkeypatch):
     """Stores written before hourly segments hold "YYYY-MM-DD" segments; new rows go to
-    hours beside them, and every read and retention treats both alike."""
+    minutes, then hours, beside them, and every read and retention treats them alike."""
     def whole_day(table, doc):
         stamp = doc.get("when") if table == "items" else doc.get("time")
         return stamp[:10]
@@ -663,6 +665,7 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
     early = [make_item(n, NOW - timedelta(hours=n)) for n in range(1, 6)]  # 07:00-11:00
     with monkeypatch.context() as m:
         m.setattr(writes, "segment_of", whole_day)
+        m.setattr(writes, "minute_of", whole_day)
         old = open_store(path, retention_days=30)
         old.commit_round(make_round(early))
         old.close()
@@ -671,14 +674,23 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
     store = open_store(path, retention_days=30)
     late = [make_item(10 + n, NOW + timedelta(minutes=30 * n)) for n in range(4)]  # 12:00-13:30
     store.commit_round(make_round(late))
+    # the newest hour is written in minutes (segments.minute_of), an older one whole
     assert set(segments(path)) == {f"{NOW:%Y-%m-%d}", f"{NOW:%Y-%m-%dT%H}",
-                                   f"{NOW + timedelta(hours=1):%Y-%m-%dT%H}"}
+                                   *(f"{i.when:%Y-%m-%dT%H:%M}" for i in late[2:])}
     every = sorted(early + late, key=lambda i: i.when, reverse=True)
     assert [s.item_id for s in store.statements(limit=6)] == [i.id for i in every[:6]]
     page = store.statements(limit=3, before=NOW - timedelta(hours=1, minutes=30))
     assert [s.item_id for s in page] == [i.id for i in every if i.when < NOW - timedelta(
         hours=1, minutes=30)][:3]
     since = NOW - timedelta(hours=2)  # inside the whole-day segment
+    assert [h.item_id for h in store.cue_hits(since=since)] == [
+        i.id for i in reversed(every) if i.when >= since]
+
+    # a commit writing into neither hour folds each one's minutes into one segment
+    store.commit_round(Round(NOW + timedelta(hours=2)))
+    assert set(segments(path)) == {f"{NOW:%Y-%m-%d}", f"{NOW:%Y-%m-%dT%H}",
+                                   f"{NOW + timedelta(hours=1):%Y-%m-%dT%H}"}
+    assert [s.item_id for s in store.statements(limit=9)] == [i.id for i in every]
     assert [h.item_id for h in store.cue_hits(since=since)] == [
         i.id for i in reversed(every) if i.when >= since]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,17 +154,18 @@ class StoreWrites(ResidentHours):
                               strict=True):
             atomic_write_bytes(directory / name, data, sync_directory=False)
 
-    def _segment_for(self, table: str, doc: dict[str, Any], newest: str | None = None) -> str:
-        """The segment a stored document lives in, or (given the `newest` hour of the store
-        and the rows being inserted) the one a new document goes to: its hour's when that
-        hour has a segment or is older than the newest (a late row: its hour is written
-        once), else its minute's (the newest hour is being written: `segments.minute_of`;
-        a first round over days of news writes hours, and minutes only of its newest)."""
+    def _segment_for(self, table: str, doc: dict[str, Any], newest: str | None = None,
+                     in_minutes: Collection[str] = ()) -> str:
+        """The segment a stored document lives in, or (given the `newest` hour and the
+        hours kept `in_minutes`) where a new one goes: its minute's in the newest hour or
+        an hour not folded yet (`segments.minute_of`), else its hour's. An hour is never
+        both whole and in minutes: newest-first reads rely on segments not overlapping."""
         hour = segment_of(table, doc)
         if hour == UNDATED or hour in self._segments:
             return hour
         minute = minute_of(table, doc)
-        if minute in self._segments or (newest is not None and hour >= newest):
+        if minute in self._segments or hour in in_minutes or (
+                newest is not None and hour >= newest):
             return minute
         return hour
 
@@ -176,7 +177,8 @@ class StoreWrites(ResidentHours):
         newest = max((hour for hour in (*(key[:13] for key in self._segments),
                                         *(segment_of(table, {field: s}) for s in stamps))
                       if hour != UNDATED), default="")
-        where = {s: self._segment_for(table, {field: s}, newest) for s in stamps}
+        in_minutes = {key[:13] for key in self._segments if is_minute(key)}
+        where = {s: self._segment_for(table, {field: s}, newest, in_minutes) for s in stamps}
         hours = [where[doc.get(field)] for doc in docs]
         touched = set(hours)
         self._warm(touched)

@@ -701,6 +701,36 @@ def test_a_store_with_whole_day_segments_reads_and_grows_with_hour_segments(path
     store.close()
 
 
+def test_an_hour_in_minutes_stays_in_minutes_until_it_is_folded(path):
+    """Late rows of an hour still kept in minutes go to minutes, never to a second,
+    whole-hour segment of the same hour (newest-first reads rely on segments that do not
+    overlap); the hour becomes one segment once a commit passes it by."""
+    hour = NOW.replace(minute=0)
+    store = open_store(path)
+    store.commit_round(make_round([make_item(1, hour + timedelta(minutes=5)),
+                                   make_item(2, hour + timedelta(minutes=10))]))
+    # the next hour starts; late items for a new and for an existing minute of this one
+    late = [make_item(3, hour + timedelta(hours=1)), make_item(4, hour + timedelta(minutes=30)),
+            make_item(5, hour + timedelta(minutes=5, seconds=30))]
+    store.commit_round(make_round(late))
+    keys = set(segments(path))
+    assert f"{hour:%Y-%m-%dT%H}" not in keys
+    assert {f"{hour + timedelta(minutes=m):%Y-%m-%dT%H:%M}" for m in (5, 10, 30)} <= keys
+    every = [3, 4, 2, 5, 1]  # newest first
+    assert [s.item_id for s in store.statements(limit=5)] == [f"item-{n}" for n in every]
+    assert [s.item_id for s in store.statements(limit=2, before=hour + timedelta(minutes=31))
+            ] == ["item-4", "item-2"]
+    reader = open_store(path, readonly=True)
+    assert [s.item_id for s in reader.statements(limit=5)] == [f"item-{n}" for n in every]
+    store.commit_round(make_round([make_item(6, hour + timedelta(hours=1, minutes=1))]))
+    keys = set(segments(path))
+    assert f"{hour:%Y-%m-%dT%H}" in keys and not [k for k in keys if k.startswith(
+        f"{hour:%Y-%m-%dT%H}:")]
+    assert [s.item_id for s in store.statements(limit=6)] == [
+        "item-6", *(f"item-{n}" for n in every)]
+    store.close()
+
+
 def test_statements_with_equal_times_keep_their_stored_order_across_processes(path):
     """A day's keys are a set, whose order changes with the process's string hashing: rows
     with the same time must still come back in the order they were stored (sentence order),

@@ -468,6 +468,23 @@ def describe(lags: list[tuple[float, float]], origin: float) -> str:
     return ", ".join(f"{lag * 1000:.0f} ms @{when - origin:.2f}s" for when, lag in worst)
 
 
+def thaw_now(app) -> None:
+    """What the screen's idle collections do every so often, timed now: thaw what they
+    froze and collect everything (dashboard.memory.IdleCollections)."""
+    import gc
+
+    collections = getattr(app.main, "idle_collections", None)
+    if collections is None:
+        return
+    frozen, cpu = gc.get_freeze_count(), time.thread_time()
+    gc.unfreeze()
+    freed = gc.collect()
+    gc.freeze()
+    print(f"  idle collections: {collections.collections} since the last thaw; a thaw now "
+          f"(every {collections.thaw_every}th): {(time.thread_time() - cpu) * 1000:.1f} ms "
+          f"CPU, {freed} garbage objects found ({frozen} were frozen)")
+
+
 async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False,
                   callbacks: bool = False, profile: str | None = None,
                   rounds: int = 1) -> None:
@@ -534,6 +551,7 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                           f"{max(applies) * 1000:.0f} ms")
                     if timer is not None:
                         print_callbacks(timer)
+                thaw_now(app)
         finally:
             if timer is not None:
                 timer.stop()

@@ -86,7 +86,6 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.dashboard_ready(self)
-        self.set_timer(PAINT_GAP, self.idle_collections.collect)  # after the first paint
 
     def on_unmount(self) -> None:
         self.idle_collections.stop()

@@ -7,7 +7,6 @@ the same hits give the same indicator.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from bisect import bisect_left
@@ -15,14 +14,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from dashboard.analysis.cameo import code_labels, load_lexicon
+from dashboard.analysis.drivers import driver_cut, driver_times, largest_drivers
 from dashboard.analysis.lemmas import Tokens, lemma, phrase_lemmas, tokens_of
 from dashboard.analysis.phrases import PhraseSet, negated
 from dashboard.analysis.text import Folded, words
 from dashboard.config import Cue, Events, Thresholds
 from dashboard.config import Escalation as EscalationConfig
-from dashboard.models import LEVELS, CueHit, Driver, Escalation, HistoryPoint, Level, Trend
-
-DRIVERS = 10  # how many drivers the indicator lists
+from dashboard.models import LEVELS, CueHit, Escalation, HistoryPoint, Level, Trend
 
 # A negation after the phrase: "a military clash cannot be allowed", "war was averted".
 _NEGATED_AFTER = re.compile(
@@ -224,23 +222,6 @@ def contribution(hit: CueHit, at: datetime, half_life: float) -> float:
     return hit.weight * hit.credibility * 0.5 ** (max(0.0, age) / half_life)
 
 
-def _driver_cut(peaks: list[tuple[float, datetime | None]], weights: CueWeights,
-                decays: dict[datetime | None, float]) -> float:
-    """The DRIVERS-th largest |contribution| of all hits (the smallest, with fewer hits):
-    the times are taken largest hit first, until no later time can hold a larger one."""
-    largest: list[float] = []  # a min-heap of the DRIVERS largest so far
-    for peak, time in sorted(peaks, key=lambda p: p[0], reverse=True):
-        if len(largest) == DRIVERS and peak < largest[0]:
-            break
-        for wc in weights[time]:
-            c = abs(wc * decays[time])
-            if len(largest) < DRIVERS:
-                heapq.heappush(largest, c)
-            elif c > largest[0]:
-                heapq.heapreplace(largest, c)
-    return largest[0] if largest else 0.0
-
-
 def _decay(time: datetime | None, now: datetime, half_life: float) -> float:
     """The share of a hit's weight left at `now` (see `contribution`)."""
     age = (now - time).total_seconds() if time else 0.0
@@ -373,17 +354,10 @@ def compute_weighed(
     past_score = saturate(math.fsum(past_parts), cfg.scale)
     # the largest contributions by size first (the DRIVERS-th largest is the cut, found
     # among the times with the largest hits); the hits and the tie-break only of those
-    cut = _driver_cut(peaks, weights, decays)
-    times = {time for peak, time in peaks if peak >= cut}
-    candidates = [(h, c) for h in hits_at(times)
-                  if abs(c := h.weight * h.credibility * decays[h.time]) >= cut]
-    drivers = [
-        Driver(h, c)
-        for h, c in heapq.nsmallest(
-            DRIVERS, candidates,
-            key=lambda p: (-abs(p[1]), p[0].cue, p[0].evidence, p[0].item_id, p[0].source_id,
-                           p[0].code))
-    ]
+    cut = driver_cut(peaks, weights, decays)
+    drivers = largest_drivers(
+        (h, c) for h in hits_at(driver_times(peaks, cut))
+        if abs(c := h.weight * h.credibility * decays[h.time]) >= cut)
     return Escalation(
         score=now_score,
         level=level_over(

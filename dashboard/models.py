@@ -377,6 +377,7 @@ class Snapshot:
     topics: dict[str, str] = field(default_factory=dict)  # id -> label
     actor_tags: dict[str, str] = field(default_factory=dict)  # id -> short tag
     topic_tags: dict[str, str] = field(default_factory=dict)  # id -> short header
+    topic_abbrs: dict[str, str] = field(default_factory=dict)  # id -> header where room is least
     updated: datetime | None = None  # the newest success of any source
     freshness: Freshness | None = None  # None: not known (a view saved by an older version)
     # a viewer's first snapshot without a saved view paints before the positions are read

@@ -13,7 +13,7 @@ from dashboard.analysis.escalation import compute_weighed
 from dashboard.analysis.ledger import load_blocs, load_ledger, load_series
 from dashboard.analysis.positions import current_positions
 from dashboard.analysis.recognition import summarize
-from dashboard.config import Config
+from dashboard.config import Config, topic_names
 from dashboard.config import Recognition as RecognitionConfig
 from dashboard.models import Freshness, Recognition, Snapshot, SourceHealth, SourceView
 from dashboard.storage import Store
@@ -94,6 +94,7 @@ def build_snapshot(
     )
     history = store.history(limit=500)
     fresh = freshness(config, health)
+    names = topic_names(config.topics)
     return Snapshot(
         theatre=config.theatre.name,
         items=store.item_count(),
@@ -110,7 +111,8 @@ def build_snapshot(
         actors={a.id: a.name for a in config.actors},
         topics={t.id: t.label for t in config.topics},
         actor_tags={a.id: a.tag for a in config.actors},
-        topic_tags={t.id: t.tag for t in config.topics},
+        topic_tags={i: n.short for i, n in names.items()},
+        topic_abbrs={i: n.abbr for i, n in names.items()},
         updated=fresh.last_success,
         freshness=fresh,
     )

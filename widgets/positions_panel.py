@@ -1,4 +1,10 @@
-"""Actor × topic matrix of current positions, readable without colour."""
+"""Actor × topic matrix of current positions, readable without colour.
+
+The matrix takes the roomiest form in which every topic fits the panel's width
+(widgets/positions_layout.py): stance words where there is room, a symbol and an evidence
+count headed by short names or abbreviations where there is less. The line under the
+table names the cell under the cursor in full, so every form stays traceable.
+"""
 
 from __future__ import annotations
 
@@ -13,30 +19,25 @@ from textual.widgets import DataTable, Static
 
 from dashboard.models import Position
 from widgets.nav_table import NavTable
-from widgets.plain_text import cell, plain, set_static, truncate
+from widgets.plain_text import set_static, truncate
+from widgets.positions_layout import (
+    COMPACT_LEGEND,
+    LEGEND,
+    NONE_SYMBOL,
+    STANCE_SYMBOLS,
+    Matrix,
+    TopicColumn,
+    build,
+    describe,
+    fit,
+    positions_grid,
+    stance_cell,
+    topic_key,
+)
 from widgets.table_cells import patch_rows
 
-# Symbol first, colour second: the matrix must read on a monochrome terminal.
-STANCE_SYMBOLS: dict[str, tuple[str, str]] = {
-    "support": ("▲", "green"),
-    "oppose": ("▼", "red"),
-    "conditional": ("◆", "yellow"),
-    "neutral": ("●", "blue"),
-}
-NONE_SYMBOL = "·"
-CHANGED_MARK = "!"
-LEGEND = "▲ support  ▼ oppose  ◆ conditional  ● neutral  · none  ! changed"
-
-
-def stance_cell(position: Position | None) -> Text:
-    """One matrix cell: stance symbol, word and a change mark."""
-    if position is None:
-        return Text(NONE_SYMBOL, style="dim", no_wrap=True)
-    symbol, colour = STANCE_SYMBOLS.get(position.stance, ("?", ""))
-    text = Text(f"{symbol} {position.stance}", style=colour, no_wrap=True)
-    if position.changed:
-        text.append(CHANGED_MARK, style="bold")
-    return text
+__all__ = ["LEGEND", "NONE_SYMBOL", "STANCE_SYMBOLS", "PositionsPanel", "shown_range",
+           "stance_cell"]
 
 
 def shown_range(table: DataTable) -> tuple[int, int, int]:
@@ -69,6 +70,9 @@ class PositionsPanel(Vertical):
     DEFAULT_CSS = """
     PositionsPanel > DataTable { height: 1fr; }
     PositionsPanel > .panel-title { height: 1; }
+    PositionsPanel > .cursor-cell { height: 1; }
+    PositionsPanel > .topic-key { height: auto; display: none; }
+    PositionsPanel > .topic-key.-shown { display: block; }
     PositionsPanel > .legend { height: auto; }
     """
 
@@ -83,8 +87,10 @@ class PositionsPanel(Vertical):
 
     positions: reactive[tuple[Position, ...]] = reactive((), always_update=True)
     actors: reactive[dict[str, str]] = reactive(dict)
+    actor_tags: reactive[dict[str, str]] = reactive(dict)  # the actor column when narrow
     topics: reactive[dict[str, str]] = reactive(dict)
     topic_tags: reactive[dict[str, str]] = reactive(dict)  # short column headers
+    topic_abbrs: reactive[dict[str, str]] = reactive(dict)  # the headers when narrowest
     actor_filter: reactive[str | None] = reactive(None)
     topic_filter: reactive[str | None] = reactive(None)
     pending: reactive[bool] = reactive(False)  # the positions are still being read
@@ -93,14 +99,18 @@ class PositionsPanel(Vertical):
         super().__init__(*args, **kwargs)
         # what the table shows, to repaint only what changed
         self._painted: tuple[object, ...] | None = None
+        self._form = "words"  # the matrix's form (positions_layout.FORMS) as shown
+        self._laid_width = 0  # the width it was chosen for
         self._columns_shown: list[str] = []
-        self._headers: list[Text] = []
+        self._headers: tuple[Text, ...] = ()
         self._keys: list[str] = []
-        self._shown: list[tuple[Text, ...]] = []
+        self._shown: tuple[tuple[Text, ...], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Actor positions", style="bold"), classes="panel-title")
         yield NavTable(id="positions-table", cursor_type="cell", fixed_columns=1)
+        yield Static(Text(""), classes="cursor-cell")
+        yield Static(Text(""), classes="topic-key")
         yield Static(Text(LEGEND, style="dim"), classes="legend")
 
     def _rows(self) -> list[str]:
@@ -111,45 +121,103 @@ class PositionsPanel(Vertical):
         ids = list(self.topics) or sorted({p.topic for p in self.positions})
         return [t for t in ids if self.topic_filter in (None, t)]
 
-    def _redraw(self) -> None:
+    def _topic_columns(self, topics: list[str]) -> list[TopicColumn]:
+        columns = []
+        for topic in topics:
+            label = self.topics.get(topic, topic)
+            short = self.topic_tags.get(topic) or truncate(label, 12)
+            columns.append(TopicColumn(label, short, self.topic_abbrs.get(topic) or short[:3]))
+        return columns
+
+    def _width(self) -> int:
+        """The cells the table has for its columns (0 before it is laid out or shown)."""
+        return self.query_one(DataTable).scrollable_content_region.width
+
+    def _matrix(self, width: int) -> Matrix:
+        """The matrix in the form that fits `width`, or in the form shown when the table
+        has no width yet (a hidden tab)."""
+        keys, topics = self._rows(), self._columns()
+        actors = [(self.actors.get(a, a), self.actor_tags.get(a) or truncate(
+            self.actors.get(a, a), 8)) for a in keys]
+        grid = positions_grid(keys, topics, self.positions)
+        columns = self._topic_columns(topics)
+        if width <= 0:
+            return build(self._form, actors, columns, grid)
+        return fit(width, actors, columns, grid)
+
+    def _redraw(self, *, force: bool = False) -> None:
         if not self.is_mounted:
             return
-        painted = (self.positions, self.actors, self.topics, self.topic_tags,
-                   self.actor_filter, self.topic_filter)
-        if painted == self._painted:
+        width = self._width()
+        painted = (self.positions, self.actors, self.actor_tags, self.topics,
+                   self.topic_tags, self.topic_abbrs, self.actor_filter, self.topic_filter)
+        if painted == self._painted and not force:
             return  # every snapshot sets the positions, mostly to the same ones
         self._painted = painted
         table = self.query_one(DataTable)
-        by_cell = {(p.actor, p.topic): p for p in self.positions}
-        topics = self._columns()
-        headers = [Text("actor")] + [
-            plain(self.topic_tags.get(t) or truncate(self.topics.get(t, t), 12)) for t in topics
-        ]
-        keys = self._rows()
-        rows = [
-            (cell(self.actors.get(a, a), 18), *(stance_cell(by_cell.get((a, t))) for t in topics))
-            for a in keys
-        ]
+        matrix = self._matrix(width)
+        keys, topics = self._rows(), self._columns()
         columns = ["actor", *topics]
-        same = (columns, headers, keys) == (self._columns_shown, self._headers, self._keys)
-        # the same actors and topics: update only the changed cells, as rebuilding the
-        # whole matrix after every snapshot stalls the event loop
-        if not (same and patch_rows(table, keys, columns, self._shown, rows)):
+        same = ((matrix.form, columns, matrix.headers, keys)
+                == (self._form, self._columns_shown, self._headers, self._keys))
+        # the same form, actors and topics: update only the changed cells, as rebuilding
+        # the whole matrix after every snapshot stalls the event loop
+        if not (same and patch_rows(table, keys, columns, self._shown, matrix.rows)):
             cursor = table.cursor_coordinate
             table.clear(columns=True)
-            for key, header in zip(columns, headers, strict=True):
+            table.cell_padding = matrix.padding
+            table.header_height = matrix.header_height
+            for key, header in zip(columns, matrix.headers, strict=True):
                 table.add_column(header, key=key)
-            for actor, cells in zip(keys, rows, strict=True):
+            for actor, cells in zip(keys, matrix.rows, strict=True):
                 table.add_row(*cells, key=actor)
             if table.row_count:
                 table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
             self.call_after_refresh(self._show_range)
-        self._columns_shown, self._headers, self._keys, self._shown = columns, headers, keys, rows
+        if matrix.form != self._form or not same:
+            self._show_form(matrix.form, self._topic_columns(topics))
+        self._form, self._columns_shown, self._headers = matrix.form, columns, matrix.headers
+        self._laid_width = width
+        self._keys, self._shown = keys, matrix.rows
+        self._show_cursor_cell()
+
+    def _show_form(self, form: str, topics: list[TopicColumn]) -> None:
+        """The key of the abbreviations and the legend that go with `form`."""
+        key = self.query_one(".topic-key", Static)
+        key.set_class(form == "codes", "-shown")
+        if form == "codes":
+            set_static(key, topic_key(topics, self.content_region.width or 80))
+        legend = LEGEND if form == "words" else COMPACT_LEGEND
+        set_static(self.query_one(".legend", Static), Text(legend, style="dim"))
+
+    def _show_cursor_cell(self) -> None:
+        """The line under the table: the cell under the cursor, in full."""
+        chosen = self.selected
+        if chosen is None:
+            rows = self._rows()
+            row = self.query_one(DataTable).cursor_coordinate.row
+            line = Text(truncate(self.actors.get(rows[row], rows[row]), 40), style="bold") \
+                if 0 <= row < len(rows) else Text("")
+            if line:
+                line.append("  → to a topic", style="dim")
+        else:
+            actor, topic, position = chosen
+            line = describe(self.actors.get(actor, actor), self.topics.get(topic, topic),
+                            position)
+        set_static(self.query_one(".cursor-cell", Static), line)
 
     def _show_range(self) -> None:
-        """The title, with the topics in view when some are scrolled out of it."""
+        """The title, with the topics in view when some are scrolled out of it; a form
+        that no longer fits the width is changed first."""
         if not self.is_mounted:
             return
+        width = self._width()
+        if width > 0 and width != self._laid_width:
+            if self._matrix(width).form != self._form:
+                self._redraw(force=True)  # resized or shown: another form fits now
+                return
+            self._laid_width = width
+            self._show_form(self._form, self._topic_columns(self._columns()))
         first, last, total = shown_range(self.query_one(DataTable))
         title = Text("Actor positions", style="bold")
         if self.pending:
@@ -191,6 +259,10 @@ class PositionsPanel(Vertical):
             return None
         by_cell = {(p.actor, p.topic): p for p in self.positions}
         return rows[r], cols[c], by_cell.get((rows[r], cols[c]))
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        self._show_cursor_cell()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()

@@ -7,7 +7,8 @@ passed to whoever needs it; there is no global.
 By concern: `values` (durations, URLs, ids: the field types), `schema` (the models, one
 per section), `problems` (file, line and key of each problem), `defaults` (the shipped
 config.toml and what a section left out takes from it), `loading` (find, read, validate,
-digest). Import from `dashboard.config`; the submodules are its parts.
+digest), `topic_names` (each topic's short name and abbreviation, unique). Import from
+`dashboard.config`; the submodules are its parts.
 """
 
 from dashboard.config.defaults import (
@@ -45,10 +46,12 @@ from dashboard.config.schema import (
     Thresholds,
     Topic,
 )
+from dashboard.config.topic_names import TopicNames, derived_short, topic_names
 from dashboard.config.values import (
     ACTOR_SHORT_MAX,
     APP_NAME,
     MAX_RETENTION_DAYS,
+    TOPIC_ABBR_MAX,
     TOPIC_SHORT_MAX,
     Duration,
     HttpUrl,
@@ -60,10 +63,11 @@ from dashboard.config.values import (
 
 __all__ = [
     "ACTOR_SHORT_MAX", "APP_NAME", "ENV_CONFIG", "HORIZON_HALF_LIVES", "MAX_RETENTION_DAYS",
-    "OWN_SECTIONS", "SHIPPED_CONFIG", "TOPIC_SHORT_MAX", "Actor", "Alert", "Config",
-    "ConfigError", "Cue", "Display", "Duration", "Escalation", "Events", "Fetch", "HttpUrl",
-    "Office", "Pages", "PartialDate", "Person", "Problem", "Recognition", "Slug", "Source",
-    "Storage", "Theatre", "Thresholds", "Topic", "Unit", "config_digest", "config_warnings",
-    "find_config", "load_config", "parse_config", "parse_duration", "shipped_sections",
+    "OWN_SECTIONS", "SHIPPED_CONFIG", "TOPIC_ABBR_MAX", "TOPIC_SHORT_MAX", "Actor", "Alert",
+    "Config", "ConfigError", "Cue", "Display", "Duration", "Escalation", "Events", "Fetch",
+    "HttpUrl", "Office", "Pages", "PartialDate", "Person", "Problem", "Recognition", "Slug",
+    "Source", "Storage", "Theatre", "Thresholds", "Topic", "TopicNames", "Unit",
+    "config_digest", "config_warnings", "derived_short", "find_config", "load_config",
+    "parse_config", "parse_duration", "shipped_sections", "topic_names",
     "with_shipped_defaults",
 ]

@@ -118,12 +118,17 @@ def validation_problems(path: str, lines: dict, error: ValidationError) -> list[
 
 
 _ID_TABLES = (("sources",), ("actors",), ("topics",), ("escalation", "cues"), ("alerts",))
+# (table, key, what): values that must differ between the entries of a table; names shown
+# to the analyst are compared without case ("Rec" and "REC" read as the same column)
+_UNIQUE = (*((table, "id", "id") for table in _ID_TABLES),
+           (("topics",), "short", "short name"), (("topics",), "abbr", "abbreviation"))
 
 
 def duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
-    """Duplicate ids, found on the raw data so they are listed with every other problem."""
+    """Duplicate ids and topic names, found on the raw data so they are listed with every
+    other problem."""
     problems = []
-    for table in _ID_TABLES:
+    for table, key, what in _UNIQUE:
         entries: Any = data
         for name in table:
             entries = entries.get(name, []) if isinstance(entries, dict) else []
@@ -131,15 +136,16 @@ def duplicate_ids(path: str, data: dict, lines: dict) -> list[Problem]:
             continue
         seen: dict[str, int] = {}
         for i, entry in enumerate(entries):
-            value = entry.get("id") if isinstance(entry, dict) else None
-            if not isinstance(value, str):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if not isinstance(value, str) or not value:
                 continue
-            loc = (*table, i, "id")
-            if value in seen:
-                first = line_for((*table, seen[value], "id"), lines)
+            same = value if key == "id" else value.casefold()
+            loc = (*table, i, key)
+            if same in seen:
+                first = line_for((*table, seen[same], key), lines)
                 problems.append(Problem(path, line_for(loc, lines), _dotted(loc),
-                                        f"duplicate id {value!r}, first used on line {first} "
-                                        "(ids must be unique)"))
+                                        f"duplicate {what} {value!r}, first used on line "
+                                        f"{first} ({what}s must be unique)"))
             else:
-                seen[value] = i
+                seen[same] = i
     return problems

@@ -16,10 +16,12 @@ from dashboard.config.values import (
     ACTOR_SHORT_MAX,
     APP_NAME,
     MAX_RETENTION_DAYS,
+    TOPIC_ABBR_MAX,
     TOPIC_SHORT_MAX,
     Duration,
     HttpUrl,
     PartialDate,
+    ShortName,
     Slug,
     Unit,
 )
@@ -156,7 +158,7 @@ class Actor(_Model):
     """Other names: capitals used as metonyms, institutions, adjectives."""
     people: tuple[Person, ...] = ()
     """Officials who speak for this actor."""
-    short: str = Field("", max_length=ACTOR_SHORT_MAX)
+    short: ShortName = Field("", max_length=ACTOR_SHORT_MAX)
     """A short tag for narrow tables ("K-Serbs"); empty derives one from the name."""
 
     @property
@@ -189,17 +191,12 @@ class Topic(_Model):
     heads: tuple[str, ...] = ()
     """Nouns that name the topic again once the article has named it: "the bridge",
     "this association" (after a definite article, demonstrative or possessive)."""
-    short: str = Field("", max_length=TOPIC_SHORT_MAX)
-    """A short name for table headers ("Forces"); empty cuts the label."""
-
-    @property
-    def tag(self) -> str:
-        """The short name: `short`, else the label cut to `TOPIC_SHORT_MAX`."""
-        if self.short:
-            return self.short
-        if len(self.label) <= TOPIC_SHORT_MAX:
-            return self.label
-        return self.label[: TOPIC_SHORT_MAX - 1] + "…"
+    short: ShortName = Field("", max_length=TOPIC_SHORT_MAX)
+    """A short name for column headers ("Forces back"), unique among the topics; empty
+    derives one from the label (`dashboard.config.topic_names`)."""
+    abbr: ShortName = Field("", max_length=TOPIC_ABBR_MAX)
+    """An abbreviation ("Frc") that heads the topic's column where even the short name does
+    not fit, unique among the topics; empty derives one from the short name."""
 
     @model_validator(mode="after")
     def _named_somehow(self) -> Topic:

@@ -59,9 +59,22 @@ Slug = Annotated[str, AfterValidator(_slug)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-# Short names in narrow tables: an actor's tag, a topic's column header.
+# Short names in narrow tables: an actor's tag, a topic's column header, and the topic's
+# abbreviation that heads its column where even the header does not fit.
 ACTOR_SHORT_MAX = 8
 TOPIC_SHORT_MAX = 12
+TOPIC_ABBR_MAX = 3
+
+
+def _short_name(value: str) -> str:
+    # a short name is drawn in a table header: one line, nothing a terminal would act on
+    if value and (value != value.strip() or not value.isprintable()):
+        raise ValueError(f"{value!r} must be printable text on one line, without spaces "
+                         "at either end")
+    return value
+
+
+ShortName = Annotated[str, AfterValidator(_short_name)]
 
 
 _PARTIAL_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")

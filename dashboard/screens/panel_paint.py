@@ -24,7 +24,8 @@ def paint_positions(screen: Screen, snap: Snapshot, now: datetime) -> None:
     """The actor × topic matrix (or that it is still being read)."""
     positions = screen.query_one(PositionsPanel)
     positions.actors, positions.topics = snap.actors, snap.topics
-    positions.topic_tags = snap.topic_tags
+    positions.actor_tags = snap.actor_tags
+    positions.topic_tags, positions.topic_abbrs = snap.topic_tags, snap.topic_abbrs
     positions.positions = snap.positions
     positions.pending = snap.positions_pending
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.config import Config
+from dashboard.config import Config, topic_names
 from dashboard.models import (
     BlocCount,
     CueHit,
@@ -175,7 +175,8 @@ class FakeBuilder:
             actors={a.id: a.name for a in config.actors},
             topics={t.id: t.label for t in config.topics},
             actor_tags={a.id: a.tag for a in config.actors},
-            topic_tags={t.id: t.tag for t in config.topics},
+            topic_tags={i: n.short for i, n in topic_names(config.topics).items()},
+            topic_abbrs={i: n.abbr for i, n in topic_names(config.topics).items()},
             updated=NOW,
         )
         health = {v.id: v.health for v in snap.sources}

@@ -1,37 +1,169 @@
-"""The positions matrix with many topics: short headers, a frozen actor column, and a title
-that says which topics are in view."""
+"""The positions matrix shows as many topics as its width allows: stance words when every
+topic fits with them, else symbols and evidence counts under short names or abbreviations;
+the line under the table names the cell under the cursor in full, and topics that still do
+not fit scroll behind the frozen actor column with the title saying which are in view."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import DataTable, Static
 
+from dashboard.config import load_config
+from dashboard.models import Position, StanceEvidence
+from tests.app.conftest import NOW, FakeBuilder, FakeStore, make_statements
 from tests.app.test_keys import make_app, settle
+from widgets.details_screen import DetailsScreen
+from widgets.positions_panel import PositionsPanel, shown_range
 
-TOPICS = [{"id": f"topic-{n}", "label": f"A long label for topic number {n}",
-           "short": f"Topic {n}", "phrases": [f"phrase {n}"]} for n in range(1, 10)]
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = load_config(REPO / "config.toml")
+ACTORS = [a.model_dump() for a in SHIPPED.actors]
+TOPICS = [t.model_dump() for t in SHIPPED.topics]
+MANY = [{"id": f"topic-{n}", "label": f"A long label for topic number {n}",
+         "short": f"Topic {n}", "phrases": [f"phrase {n}"]} for n in range(1, 21)]
+
+
+def evidence(actor: str, topic: str, stance: str) -> StanceEvidence:
+    return StanceEvidence(actor, topic, stance, f"{actor} on {topic}.", source_id="wire",
+                          time=NOW)
+
+
+POSITIONS = (
+    Position("serbia", "serbian-forces-return", "support", 0.9,
+             (evidence("serbia", "serbian-forces-return", "support"),), weighed=4),
+    Position("kosovo", "serbian-forces-return", "oppose", 0.8,
+             (evidence("kosovo", "serbian-forces-return", "oppose"),), changed=True, weighed=2),
+    Position("usa", "ibar-bridge", "conditional", 0.6,
+             (evidence("usa", "ibar-bridge", "conditional"),), weighed=1),
+)
+
+
+def shipped_app(**config):
+    store = FakeStore(make_statements(5))
+    return make_app(store, builder=FakeBuilder(store, positions=POSITIONS),
+                    actors=ACTORS, topics=TOPICS, **config)
 
 
 def line(table: DataTable, y: int) -> str:
     return table.render_line(y).text
 
 
-async def test_nine_topics_at_160x48_say_how_many_are_shown_and_keep_the_actors():
-    app = make_app(topics=TOPICS)
+def static_text(app, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def test_the_nine_shipped_topics_are_all_columns_at_160x48():
+    app = shipped_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        assert shown_range(table) == (1, 9, 9)
+        assert "topics" not in static_text(app, "#positions .panel-title")  # nothing hidden
+        assert line(table, 0).split() == ["actor", "Frc", "Rec", "Dlg", "ASM", "KFR", "Pol",
+                                          "EUm", "Din", "Ibr"]
+        # the key under the table names every abbreviation
+        key = static_text(app, "#positions .topic-key")
+        assert "Frc Forces back" in key and "Ibr Ibar bridge" in key
+        assert line(table, 1).split()[:3] == ["Serbia", "▲4", "·"]
+        assert line(table, 2).split()[:2] == ["Kosovo", "▼2!"]  # changed: marked
+        assert line(table, 7).startswith(" USA")  # actor tags where room is short
+
+
+async def test_the_nine_shipped_topics_are_all_columns_on_the_positions_tab_at_80x24():
+    app = shipped_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")  # the positions tab
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        assert app.focused is table
+        assert shown_range(table) == (1, 9, 9)
+        # the short names over two lines: more room than abbreviations need, so no key
+        assert line(table, 0).split()[:3] == ["actor", "Forces", "Recognition"]
+        assert line(table, 1).split()[:2] == ["back", "assoc."]
+        assert not app.query_one("#positions .topic-key", Static).display
+
+
+async def test_the_cursor_line_names_the_cell_in_full_and_enter_opens_its_evidence():
+    app = shipped_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.press("down", "right")  # Kosovo × the first topic
+        await settle(app, pilot)
+        shown = static_text(app, "#positions .cursor-cell")
+        assert shown.startswith("Kosovo · Return of Serbian forces to Kosovo: ▼ oppose")
+        assert "(changed)" in shown and "2 pieces of evidence" in shown
+        await pilot.press("right")
+        await settle(app, pilot)
+        assert "Recognition of Kosovo's independence: no evidence" in static_text(
+            app, "#positions .cursor-cell")
+        await pilot.press("left", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        assert "kosovo on serbian-forces-return." in str(app.screen.query_one(
+            "#details-body Static", Static).render())
+
+
+async def test_two_topics_keep_their_stance_words_and_actor_names():
+    app = make_app()  # three actors, two topics
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        # "Forces return" is longer than a short name: its first word heads the column
+        assert line(table, 0).split()[1:] == ["Forces", "Dialogue"]
+        assert "▼ oppose!" in line(table, 3) and line(table, 3).lstrip().startswith(
+            "United States")
+
+
+async def test_twenty_topics_scroll_behind_the_actor_column_and_the_title_says_so():
+    app = make_app(topics=MANY)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
         title = app.query_one("#positions .panel-title", Static)
-        assert table.fixed_columns == 1
-        assert "Topic 1" in line(table, 0) and "A long label" not in line(table, 0)
-        shown = str(title.render())
-        assert "topics 1–" in shown and "of 9 →" in shown  # there are more to the right
+        first, last, total = shown_range(table)
+        assert (first, total) == (1, 20) and 9 <= last < 20  # abbreviations: most of them
+        assert f"topics 1–{last} of 20 →" in str(title.render())
         await pilot.press("tab")  # to the positions panel
         assert app.focused is table
-        for _ in range(9):
+        for _ in range(20):
             await pilot.press("right")
         await settle(app, pilot)
         assert table.scroll_x > 0
-        assert "Topic 9" in line(table, 0)
-        assert line(table, 3).lstrip().startswith("United States")  # the actor stays
+        assert "T20" in line(table, 0)
+        assert line(table, 3).lstrip().startswith("USA")  # the actor stays
         shown = str(title.render())
-        assert "of 9 ←" in shown and "–9 of 9" in shown
+        assert "of 20 ←" in shown and "–20 of 20" in shown
+        assert "A long label for topic number 20" in static_text(app, "#positions .cursor-cell")
+
+
+async def test_a_wider_screen_changes_the_form_to_the_roomier_one_that_fits():
+    app = shipped_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        assert "Frc" in line(table, 0)
+        await pilot.resize_terminal(300, 48)
+        await settle(app, pilot)
+        assert shown_range(table) == (1, 9, 9)
+        assert "Forces" in line(table, 0) and "Frc" not in line(table, 0)
+        await pilot.resize_terminal(160, 48)
+        await settle(app, pilot)
+        assert "Frc" in line(table, 0) and shown_range(table) == (1, 9, 9)
+
+
+async def test_topic_names_from_the_config_are_shown_literally():
+    topics = [{"id": "a", "label": "[bold red]A[/] label", "short": "[b]x[/b]",
+               "phrases": ["a"]},
+              {"id": "b", "label": "B", "abbr": "[i]", "phrases": ["b"]}]
+    app = make_app(topics=topics)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        panel = app.query_one(PositionsPanel)
+        table = panel.query_one(DataTable)
+        assert "[b]x[/b]" in line(table, 0)
+        await pilot.press("tab", "right")
+        await settle(app, pilot)
+        assert "[bold red]A[/] label" in static_text(app, "#positions .cursor-cell")

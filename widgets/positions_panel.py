@@ -123,10 +123,12 @@ class PositionsPanel(Vertical):
 
     def _topic_columns(self, topics: list[str]) -> list[TopicColumn]:
         columns = []
-        for topic in topics:
+        for number, topic in enumerate(topics, start=1):
             label = self.topics.get(topic, topic)
             short = self.topic_tags.get(topic) or truncate(label, 12)
-            columns.append(TopicColumn(label, short, self.topic_abbrs.get(topic) or short[:3]))
+            # without abbreviations (a snapshot that has none) the columns are numbered
+            abbr = self.topic_abbrs.get(topic) or str(number)
+            columns.append(TopicColumn(label, short, abbr))
         return columns
 
     def _width(self) -> int:

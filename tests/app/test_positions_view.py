@@ -167,3 +167,14 @@ async def test_topic_names_from_the_config_are_shown_literally():
         await pilot.press("tab", "right")
         await settle(app, pilot)
         assert "[bold red]A[/] label" in static_text(app, "#positions .cursor-cell")
+
+
+async def test_a_snapshot_without_abbreviations_numbers_the_narrow_columns():
+    store = FakeStore(make_statements(5))  # e.g. a last view saved before there were any
+    app = make_app(store, builder=FakeBuilder(store, positions=POSITIONS, topic_abbrs={}),
+                   actors=ACTORS, topics=TOPICS)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        assert line(table, 0).split() == ["actor", *map(str, range(1, 10))]
+        assert "1 Forces back" in static_text(app, "#positions .topic-key")

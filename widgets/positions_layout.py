@@ -163,18 +163,22 @@ def topic_key(topics: Sequence[TopicColumn], width: int) -> Text:
     return key
 
 
-def describe(actor: str, topic: str, position: Position | None) -> Text:
-    """The line under the table: the cell under the cursor in full."""
-    text = Text(f"{clean(actor)} · {clean(topic)}: ", no_wrap=True, overflow="ellipsis")
+def describe(actor: str, topic: str, position: Position | None, *,
+             two_lines: bool = False) -> Text:
+    """The line under the table: the cell under the cursor in full, the topic's label
+    last (a narrow panel cuts the end of a line) or, in `two_lines`, on a line of its own."""
+    text = Text(f"{clean(actor)}: ", no_wrap=True, overflow="ellipsis")
     if position is None:
         text.append("no evidence", style="dim")
-        return text
-    symbol, colour = STANCE_SYMBOLS.get(position.stance, ("?", ""))
-    text.append(f"{symbol} {position.stance}", style=colour)
-    if position.changed:
-        text.append(" (changed)", style="bold")
-    count = position.weighed or len(position.evidence)
-    text.append(f", {count} piece{'s' if count != 1 else ''} of evidence (enter)")
+    else:
+        symbol, colour = STANCE_SYMBOLS.get(position.stance, ("?", ""))
+        text.append(f"{symbol} {position.stance}", style=colour)
+        if position.changed:
+            text.append(" (changed)", style="bold")
+        count = position.weighed or len(position.evidence)
+        text.append(f", {count} piece{'s' if count != 1 else ''} of evidence")
+    text.append("\n" if two_lines else " · ")
+    text.append(clean(topic), style="bold")
     return text
 
 

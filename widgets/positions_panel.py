@@ -71,6 +71,7 @@ class PositionsPanel(Vertical):
     PositionsPanel > DataTable { height: 1fr; }
     PositionsPanel > .panel-title { height: 1; }
     PositionsPanel > .cursor-cell { height: 1; }
+    PositionsPanel > .cursor-cell.-two-lines { height: 2; }
     PositionsPanel > .topic-key { height: auto; display: none; }
     PositionsPanel > .topic-key.-shown { display: block; }
     PositionsPanel > .legend { height: auto; }
@@ -205,8 +206,11 @@ class PositionsPanel(Vertical):
         else:
             actor, topic, position = chosen
             line = describe(self.actors.get(actor, actor), self.topics.get(topic, topic),
-                            position)
-        set_static(self.query_one(".cursor-cell", Static), line)
+                            position, two_lines=self._form == "codes")
+        static = self.query_one(".cursor-cell", Static)
+        # as high as the form's lines, whatever the cell: the table must not jump
+        static.set_class(self._form == "codes", "-two-lines")
+        set_static(static, line)
 
     def _show_range(self) -> None:
         """The title, with the topics in view when some are scrolled out of it; a form

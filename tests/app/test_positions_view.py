@@ -83,6 +83,10 @@ async def test_the_nine_shipped_topics_are_all_columns_on_the_positions_tab_at_8
         assert line(table, 0).split()[:3] == ["actor", "Forces", "Recognition"]
         assert line(table, 1).split()[:2] == ["back", "assoc."]
         assert not app.query_one("#positions .topic-key", Static).display
+        await pilot.press("right")
+        await settle(app, pilot)
+        assert static_text(app, "#positions .cursor-cell") == (
+            "Serbia: ▲ support, 4 pieces of evidence · Return of Serbian forces to Kosovo")
 
 
 async def test_the_cursor_line_names_the_cell_in_full_and_enter_opens_its_evidence():
@@ -92,13 +96,18 @@ async def test_the_cursor_line_names_the_cell_in_full_and_enter_opens_its_eviden
         await pilot.press("2")
         await pilot.press("down", "right")  # Kosovo × the first topic
         await settle(app, pilot)
-        shown = static_text(app, "#positions .cursor-cell")
-        assert shown.startswith("Kosovo · Return of Serbian forces to Kosovo: ▼ oppose")
-        assert "(changed)" in shown and "2 pieces of evidence" in shown
+        # abbreviated headers: the topic's label on a line of its own, the line as high
+        # whichever cell is chosen
+        cursor_line = app.query_one("#positions .cursor-cell", Static)
+        assert static_text(app, "#positions .cursor-cell").splitlines() == [
+            "Kosovo: ▼ oppose (changed), 2 pieces of evidence",
+            "Return of Serbian forces to Kosovo"]
+        assert cursor_line.size.height == 2
         await pilot.press("right")
         await settle(app, pilot)
-        assert "Recognition of Kosovo's independence: no evidence" in static_text(
-            app, "#positions .cursor-cell")
+        assert static_text(app, "#positions .cursor-cell").splitlines() == [
+            "Kosovo: no evidence", "Recognition of Kosovo's independence"]
+        assert cursor_line.size.height == 2
         await pilot.press("left", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DetailsScreen)

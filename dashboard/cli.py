@@ -120,8 +120,13 @@ def _package_version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `flashpoint` script."""
+    """Entry point of the `flashpoint` script (argv None: the process ends when the
+    command returns), and of tests that run a command in their own process (argv given).
+    """
     args = build_parser().parse_args(argv)
+    # a writer that owns its process ignores stop signals once its work is done (see
+    # StopSignals.detach); one run inside a test gives the test its handlers back
+    args.owns_process = argv is None
     try:
         return args.handler(args)
     except ConfigError as exc:

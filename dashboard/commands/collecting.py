@@ -27,9 +27,16 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     SIGTERM, SIGHUP (a dropped SSH session) and SIGINT stop the fetches still running and
     let the round commit what it already has; the command then exits 0.
     """
+    stops = StopSignals()  # from the first line: a signal during start-up is honoured too
+    try:
+        return _fetch(args, stops)
+    finally:
+        stops.detach(exiting=args.owns_process)
+
+
+def _fetch(args: argparse.Namespace, stops: StopSignals) -> int:
     from dashboard.pipeline import Collector
 
-    stops = StopSignals()  # from the start: a signal during start-up is honoured too
     config = load(args)
     if not any(s.enabled for s in config.sources):
         print("flashpoint: no enabled sources in the config", file=sys.stderr)
@@ -64,7 +71,6 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         stored = collector.stored if collector is not None else 0
     finally:
         store.close()
-        stops.detach()
     names = {s.id: s.label for s in config.sources}
     for line in report.round_lines(results, names):
         print(line)
@@ -80,10 +86,17 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     SIGTERM, SIGINT and SIGHUP stop it cleanly: the write in progress finishes, exit 0.
     """
+    stops = StopSignals()  # from the first line: a signal during start-up is honoured too
+    try:
+        return _collect(args, stops)
+    finally:
+        stops.detach(exiting=args.owns_process)
+
+
+def _collect(args: argparse.Namespace, stops: StopSignals) -> int:
     from dashboard.pipeline import Collector
     from dashboard.service import CollectorService
 
-    stops = StopSignals()  # from the start: a signal during start-up is honoured too
     setup_logging(args.verbose)
     tune_malloc()  # before any thread starts: collect runs for weeks
     path = config_path(args)
@@ -119,7 +132,6 @@ def cmd_collect(args: argparse.Namespace) -> int:
         service = asyncio.run(serve())
     finally:
         store.close()
-        stops.detach()
     if service.lost is not None:  # another writer may hold the store now
         raise service.lost
     log.info("stopped cleanly")

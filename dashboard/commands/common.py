@@ -9,6 +9,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -111,10 +112,15 @@ async def round_progress(collector: object, total: int) -> None:
 
 
 class StopSignals:
-    """SIGTERM, SIGINT and SIGHUP as a request to stop, from process start to the end.
+    """SIGTERM, SIGINT and SIGHUP as a request to stop, from the command's first line to
+    the end of the process.
 
-    Until the event loop runs, a signal is only noted (the default action would kill the
-    process mid-write); `attach` then turns it, and any later one, into an asyncio.Event.
+    One Python-level handler notes the signal for the whole command: until the event loop
+    runs it is only noted (the default action would kill the process mid-write), and
+    `attach` turns it, and any later one, into an asyncio.Event. The loop never takes the
+    signals over (`loop.add_signal_handler`): closing the loop put back the default
+    action, which killed a process that had stored its round and was exiting (exit -15,
+    its summary lost: docs/RELIABILITY.md §1, "The stop that came too late").
     """
 
     SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -122,25 +128,65 @@ class StopSignals:
     def __init__(self) -> None:
         self.received: str | None = None
         self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: tuple[socket.socket, socket.socket] | None = None
+        self._previous_wakeup = -1
         self._previous = {sig: signal.signal(sig, self._note) for sig in self.SIGNALS}
 
     def _note(self, signum: int, frame: object = None) -> None:
-        if self.received is None:
+        # runs between two bytecodes of the main thread, which may be inside the event
+        # loop: it only notes, and hands the rest to the loop
+        first = self.received is None
+        if first:
             self.received = signal.Signals(signum).name
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # closed in between: nothing to wake
+                loop.call_soon_threadsafe(self._stopped, first)
+        elif first:
+            log.info("received %s: finishing the write in progress", self.received)
+
+    def _stopped(self, first: bool) -> None:
+        if first:
             log.info("received %s: finishing the write in progress", self.received)
         if self._stop is not None:
             self._stop.set()
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
-        """The event set by a stop signal (already set if one came during start-up)."""
+        """The event set by a stop signal (already set if one came during start-up).
+
+        The signal's C handler also writes to a socket the loop watches (as the loop's
+        own signal handling does), so the loop wakes even when another thread caught it.
+        """
         self._stop = asyncio.Event()
-        for sig in self.SIGNALS:
-            loop.add_signal_handler(sig, self._note, sig)
+        self._loop = loop
+        reader, writer = socket.socketpair()
+        for end in (reader, writer):
+            end.setblocking(False)
+        self._wakeup = (reader, writer)
+        self._previous_wakeup = signal.set_wakeup_fd(writer.fileno(),
+                                                     warn_on_full_buffer=False)
+        loop.add_reader(reader.fileno(), self._drain_wakeup)
         if self.received:
             self._stop.set()
         return self._stop
 
-    def detach(self) -> None:
-        """Give the signals back to their previous handlers."""
+    def _drain_wakeup(self) -> None:
+        assert self._wakeup is not None
+        with contextlib.suppress(OSError):
+            while self._wakeup[0].recv(64):
+                pass
+
+    def detach(self, *, exiting: bool = False) -> None:
+        """Give the signals back to their previous handlers; or, when the process ends
+        once the command returns (`exiting`), ignore them until it does: the work is done,
+        a stop signal has nothing left to stop, and the default action would turn a clean
+        exit into a kill (and lose stdout's buffered summary)."""
         for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if exiting else handler)
+        self._loop = None
+        if self._wakeup is not None:
+            signal.set_wakeup_fd(self._previous_wakeup)
+            for end in self._wakeup:
+                end.close()
+            self._wakeup = None

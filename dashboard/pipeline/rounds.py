@@ -71,6 +71,7 @@ class Collector:
             if any(s.fulltext_mode != "never" for s in config.sources) else None
         )
         self.paused = False
+        self.draining = False  # set by drain(): no round starts fetching any more
         self._in_flight: set[str] = set()
         self._commit_lock = asyncio.Lock()
         self._pending: set[str] = set()
@@ -106,9 +107,11 @@ class Collector:
         """
         now = self.clock()
         sources = self.due(source_ids)
-        if not sources:
+        if not sources or self.draining:
             return []
         health = await asyncio.to_thread(self.store.health)
+        if self.draining:  # a stop came before this round had fetches to stop
+            return []
         # read the stored cue hits the history point needs while the sources download
         stored_hits = asyncio.ensure_future(asyncio.to_thread(self._stored_hits, now))
         stored_hits.add_done_callback(_consume)  # a round that ends early never awaits it
@@ -163,8 +166,10 @@ class Collector:
         return [o.result for o in outcomes]
 
     async def drain(self) -> None:
-        """Stop fetching now and let rounds commit what they already have (for shutdown)."""
+        """Stop fetching now and let rounds commit what they already have (for shutdown);
+        a round that has not started its fetches yet starts none."""
         self.paused = True
+        self.draining = True
         for task in list(self._source_tasks):
             task.cancel()
         if self._rounds:

@@ -10,18 +10,24 @@ own output, not by sleeping.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from dashboard import cli
-from support.farm import Farm
+from dashboard.config import load_config
+from dashboard.pipeline import Collector
+from dashboard.storage import open_store
+from support.farm import Farm, config_toml
+from support.loopback import Reply
 from tests.reliability.conftest import (
     StderrLines,
     catches,
@@ -36,6 +42,9 @@ FAST_KILLS = 5  # per command: 10 in all
 SOAK_KILLS = 50  # per command
 FETCH_STORED = re.compile(r"^round stored: (\d+) new items", re.M)
 COLLECT_STORED = re.compile(r"round stored: \d+ sources, (\d+) new items")
+RSS = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News'
+       b"</title><item><title>One</title><link>http://example.org/1</link></item>"
+       b"</channel></rss>")
 
 
 def seeded() -> tuple[int, random.Random]:
@@ -238,3 +247,54 @@ def test_a_writer_run_inside_a_test_gives_the_signals_back(tmp_path):
     bad.write_text("[fetch]\ndeadline = -1\n")
     assert cli.main(["collect", "--config", str(bad)]) == 2
     assert {sig: signal.getsignal(sig) for sig in stops} == before
+
+
+def test_a_stop_signal_during_start_up_fetches_nothing_and_exits_0(tmp_path, loopback):
+    """SIGTERM the moment `fetch --once` catches it (its first line: the modules, config
+    and store are still loading) stops the round before it fetches anything: exit 0, the
+    summary says so, and the source never hears from it."""
+    loopback.route("/feed.xml", Reply(body=RSS))
+    config = tmp_path / "config.toml"
+    config.write_text(config_toml([loopback.url("/feed.xml")], str(tmp_path / "store.json")))
+    proc = start("fetch", "--once", "--config", str(config))
+    wait_for_handlers(proc, signal.SIGTERM)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, f"{how_it_ended(proc.returncode)}: {err[-800:]}"
+    assert no_traceback(err), err
+    assert "round stored: 0 new items from 0 of 0 sources" in out, out
+    assert out.rstrip().endswith("(stopped early by SIGTERM)"), out
+    assert loopback.requests_to("/feed.xml") == []
+
+
+async def test_a_round_drained_before_its_fetches_start_fetches_nothing(tmp_path, loopback):
+    """A stop (drain) that comes while a round still reads the sources' health, before it
+    has fetches to cancel, leaves that round nothing to do. It used to find nothing to
+    cancel and let the whole round run, however long: the same stop during the first
+    step of a round over a big store. Synchronised by the health read itself."""
+    loopback.route("/feed.xml", Reply(body=RSS))
+    path = tmp_path / "config.toml"
+    path.write_text(config_toml([loopback.url("/feed.xml")], str(tmp_path / "store.json")))
+    config = load_config(path)
+    store = open_store(config.storage.resolved_path())
+    reading, go_on = threading.Event(), threading.Event()
+    health = store.health
+
+    def health_held_until_drained():  # the round's first step, in its worker thread
+        reading.set()
+        assert go_on.wait(30)
+        return health()
+
+    store.health = health_held_until_drained
+    collector = Collector(config, store)
+    try:
+        round_ = asyncio.ensure_future(collector.run_round())
+        assert await asyncio.to_thread(reading.wait, 30)
+        await collector.drain()
+        go_on.set()
+        assert await round_ == []
+        assert loopback.requests_to("/feed.xml") == []
+    finally:
+        go_on.set()
+        await collector.aclose()
+        store.close()

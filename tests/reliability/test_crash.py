@@ -148,6 +148,7 @@ def test_sigkill_at_random_instants_loses_no_reported_round(tmp_path, command):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 50 runs: 4-5 min a command at load 9 (RELIABILITY.md §1)
 @pytest.mark.parametrize("command", ["fetch", "collect"])
 def test_sigkill_soak_50_kills_loses_no_reported_round(tmp_path, command):
     seen = kill_rounds(tmp_path, SOAK_KILLS, command=command, kill_signal=signal.SIGKILL)
@@ -163,6 +164,7 @@ def test_sigterm_and_sighup_finish_the_write_and_exit_0(tmp_path, command, sig):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 15 runs: 107 s at load 15, past the suite's 120 s
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 @pytest.mark.parametrize("command", ["fetch", "collect"])
 def test_sigterm_and_sighup_soak(tmp_path, command, sig):

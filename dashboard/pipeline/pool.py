@@ -14,6 +14,7 @@ import and compile what the tasks need before the first task arrives.
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from concurrent.futures import CancelledError as FutureCancelled
@@ -57,13 +58,24 @@ class WorkerPool:
 
         # `active` also launches a new pool's workers
         if self._pool is None or not self._pool.active:
-            self._pool = pebble.ProcessPool(
-                max_workers=self.max_workers,
-                context=multiprocessing.get_context("spawn"),
-                initializer=self.initializer,
-                initargs=self.initargs,
-            )
-            self._pool.active  # noqa: B018 - starts the workers now
+            # SIGHUP stays blocked in everything the pool starts: its workers, its threads
+            # (which spawn replacement workers) and multiprocessing's resource tracker
+            # (started with the pool's first lock). A hangup goes to the whole process
+            # group (an SSH session dropped), and the parent, not the hangup, stops them:
+            # it killed the tracker, which the parent then relaunched with a warning and
+            # tracebacks on stderr (docs/RELIABILITY.md §1). The mask is per thread: the
+            # parent's handler still gets every stop signal.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+            try:
+                self._pool = pebble.ProcessPool(
+                    max_workers=self.max_workers,
+                    context=multiprocessing.get_context("spawn"),
+                    initializer=self.initializer,
+                    initargs=self.initargs,
+                )
+                self._pool.active  # noqa: B018 - starts the workers now
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return self._pool
 
     @property

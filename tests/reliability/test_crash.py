@@ -300,3 +300,40 @@ async def test_a_round_drained_before_its_fetches_start_fetches_nothing(tmp_path
         go_on.set()
         await collector.aclose()
         store.close()
+
+
+def children(pid: int) -> set[int]:
+    """The processes `pid` started (from any of its threads) that still run."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(n) for n in (task / "children").read_text().split())
+        except OSError:
+            continue  # a thread that ended meanwhile
+    return found
+
+
+def test_a_hangup_of_the_whole_session_stops_fetch_cleanly(tmp_path):
+    """A dropped SSH session hangs up the whole process group: the command, its parse
+    workers and multiprocessing's resource tracker. Only the command may act on it: the
+    round commits what it has, exit 0, nothing on stderr but progress. The tracker used
+    to die of the hangup, and the command relaunched it with a warning ("resource_tracker:
+    process died unexpectedly") and KeyError tracebacks. Synchronised by the process
+    tree: the hangup goes once the tracker and both workers run."""
+    store = tmp_path / "store.json"
+    config = tmp_path / "config.toml"
+    with Farm(feeds=4, items=60) as farm:
+        config.write_text(farm.config_toml(str(store)))
+        proc = start("fetch", "--once", "--config", str(config), start_new_session=True)
+        deadline = time.monotonic() + 120
+        while len(children(proc.pid)) < 3 and proc.poll() is None:
+            assert time.monotonic() < deadline, "the worker pool never started"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGHUP)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, f"{how_it_ended(proc.returncode)}: {err[-800:]}"
+    assert no_traceback(err) and "resource_tracker" not in err, err
+    assert all(line.startswith("flashpoint: ") for line in err.splitlines()), err
+    reported = [int(n) for n in FETCH_STORED.findall(out)]
+    assert len(reported) == 1 and count_items(store) == reported[0], out
+    assert out.rstrip().endswith("(stopped early by SIGHUP)"), out

@@ -52,13 +52,9 @@ class RoundFinished(Message):
 
 
 def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker while stderr is still a real file.
-
-    The collector's worker pool spawns processes, and spawning starts the tracker with
-    `sys.stderr.fileno()`; inside a running Textual app stderr is replaced by a capture
-    without a file descriptor, so the first round would fail with "bad value(s) in
-    fds_to_keep". Started here, before the app runs, later spawns reuse it.
-    """
+    """Start multiprocessing's resource tracker while stderr is a real file: the worker
+    pool's spawns start it with `sys.stderr.fileno()`, which a running Textual app has
+    replaced ("bad value(s) in fds_to_keep"); later spawns reuse this one."""
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
@@ -150,8 +146,12 @@ class FlashpointApp(AppActions, ReadOnlyMixin, App[None]):
         if self.viewer:
             self.set_interval(1.0, self._poll_store)
         elif self.service is not None:
-            self._starting = asyncio.ensure_future(
-                self.service.start(scheduler=self.use_scheduler))
+            self._starting = asyncio.ensure_future(self._start_rounds(main))
+
+    async def _start_rounds(self, main: DashboardScreen) -> None:
+        await main.painter.wait_settled()  # first paint, then rounds (ARCHITECTURE.md)
+        if self.service is not None and self.screen_stack:
+            await self.service.start(scheduler=self.use_scheduler)
             self.set_timer(0.2, self._show_fetching)
 
     async def on_unmount(self) -> None:

@@ -25,11 +25,10 @@ from textual.worker import Worker, WorkerState
 from dashboard.actions import PANELS
 from dashboard.decisions import change_sentence
 from dashboard.levels import level_change
-from dashboard.memory import IdleCollections
 from dashboard.models import Snapshot, Statement
 from dashboard.report import freshness_of
 from dashboard.screens import details
-from dashboard.screens.panel_paint import PAINT_GAP, PAINT_ORDER
+from dashboard.screens.panel_paint import PanelPainter
 from widgets.escalation_panel import EscalationPanel
 from widgets.filter_bar import FilterBar
 from widgets.header_bar import HeaderBar
@@ -60,8 +59,8 @@ class DashboardScreen(Screen[None]):
         self.actor_filter: str | None = None
         self.topic_filter: str | None = None
         self._filters_dirty = False  # the next snapshot must replace the statement rows
-        self._next_panel: int | None = None  # which of PAINT_ORDER paints after the next frame
-        self.idle_collections = IdleCollections()  # garbage collected after each paint
+        self.painter = PanelPainter(self)  # the panels after the statements, one a frame
+        self.idle_collections = self.painter.idle_collections  # garbage collected after it
 
     # --- layout -------------------------------------------------------------------------
 
@@ -88,7 +87,7 @@ class DashboardScreen(Screen[None]):
         self.app.dashboard_ready(self)
 
     def on_unmount(self) -> None:
-        self.idle_collections.stop()
+        self.painter.stop()
 
     def on_resize(self, event) -> None:
         if self.query(Tabs):  # composed
@@ -191,8 +190,10 @@ class DashboardScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.name == "read-snapshot" and event.state == WorkerState.SUCCESS:
+            self.painter.store_read = True
             self.apply_snapshot(worker.result)
         elif worker.group == "snapshot" and event.state == WorkerState.ERROR:
+            self.painter.settle()  # what is on screen is all there will be: go on
             self.notify(f"cannot read the store: {clean(worker.error)}", severity="error",
                         markup=False)
 
@@ -221,11 +222,7 @@ class DashboardScreen(Screen[None]):
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
-        if self._next_panel is None and previous is None:  # nothing on screen: at once
-            self.call_after_refresh(self._paint_next_panel, True)
-        elif self._next_panel is None:
-            self.set_timer(PAINT_GAP, self._paint_next_panel)
-        self._next_panel = 0
+        self.painter.start(at_once=previous is None)  # nothing on screen: at once
         told = self.alerts_fired(fired)
         if previous is not None:
             self._announce(previous, snap, told)
@@ -233,26 +230,7 @@ class DashboardScreen(Screen[None]):
     @property
     def painting(self) -> bool:
         """True while panels of the last snapshot are still to be painted."""
-        return self._next_panel is not None
-
-    def _paint_next_panel(self, at_once: bool = False) -> None:
-        """Paint the next panel of PAINT_ORDER (`at_once`: all that are left) from the
-        newest snapshot; the one after it on a timer (`call_after_refresh` callbacks can
-        run back to back in one loop callback, before anything is rendered)."""
-        step, snap = self._next_panel, self.snapshot
-        if (step is None or snap is None or not self.is_attached
-                or not self.query(HeaderBar)):
-            self._next_panel = None
-            return
-        for paint in PAINT_ORDER[step:] if at_once else PAINT_ORDER[step:step + 1]:
-            paint(self, snap, self.app.clock())
-        step = len(PAINT_ORDER) - 1 if at_once else step
-        if step + 1 < len(PAINT_ORDER):
-            self._next_panel = step + 1
-            self.set_timer(PAINT_GAP, self._paint_next_panel)
-        else:
-            self._next_panel = None  # on screen: collect after its last frame (memory.py)
-            self.set_timer(PAINT_GAP, self.idle_collections.collect)
+        return self.painter.painting
 
     def alerts_fired(self, events: Sequence[AlertEvent]) -> set[str]:
         """Toast the alerts meant for the screen; return the triggers they announced."""

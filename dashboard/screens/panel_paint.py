@@ -2,19 +2,26 @@
 
 A round's snapshot changes every table; set all at once, their repaint was one long stall
 of the event loop (docs/PERFORMANCE.md §4). `DashboardScreen.apply_snapshot` sets the
-header and statements at once and then these, one per frame, in PAINT_ORDER.
+header and statements at once and then, through a `PanelPainter`, these, one per frame,
+in PAINT_ORDER; after the last frame the garbage collector runs (`IdleCollections`), and
+the first time that follows a snapshot read from the store the screen has *settled*: the
+App starts its first round only then (docs/ARCHITECTURE.md, "Start-up").
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
 from textual.screen import Screen
 
+from dashboard.memory import IdleCollections
 from dashboard.models import Snapshot
 from dashboard.report import freshness_of
 from widgets.escalation_panel import EscalationPanel
+from widgets.header_bar import HeaderBar
 from widgets.positions_panel import PositionsPanel
 from widgets.recognition_panel import RecognitionPanel
 from widgets.sources_panel import SourcesPanel
@@ -52,6 +59,77 @@ def paint_sources(screen: Screen, snap: Snapshot, now: datetime) -> None:
 # Time between two panels: two of Textual's frames (60 a second), so that the one set
 # before is rendered (its own callback of the event loop) before the next is set.
 PAINT_GAP = 2 / 60
+# The longest the App's first round waits for the screen to settle (a store that loads
+# for longer than this has its first round fetch meanwhile, as before there was a wait).
+SETTLE_WAIT = 10.0
 
 PAINT_ORDER: tuple[Callable[[Screen, Snapshot, datetime], None], ...] = (
     paint_positions, paint_recognition, paint_escalation, paint_sources)
+
+
+class PanelPainter:
+    """Paints the newest snapshot's PAINT_ORDER panels one per frame, then collects.
+
+    `settled` is set once a snapshot read from the store (`store_read`; the App's saved
+    last view does not count) is all on screen and the garbage of the start-up collected,
+    or once the screen knows no such snapshot will come (`settle`).
+    """
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.next: int | None = None  # which of PAINT_ORDER paints after the next frame
+        self.idle_collections = IdleCollections()  # garbage collected after each paint
+        self.store_read = False
+        self.settled = asyncio.Event()
+
+    @property
+    def painting(self) -> bool:
+        """True while panels of the last snapshot are still to be painted."""
+        return self.next is not None
+
+    def start(self, *, at_once: bool) -> None:
+        """Paint the panels (again) from the newest snapshot: all after the next frame
+        when `at_once` (nothing was on screen), else one per frame, PAINT_GAP apart."""
+        if self.next is None and at_once:
+            self.screen.call_after_refresh(self._paint_next, True)
+        elif self.next is None:
+            self.screen.set_timer(PAINT_GAP, self._paint_next)
+        self.next = 0
+
+    def _paint_next(self, at_once: bool = False) -> None:
+        """Paint the next panel (`at_once`: all that are left) from the newest snapshot;
+        the one after it on a timer (`call_after_refresh` callbacks can run back to back
+        in one loop callback, before anything is rendered)."""
+        screen = self.screen
+        step, snap = self.next, getattr(screen, "snapshot", None)
+        if (step is None or snap is None or not screen.is_attached
+                or not screen.query(HeaderBar)):  # shutting down: the widgets are gone
+            self.next = None
+            return
+        for paint in PAINT_ORDER[step:] if at_once else PAINT_ORDER[step:step + 1]:
+            paint(screen, snap, screen.app.clock())  # type: ignore[attr-defined]
+        step = len(PAINT_ORDER) - 1 if at_once else step
+        if step + 1 < len(PAINT_ORDER):
+            self.next = step + 1
+            screen.set_timer(PAINT_GAP, self._paint_next)
+        else:
+            self.next = None  # on screen: collect after its last frame (memory.py)
+            screen.set_timer(PAINT_GAP, self._painted)
+
+    def _painted(self) -> None:
+        self.idle_collections.collect()
+        if self.store_read:
+            self.settled.set()
+
+    async def wait_settled(self, timeout: float = SETTLE_WAIT) -> None:
+        """Wait until the screen has settled, `timeout` seconds at most."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.settled.wait(), timeout)
+
+    def settle(self) -> None:
+        """No snapshot from the store is coming (its read failed): settled as it is."""
+        self.settled.set()
+
+    def stop(self) -> None:
+        """The screen closes: thaw what the idle collections froze."""
+        self.idle_collections.stop()

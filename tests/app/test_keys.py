@@ -55,7 +55,13 @@ def make_app(store=None, *, collector=None, viewer=False, demo=False, builder=No
 
 async def settle(app, pilot) -> None:
     """Let workers (rounds, snapshot reads) finish and their results land on every panel
-    (the panels after the statements are painted one per frame)."""
+    (the panels after the statements are painted one per frame; the first round starts
+    once the first snapshot is painted)."""
+    for _ in range(250):
+        starting = getattr(app, "_starting", None)
+        if starting is None or starting.done():
+            break
+        await pilot.pause(0.02)
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()

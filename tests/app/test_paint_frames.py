@@ -10,9 +10,10 @@ from dataclasses import replace
 import pytest
 from textual.widgets import DataTable
 
-import dashboard.screens.dashboard as dashboard_screen
+import dashboard.screens.panel_paint as panel_paint
+from dashboard.screens.dashboard import DashboardScreen
 from dashboard.screens.panel_paint import PAINT_ORDER
-from tests.app.conftest import make_escalation, make_statements
+from tests.app.conftest import FakeCollector, make_escalation, make_statements
 from tests.app.test_keys import make_app, settle
 from widgets.escalation_panel import EscalationPanel
 from widgets.positions_panel import PositionsPanel
@@ -30,7 +31,7 @@ def record_paints(monkeypatch, screen) -> list[str]:
             paint(*args)
         return paint_and_record
 
-    monkeypatch.setattr(dashboard_screen, "PAINT_ORDER", tuple(map(recorded, PAINT_ORDER)))
+    monkeypatch.setattr(panel_paint, "PAINT_ORDER", tuple(map(recorded, PAINT_ORDER)))
     real_refresh = screen._compositor_refresh
 
     def frame() -> None:
@@ -130,3 +131,34 @@ async def test_garbage_is_collected_and_the_survivors_frozen_after_a_paint_and_t
 def _thawed():
     yield
     gc.unfreeze()  # whatever a failed test left frozen
+
+
+async def test_the_first_round_starts_once_the_stores_first_snapshot_is_painted(monkeypatch):
+    # start-up and the first round share no frame: the compose, the first renders of the
+    # whole screen and the first collection come first (docs/PERFORMANCE.md §4)
+    seen: list[tuple[bool, int, bool]] = []
+
+    class Recording(FakeCollector):
+        async def run_round(self, source_ids=None):
+            main = app.main
+            seen.append((main.painting, app.query_one("#statements-table", DataTable)
+                         .row_count, main.painter.settled.is_set()))
+            return await super().run_round(source_ids)
+
+    frames: list[str] = []
+    real_refresh = DashboardScreen._compositor_refresh
+
+    def frame(screen) -> None:
+        frames.append("round" if seen else "frame")
+        real_refresh(screen)
+
+    monkeypatch.setattr(DashboardScreen, "_compositor_refresh", frame)
+    app = make_app(collector=Recording())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        assert app.main.idle_collections.collections >= 1  # the start-up's collection ran
+    assert len(seen) == 1
+    painting, rows, settled = seen[0]
+    assert not painting and rows == 20 and settled  # every panel of it was on screen
+    assert "frame" in frames  # rendered before the round started
+

@@ -363,7 +363,7 @@ class CallbackTimer:
         import threading
 
         self.calls: list[tuple[float, float, str, float]] = []  # (cpu, wall, what, when)
-        self.gc_pauses: list[tuple[float, int]] = []  # (CPU seconds, generation) on the loop
+        self.gc_pauses: list[tuple[float, int, float]] = []  # (CPU s, generation, when)
         self.origin = time.monotonic()  # `when` is seconds after this (the loop's clock)
         self._original = asyncio.events.Handle._run
         self._loop_thread = threading.get_ident()
@@ -377,7 +377,8 @@ class CallbackTimer:
         if phase == "start":
             self._gc_started = time.thread_time()
         else:
-            self.gc_pauses.append((time.thread_time() - self._gc_started, info["generation"]))
+            self.gc_pauses.append((time.thread_time() - self._gc_started, info["generation"],
+                                   time.monotonic() - self.origin))
 
     def start(self) -> None:
         """Wrap `Handle._run` (this process only) until `stop`."""
@@ -407,11 +408,13 @@ class CallbackTimer:
         calls, self.calls[:] = list(self.calls), []
         return sorted(calls, key=lambda c: -c[0])[:top]
 
-    def take_gc(self) -> tuple[int, float, int]:
-        """(collections, longest pause, its generation) on the loop since the last take."""
+    def take_gc(self, split: float | None = None) -> list[tuple[int, float, int, float]]:
+        """(collections, longest pause, its generation, when) on the loop since the last take;
+        with `split` (seconds after `origin`), one for before it and one for after."""
         pauses, self.gc_pauses[:] = list(self.gc_pauses), []
-        longest = max(pauses, default=(0.0, 0))
-        return len(pauses), longest[0], longest[1]
+        parts = ([pauses] if split is None else
+                 [[p for p in pauses if p[2] < split], [p for p in pauses if p[2] >= split]])
+        return [(len(part), *max(part, default=(0.0, 0, 0.0))) for part in parts]
 
 
 def _callback_name(handle) -> str:
@@ -431,13 +434,16 @@ def _callback_name(handle) -> str:
     return getattr(callback, "__qualname__", repr(callback))
 
 
-def print_callbacks(timer: CallbackTimer) -> None:
-    """The slowest loop callbacks by their CPU time."""
+def print_callbacks(timer: CallbackTimer, split: float | None = None) -> None:
+    """The slowest loop callbacks by their CPU time; the garbage collections on the loop
+    (with `split`, seconds after the timer's origin: before it and after it apart)."""
     for cpu, wall, what, when in timer.take():
         print(f"      {cpu * 1000:6.1f} ms CPU {wall * 1000:7.1f} ms wall @{when:6.2f}s  {what}")
-    count, longest, generation = timer.take_gc()
-    print(f"      garbage collections on the loop thread: {count}, longest "
-          f"{longest * 1000:.1f} ms CPU (generation {generation})")
+    names = ["", ""] if split is None else [f" before @{split:.2f}s", f" from @{split:.2f}s"]
+    for name, (count, longest, generation, when) in zip(names, timer.take_gc(split),
+                                                         strict=False):
+        print(f"      garbage collections on the loop thread{name}: {count}, longest "
+              f"{longest * 1000:.1f} ms CPU (generation {generation}, @{when:.2f}s)")
 
 
 def time_applies(app) -> list[float]:
@@ -512,8 +518,9 @@ def thaw_now(app) -> None:
     freed = gc.collect()
     gc.freeze()
     print(f"  idle collections: {collections.collections} since the last thaw; a thaw now "
-          f"(every {collections.thaw_every}th): {(time.thread_time() - cpu) * 1000:.1f} ms "
-          f"CPU, {freed} garbage objects found ({frozen} were frozen)")
+          f"(due every {collections.thaw_every}th, run at a quiet moment): "
+          f"{(time.thread_time() - cpu) * 1000:.1f} ms CPU, {freed} garbage objects found "
+          f"({frozen} were frozen)")
 
 
 async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = False,
@@ -542,8 +549,10 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
         if sampler is not None:
             sampler.start()
         origin = asyncio.get_running_loop().time()
-        if timer is not None:
+        if timer is not None:  # from the App's start (the farm's store is open by now)
             timer.origin = origin
+            timer.calls.clear()
+            timer.gc_pauses.clear()
         try:
             async with app.run_test(size=SIZE) as pilot:  # the first round after the paint
                 took = await round_done(app, pilot, 0)
@@ -558,7 +567,7 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
                 print(f"    apply_snapshot on the loop: {len(applies)} calls, longest "
                       f"{max(applies) * 1000:.0f} ms")
                 if timer is not None:
-                    print_callbacks(timer)
+                    print_callbacks(timer, began - origin)
                 following = following_cpu = 0.0
                 for done in range(1, rounds + 1):
                     applies.clear()

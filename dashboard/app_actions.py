@@ -8,9 +8,11 @@ command palette calls actions directly.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import SystemCommand
 
 from dashboard.actions import palette_entries
@@ -36,6 +38,13 @@ else:
 
 class AppActions(_Base):
     """The action_* methods of the App, its palette entries and the decisions flow."""
+
+    last_input = 0.0  # when a key was last pressed or a mouse button (time.monotonic)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = time.monotonic()  # the screen thaws only when nobody uses it
+        await super().on_event(event)
 
     def action_help(self) -> None:
         """Show the key help."""

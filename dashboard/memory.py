@@ -84,40 +84,71 @@ def gc_paused_then_frozen() -> Iterator[None]:
 
 
 class IdleCollections:
-    """Full garbage collections at the screen's idle moments, over what is new only.
+    """Garbage collections at the screen's idle moments, over what is new only.
 
     A full collection traverses every tracked object that is not frozen: ≈ 100k-200k in a
     collecting dashboard (the round's rows, snapshots, Textual's render caches), 50-190 ms
     with the GIL held, and CPython starts one whenever a quarter more objects survived,
-    often in the middle of a frame (docs/PERFORMANCE.md §4). So after each paint this
-    collects (freeing the garbage made since the last time) and freezes what survived:
-    the collections that follow, ours and CPython's, traverse only the objects made since.
+    often in the middle of a frame or of a round (docs/PERFORMANCE.md §4). So while this
+    runs (`start` to `stop`) CPython's own collections are young ones only, and after each
+    paint `collect` runs a young collection (the garbage made since the last, ≈ 1 ms) and
+    freezes what survived: later collections traverse only the objects made since.
 
-    Frozen objects that die later are freed by their reference counts, but those that
-    die in a cycle (Textual's cleared caches and the removed rows they hold: ≈ 5k objects
-    a round of 100 feeds) stay until a thaw. So every `thaw_every`-th time this thaws and
-    collects everything: a full collection, once in many rounds and at an idle moment
-    rather than in a frame. `stop` thaws, for the objects of a closed screen.
+    Frozen objects that die later are freed by their reference counts, but those that die
+    in a cycle stay until a thaw: a full collection of everything, 100-250 ms growing with
+    the store. `thaw_due` says one is due (every `thaw_every` collections); the screen
+    thaws when nobody is using it and no round runs. A thaw overdue by `overdue` times
+    (a screen never idle) happens at the next collection. `stop` thaws, for the objects
+    of a closed screen.
     """
 
-    def __init__(self, *, thaw_every: int = 20) -> None:
+    FULL_EVERY = 1_000_000  # CPython's full collections: after this many young ones
+
+    def __init__(self, *, thaw_every: int = 20, overdue: int = 3) -> None:
         self.thaw_every = thaw_every
+        self.overdue = overdue
         self.collections = 0  # since the last thaw
         self.thaws = 0
+        self._thresholds: tuple[int, int, int] | None = None
+
+    def start(self) -> None:
+        """Leave full collections to this object (CPython keeps its young ones)."""
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            young, middle, _ = self._thresholds
+            gc.set_threshold(young, middle, self.FULL_EVERY)
+
+    @property
+    def thaw_due(self) -> bool:
+        """True when `thaw_every` collections have frozen objects since the last thaw."""
+        return self.collections >= self.thaw_every
 
     def collect(self) -> None:
-        """Collect and freeze what survives; every `thaw_every`-th time, thaw first."""
+        """Collect the young generations and freeze what survives (an overdue thaw: all)."""
         if not gc.isenabled():
             return  # a store load has paused the collector and freezes when it ends
         self.collections += 1
-        if self.collections >= self.thaw_every:
-            gc.unfreeze()
-            self.thaws += 1
-            self.collections = 0
-        gc.collect()
+        if self.collections >= self.thaw_every * self.overdue:
+            self.thaw()
+            return
+        gc.collect(1)
         gc.freeze()
 
+    def thaw(self) -> None:
+        """Thaw, collect everything, freeze what survives."""
+        if not gc.isenabled():
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.thaws += 1
+        self.collections = 0
+
     def stop(self) -> None:
-        """Thaw everything: CPython's collections free what is garbage by now."""
+        """Thaw everything (CPython's collections free what is garbage by now) and give
+        CPython back its full collections."""
         gc.unfreeze()
         self.collections = 0
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None

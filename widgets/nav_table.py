@@ -23,6 +23,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
@@ -34,9 +35,32 @@ _BY_ROW_INDEX = "_row_renderable_cache"
 _BY_LINE = "_line_cache"
 
 
+class _UnlinkingLRU(LRUCache):
+    """Textual's LRUCache, but `clear` unlinks its entries first.
+
+    LRUCache keeps its entries in a ring of [prev, next, key, value] lists; `clear` drops
+    the ring whole, a reference cycle that takes every cached render and the rows they
+    hold with it, which only a full garbage collection frees (≈ 5k objects a round of
+    100 feeds, frozen until a thaw: dashboard/memory.py). Unlinked, they are freed at once.
+    """
+
+    __slots__ = ()
+
+    def clear(self) -> None:
+        for link in self._cache.values():
+            link.clear()
+        super().clear()
+
+
 class NavTable(DataTable):
     """j/k move down/up; g/Home go to the first row, G/End to the last (DataTable's own
     Home/End scroll sideways, which a row list never needs)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, cache in list(vars(self).items()):  # DataTable's render caches
+            if type(cache) is LRUCache:
+                setattr(self, name, _UnlinkingLRU(cache.maxsize))
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),

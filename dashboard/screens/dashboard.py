@@ -84,6 +84,7 @@ class DashboardScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in the help
 
     def on_mount(self) -> None:
+        self.painter.start()
         self.app.dashboard_ready(self)
 
     def on_unmount(self) -> None:
@@ -222,7 +223,7 @@ class DashboardScreen(Screen[None]):
         if statements.following or self._filters_dirty:
             statements.show_latest(snap.statements)
         self._filters_dirty = False
-        self.painter.start(at_once=previous is None)  # nothing on screen: at once
+        self.painter.paint(at_once=previous is None)  # nothing on screen: at once
         told = self.alerts_fired(fired)
         if previous is not None:
             self._announce(previous, snap, told)

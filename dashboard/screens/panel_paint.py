@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -62,6 +63,9 @@ PAINT_GAP = 2 / 60
 # The longest the App's first round waits for the screen to settle (a store that loads
 # for longer than this has its first round fetch meanwhile, as before there was a wait).
 SETTLE_WAIT = 10.0
+# Seconds without a paint, a key or a click (and with no source being fetched) before a
+# due thaw of the idle collections (a stall of 100-250 ms) may run.
+QUIET = 5.0
 
 PAINT_ORDER: tuple[Callable[[Screen, Snapshot, datetime], None], ...] = (
     paint_positions, paint_recognition, paint_escalation, paint_sources)
@@ -81,13 +85,14 @@ class PanelPainter:
         self.idle_collections = IdleCollections()  # garbage collected after each paint
         self.store_read = False
         self.settled = asyncio.Event()
+        self.painted_at = 0.0  # when the last snapshot's last panel was painted (monotonic)
 
     @property
     def painting(self) -> bool:
         """True while panels of the last snapshot are still to be painted."""
         return self.next is not None
 
-    def start(self, *, at_once: bool) -> None:
+    def paint(self, *, at_once: bool) -> None:
         """Paint the panels (again) from the newest snapshot: all after the next frame
         when `at_once` (nothing was on screen), else one per frame, PAINT_GAP apart."""
         if self.next is None and at_once:
@@ -118,8 +123,22 @@ class PanelPainter:
 
     def _painted(self) -> None:
         self.idle_collections.collect()
+        self.painted_at = time.monotonic()
         if self.store_read:
             self.settled.set()
+
+    def thaw_if_quiet(self) -> None:
+        """(Every second.) Thaw the idle collections when a thaw is due and the screen is
+        quiet: nothing painted, typed or clicked for QUIET seconds, no source being
+        fetched. A thaw holds the loop 100-250 ms (memory.IdleCollections)."""
+        app = self.screen.app
+        service = getattr(app, "service", None)
+        if (not self.idle_collections.thaw_due or self.painting
+                or (service is not None and service.fetching)):
+            return
+        last = max(self.painted_at, getattr(app, "last_input", 0.0))
+        if time.monotonic() - last >= QUIET:
+            self.idle_collections.thaw()
 
     async def wait_settled(self, timeout: float = SETTLE_WAIT) -> None:
         """Wait until the screen has settled, `timeout` seconds at most."""
@@ -129,6 +148,11 @@ class PanelPainter:
     def settle(self) -> None:
         """No snapshot from the store is coming (its read failed): settled as it is."""
         self.settled.set()
+
+    def start(self) -> None:
+        """The screen is mounted: full collections are the idle collections' from now."""
+        self.idle_collections.start()
+        self.screen.set_interval(1.0, self.thaw_if_quiet)
 
     def stop(self) -> None:
         """The screen closes: thaw what the idle collections froze."""

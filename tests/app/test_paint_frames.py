@@ -5,9 +5,12 @@ garbage collector runs after the last frame and freezes what survives."""
 from __future__ import annotations
 
 import gc
+import time
+import weakref
 from dataclasses import replace
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable
 
 import dashboard.screens.panel_paint as panel_paint
@@ -162,3 +165,47 @@ async def test_the_first_round_starts_once_the_stores_first_snapshot_is_painted(
     assert not painting and rows == 20 and settled  # every panel of it was on screen
     assert "frame" in frames  # rendered before the round started
 
+
+
+async def test_a_due_thaw_waits_for_a_quiet_moment():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        painter = app.main.painter
+        collections = painter.idle_collections
+        collections.collections = collections.thaw_every  # a thaw is due
+        painter.thaw_if_quiet()
+        assert collections.thaws == 0  # just painted
+        painter.painted_at = time.monotonic() - 60
+        app.last_input = time.monotonic()
+        painter.thaw_if_quiet()
+        assert collections.thaws == 0  # a key was just pressed
+        app.last_input = 0.0
+        app.service.collector.fetching = frozenset({"wire"})
+        painter.thaw_if_quiet()
+        assert collections.thaws == 0  # a round is fetching
+        app.service.collector.fetching = frozenset()
+        painter.thaw_if_quiet()
+        assert collections.thaws == 1 and not collections.thaw_due
+        await pilot.press("j")
+        assert time.monotonic() - app.last_input < 5  # keys count as use
+
+
+async def test_a_cleared_table_frees_its_rows_without_a_full_collection():
+    # Textual's render caches keep their entries in a ring; dropped whole by a clear, the
+    # ring is a reference cycle holding the rows' renders (docs/PERFORMANCE.md §4)
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#statements-table", DataTable)
+        rows = [weakref.ref(row) for row in table.ordered_rows]
+        assert rows and table._ordered_row_cache  # rendered: the caches hold the rows
+        gc.disable()
+        try:
+            table.clear()
+            table.add_row(*(Text("x"),) * len(table.columns), key="new")
+            await pilot.pause()  # rendered again: the caches hold only the new row
+            assert table._ordered_row_cache
+            assert all(row() is None for row in rows), "freed by their reference counts"
+        finally:
+            gc.enable()

@@ -88,20 +88,57 @@ def test_an_idle_collection_frees_garbage_and_freezes_what_survives():
 def test_frozen_cycles_that_die_later_are_freed_at_the_next_thaw():
     from dashboard.memory import IdleCollections
 
-    collections = IdleCollections(thaw_every=3)
+    collections = IdleCollections(thaw_every=2)
     try:
         holder = Holder()
         collections.collect()  # the holder and its node are frozen
         node = weakref.ref(holder.node)
         del holder  # the node is now a frozen cycle: garbage no collection reaches
         gc.collect()
+        assert not collections.thaw_due
         collections.collect()
         assert node() is not None and collections.thaws == 0
-        collections.collect()  # the third: thaws, then collects everything
-        assert collections.thaws == 1
+        assert collections.thaw_due  # the screen thaws at its next quiet moment
+        collections.thaw()
+        assert collections.thaws == 1 and not collections.thaw_due
         assert node() is None, "the thaw freed the frozen cycle"
     finally:
         collections.stop()
+
+
+def test_an_overdue_thaw_happens_at_the_next_collection():
+    from dashboard.memory import IdleCollections
+
+    collections = IdleCollections(thaw_every=2, overdue=2)
+    try:
+        holder = Holder()
+        collections.collect()
+        node = weakref.ref(holder.node)
+        del holder
+        for _ in range(2):
+            collections.collect()
+        assert node() is not None and collections.thaws == 0
+        collections.collect()  # the fourth: never quiet enough, so it thaws now
+        assert collections.thaws == 1 and node() is None
+    finally:
+        collections.stop()
+
+
+def test_while_running_cpython_collects_only_the_young_generations():
+    from dashboard.memory import IdleCollections
+
+    before = gc.get_threshold()
+    collections = IdleCollections()
+    collections.start()
+    try:
+        young, middle, full = gc.get_threshold()
+        assert (young, middle) == before[:2] and full >= 1_000_000
+        kept = Holder()
+        collections.collect()  # young collections: what survives them is frozen
+        assert id(kept) not in {id(o) for o in gc.get_objects()}
+    finally:
+        collections.stop()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 def test_an_idle_collection_leaves_a_paused_collector_to_the_load_that_paused_it():

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard.commands.common import BUNDLED_CONFIG, load, open_for
+from dashboard.commands.hangup import watch_terminal
 from dashboard.config import load_config
 from dashboard.storage import writer_holder
 from dashboard.storage.modes import can_write_beside
@@ -35,6 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     honour_plain_terminal()
     app = create_app(config, store=store, collector=collector, viewer=viewer,
                      last_view=last_view, read_only=read_only)
+    _watch_stdin()
     try:
         app.run()
     finally:
@@ -90,11 +92,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
             collector = Collector(config, store)
             honour_plain_terminal()
             app = create_app(config, store=store, collector=collector, demo=True)
+            _watch_stdin()
             app.run()
         finally:
             store.close()
             server.stop()
     return 0
+
+
+def _watch_stdin() -> None:
+    """End the dashboard when its terminal hangs up, whether or not SIGHUP reaches it."""
+    if sys.__stdin__ is not None:
+        watch_terminal(sys.__stdin__.fileno())
 
 
 # --- argument parsing -------------------------------------------------------------------

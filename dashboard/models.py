@@ -380,8 +380,7 @@ class Snapshot:
     topic_abbrs: dict[str, str] = field(default_factory=dict)  # id -> header where room is least
     updated: datetime | None = None  # the newest success of any source
     freshness: Freshness | None = None  # None: not known (a view saved by an older version)
-    # a viewer's first snapshot without a saved view paints before the positions are read
-    # (they follow in the next snapshot): the panel says so instead of showing none
+    # a viewer's first paint without a saved view, before the positions are read (they follow)
     positions_pending: bool = False
 
 

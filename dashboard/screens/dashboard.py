@@ -283,13 +283,17 @@ class DashboardScreen(Screen[None]):
 
     def show_read_problem(self, problem: str | None) -> None:
         """A banner while the store cannot be read: the panels show older data."""
-        for banner in self.query("#store-problem"):
-            banner.remove()
-        if problem is not None:
-            when = self.snapshot.updated if self.snapshot else None
-            since = f"data as of {when:%Y-%m-%d %H:%M} UTC" if when else "older data"
-            text = Text(f"Cannot read the store: {clean(problem)}. Showing {since}; "
-                        "it updates again once the store can be read.", style="bold")
+        banners = self.query("#store-problem")
+        if problem is None:
+            banners.remove()
+            return
+        when = self.snapshot.updated if self.snapshot else None
+        since = f"data as of {when:%Y-%m-%d %H:%M} UTC" if when else "older data"
+        text = Text(f"Cannot read the store: {clean(problem)}. Showing {since}; "
+                    "it updates again once the store can be read.", style="bold")
+        if banners:  # another problem: said in place (a removed id is not free at once)
+            banners.first(Static).update(text)
+        else:
             self.mount(Static(text, id="store-problem"), after=self.query_one(HeaderBar))
 
     # --- filters ------------------------------------------------------------------------

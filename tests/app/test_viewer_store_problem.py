@@ -65,3 +65,26 @@ async def test_a_viewer_says_when_the_store_cannot_be_read_and_when_it_can_again
         write_round(path, 1)  # a writer starts a store there again
         assert await wait_for(pilot, lambda: banner(app) is None and app.snapshot.items >= 1)
     store.close()
+
+
+async def test_one_problem_after_another_changes_the_banner_in_place(tmp_path):
+    # removing the banner and mounting a new one with its id in the same callback failed
+    # (DuplicateIds: a removed widget keeps its id until the removal is processed) and
+    # ended the viewer; a poll that read a half-written file then a damaged one did that
+    path = tmp_path / "store.json"
+    write_round(path, 0)
+    config = Config.model_validate({"storage": {"path": str(path)}})
+    store = open_store(path, readonly=True)
+    app = create_app(config, store=store, collector=None, viewer=True, scheduler=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await wait_for(pilot, lambda: app.snapshot is not None)
+        app.main.show_read_problem("first problem")
+        await pilot.pause()
+        app.main.show_read_problem("second problem")
+        await pilot.pause()
+        assert "second problem" in banner(app)
+        assert len(app.main.query("#store-problem")) == 1
+        app.main.show_read_problem(None)
+        await pilot.pause()
+        assert banner(app) is None
+    store.close()

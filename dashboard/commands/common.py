@@ -131,23 +131,23 @@ class StopSignals:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: tuple[socket.socket, socket.socket] | None = None
         self._previous_wakeup = -1
+        self._said = False  # the log line of the first stop signal
         self._previous = {sig: signal.signal(sig, self._note) for sig in self.SIGNALS}
 
     def _note(self, signum: int, frame: object = None) -> None:
         # runs between two bytecodes of the main thread, which may be inside the event
-        # loop: it only notes, and hands the rest to the loop
-        first = self.received is None
-        if first:
+        # loop or inside a write to stderr: it only notes, and leaves the rest (the log
+        # line too: a nested write to the same stream raises) to the loop or to attach()
+        if self.received is None:
             self.received = signal.Signals(signum).name
         loop = self._loop
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # closed in between: nothing to wake
-                loop.call_soon_threadsafe(self._stopped, first)
-        elif first:
-            log.info("received %s: finishing the write in progress", self.received)
+                loop.call_soon_threadsafe(self._stopped)
 
-    def _stopped(self, first: bool) -> None:
-        if first:
+    def _stopped(self) -> None:
+        if not self._said:
+            self._said = True
             log.info("received %s: finishing the write in progress", self.received)
         if self._stop is not None:
             self._stop.set()
@@ -167,8 +167,8 @@ class StopSignals:
         self._previous_wakeup = signal.set_wakeup_fd(writer.fileno(),
                                                      warn_on_full_buffer=False)
         loop.add_reader(reader.fileno(), self._drain_wakeup)
-        if self.received:
-            self._stop.set()
+        if self.received:  # during start-up
+            self._stopped()
         return self._stop
 
     def _drain_wakeup(self) -> None:

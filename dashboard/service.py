@@ -244,6 +244,9 @@ class CollectorService:
     async def _snapshot_and_alerts(self) -> tuple[Snapshot | None, list[AlertEvent]]:
         try:
             after = await asyncio.to_thread(self._snapshot_kept)
+        except StoreError as exc:  # the store's files went away or broke: say so plainly
+            log.error("the snapshot after a round failed: %s", exc)
+            return None, []
         except Exception:  # a snapshot bug must never stop collecting
             log.exception("the snapshot after a round failed")
             return None, []

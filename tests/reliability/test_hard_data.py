@@ -207,3 +207,40 @@ def test_fetch_through_a_symlinked_store_path_keeps_the_link_and_the_items(tmp_p
     assert [p.name for p in links.iterdir()] == ["store.json"]
     assert (real / "store.json.items").is_dir() and not list(real.glob("*.corrupt-*"))
     assert status(cfg)["items"] == 2 * 4
+
+
+async def test_a_snapshot_the_store_cannot_serve_is_one_line_without_a_traceback(
+        tmp_path, loopback, caplog):
+    """A snapshot after a round that meets a store error (its folder deleted under
+    `collect`: a segment it reads is gone) is logged as that error, in one line. It was
+    logged with a traceback, which failed
+    test_collect_stops_when_its_store_directory_is_deleted_and_lets_no_second_writer_race
+    whenever the snapshot read a segment before the next commit noticed the lost lock."""
+    from dashboard.config import load_config
+    from dashboard.pipeline import Collector
+    from dashboard.service import CollectorService
+
+    loopback.route("/feed.xml", Reply(status=500))
+    path = tmp_path / "config.toml"
+    path.write_text(config_toml([loopback.url("/feed.xml")], str(tmp_path / "store.json")))
+    config = load_config(path)
+    store = open_store(config.storage.resolved_path())
+
+    def segment_gone(*args, **kwargs):
+        raise StoreError("cannot read the segment 2026-11-27T22.2.json of store.json: gone")
+
+    heard = []
+    service = CollectorService(config, Collector(config, store), keep_view=False,
+                               snapshot_builder=segment_gone, on_round=heard.append)
+    try:
+        results = await service.round()
+    finally:
+        await service.stop()
+        store.close()
+    assert [r.state for r in results] == ["error"]
+    assert [done.snapshot for done in heard] == [None]
+    failed = [r for r in caplog.records if "snapshot after a round failed" in r.getMessage()]
+    assert [r.getMessage() for r in failed] == [
+        "the snapshot after a round failed: cannot read the segment 2026-11-27T22.2.json "
+        "of store.json: gone"]
+    assert failed[0].exc_info is None

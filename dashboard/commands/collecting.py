@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 
 from dashboard import report
 from dashboard.commands.common import (
@@ -27,9 +28,17 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     SIGTERM, SIGHUP (a dropped SSH session) and SIGINT stop the fetches still running and
     let the round commit what it already has; the command then exits 0.
     """
-    stops = StopSignals()  # from the first line: a signal during start-up is honoured too
+    return _stoppable(_fetch, args)
+
+
+def _stoppable(
+    work: Callable[[argparse.Namespace, StopSignals], int], args: argparse.Namespace
+) -> int:
+    """Run a writer command with the stop signals caught from its first line, so that a
+    signal during start-up is honoured too (common.StopSignals says what happens after)."""
+    stops = StopSignals()
     try:
-        return _fetch(args, stops)
+        return work(args, stops)
     finally:
         stops.detach(exiting=args.owns_process)
 
@@ -86,11 +95,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     SIGTERM, SIGINT and SIGHUP stop it cleanly: the write in progress finishes, exit 0.
     """
-    stops = StopSignals()  # from the first line: a signal during start-up is honoured too
-    try:
-        return _collect(args, stops)
-    finally:
-        stops.detach(exiting=args.owns_process)
+    return _stoppable(_collect, args)
 
 
 def _collect(args: argparse.Namespace, stops: StopSignals) -> int:

@@ -88,13 +88,23 @@ def seeded_app(tmp_path):
 
 
 async def _loaded(pilot) -> None:
+    from textual.widgets import DataTable
+
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-    # DataTable measures its columns when the app is idle: give the idle a moment even on a
-    # loaded machine, or the picture depends on whether it happened before the screenshot
-    for _ in range(3):
+    # DataTable measures new rows and columns when the app is idle: on a loaded machine
+    # that came after a fixed pause (a CI run drew the tables with unmeasured columns), so
+    # wait until no table has a measuring pending and two screens in a row are the same
+    previous = None
+    for _ in range(100):  # 10 s at most
         await pilot.pause(0.1)
+        pending = any(getattr(table, "_require_update_dimensions", False)
+                      for table in pilot.app.screen.query(DataTable))
+        shot = pilot.app.export_screenshot()
+        if not pending and shot == previous:
+            return
+        previous = shot
 
 
 def test_snapshot_80x24(snap_compare, seeded_app):

@@ -43,11 +43,7 @@ def _wait_for_hangup(fd: int) -> None:
     poll = select.poll()
     poll.register(fd, 0)  # no events asked for: poll still reports POLLHUP and POLLERR
     while True:
-        try:
-            events = poll.poll()
-        except InterruptedError:  # pragma: no cover - poll retries since PEP 475
-            continue
-        masks = [mask for _, mask in events]
+        masks = [mask for _, mask in poll.poll()]  # blocks until the terminal changes
         if any(mask & select.POLLNVAL for mask in masks):
             return  # the descriptor was closed here: nothing left to watch
         if any(mask & (select.POLLHUP | select.POLLERR) for mask in masks):

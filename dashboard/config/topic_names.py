@@ -1,7 +1,7 @@
 """Each topic's names for narrow tables: a short name (column header) and an abbreviation
 (the header where even the short name does not fit), unique among the topics.
 
-A name the config gives is kept (problems.duplicate_values refuses two equal ones); a
+A name the config gives is kept (problems.duplicate_ids refuses two equal ones); a
 missing one is derived from the label, or the abbreviation from the short name, and made
 unique against every other topic's names. Names are compared without case: "Rec" and
 "REC" would read as the same column.

@@ -6,6 +6,7 @@ import os
 import time
 from datetime import UTC, datetime
 
+import pytest
 from textual.widgets import Static
 
 from dashboard.app import create_app
@@ -32,17 +33,23 @@ async def wait_for(pilot, check, seconds: float = 15.0) -> bool:
     return check()
 
 
+@pytest.fixture
+def viewer(tmp_path):
+    """A viewer of a one-item store (the store's path, the app)."""
+    path = tmp_path / "store.json"
+    write_round(path, 0)
+    config = Config.model_validate({"storage": {"path": str(path)}})
+    store = open_store(path, readonly=True)
+    yield path, create_app(config, store=store, collector=None, viewer=True, scheduler=False)
+
+
 def banner(app) -> str | None:
     found = app.main.query("#store-problem")
     return str(found.first(Static).render()) if found else None
 
 
-async def test_a_viewer_says_when_the_store_cannot_be_read_and_when_it_can_again(tmp_path):
-    path = tmp_path / "store.json"
-    write_round(path, 0)
-    config = Config.model_validate({"storage": {"path": str(path)}})
-    store = open_store(path, readonly=True)
-    app = create_app(config, store=store, collector=None, viewer=True, scheduler=False)
+async def test_a_viewer_says_when_the_store_cannot_be_read_and_when_it_can_again(viewer):
+    path, app = viewer
     async with app.run_test(size=(100, 30)) as pilot:
         assert await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.items == 1)
         assert banner(app) is None
@@ -64,18 +71,13 @@ async def test_a_viewer_says_when_the_store_cannot_be_read_and_when_it_can_again
 
         write_round(path, 1)  # a writer starts a store there again
         assert await wait_for(pilot, lambda: banner(app) is None and app.snapshot.items >= 1)
-    store.close()
 
 
-async def test_one_problem_after_another_changes_the_banner_in_place(tmp_path):
+async def test_one_problem_after_another_changes_the_banner_in_place(viewer):
     # removing the banner and mounting a new one with its id in the same callback failed
     # (DuplicateIds: a removed widget keeps its id until the removal is processed) and
     # ended the viewer; a poll that read a half-written file then a damaged one did that
-    path = tmp_path / "store.json"
-    write_round(path, 0)
-    config = Config.model_validate({"storage": {"path": str(path)}})
-    store = open_store(path, readonly=True)
-    app = create_app(config, store=store, collector=None, viewer=True, scheduler=False)
+    app = viewer[1]
     async with app.run_test(size=(100, 30)) as pilot:
         assert await wait_for(pilot, lambda: app.snapshot is not None)
         app.main.show_read_problem("first problem")
@@ -87,4 +89,3 @@ async def test_one_problem_after_another_changes_the_banner_in_place(tmp_path):
         app.main.show_read_problem(None)
         await pilot.pause()
         assert banner(app) is None
-    store.close()

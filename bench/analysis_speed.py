@@ -1,6 +1,6 @@
 """How fast the analysis runs on one core: items per second, and the worst hostile item.
 
-Run: .venv/bin/python -m bench.analysis_speed
+Run: .venv/bin/python -m bench.analysis_speed [--rounds N]
 
 Prints items analysed per second of CPU time by one `Analyzer` (the bundled config.toml) over
 
@@ -21,8 +21,10 @@ watch: no input may cost more than ordinary text of its size.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -159,9 +161,10 @@ def growth(sizes: Sequence[float] = (0.25, 0.5, 1.0)) -> dict[str, float]:
     return out
 
 
-def stage_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
+def stage_costs(analyzer: Analyzer, texts: Sequence[Text],
+                rounds: int = ROUNDS) -> dict[str, float]:
     """Microseconds per sentence of each step of `Analyzer.analyse` over `texts`, each
-    timed alone (best of ROUNDS): splitting and folding, cutting into words and lemmas
+    timed alone (best of `rounds`): splitting and folding, cutting into words and lemmas
     (shared by the later steps), statements, stance readings (the topics spread over the
     article, then each sentence read, without crediting actors), escalation cues and
     events. Where the time goes, to aim the next work."""
@@ -177,10 +180,11 @@ def stage_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
         "stances": lambda: [_stance_readings(stances, a.sentences()) for a in articles],
         "cues": lambda: [cues.find(s) for s in sentences],
     }
-    return {name: _best(run) / len(sentences) * 1e6 for name, run in steps.items()}
+    return {name: _best(run, rounds) / len(sentences) * 1e6 for name, run in steps.items()}
 
 
-def floor_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
+def floor_costs(analyzer: Analyzer, texts: Sequence[Text],
+                rounds: int = ROUNDS) -> dict[str, float]:
     """Microseconds per sentence of the least any per-sentence reading must do, whatever
     its design: split the text into folded sentences, cut each into words and lemmas, and
     find which trigger words of the lexicons (speech-verb forms, stance cues, topic
@@ -208,7 +212,7 @@ def floor_costs(analyzer: Analyzer, texts: Sequence[Text]) -> dict[str, float]:
         "trigger regex": lambda: [list(regex.finditer(s.folded)) for s in sentences],
         "trigger set": lambda: [words.intersection(t.words, t.lemmas) for t in tokens],
     }
-    return {name: _best(run) / len(sentences) * 1e6 for name, run in steps.items()}
+    return {name: _best(run, rounds) / len(sentences) * 1e6 for name, run in steps.items()}
 
 
 def floor_sum(floor: dict[str, float]) -> float:
@@ -223,9 +227,9 @@ def _stance_readings(stances: StanceFinder, sentences: list[Folded]) -> list[obj
     return [stances.read(s, named) for s in sentences]
 
 
-def items_per_second(analyzer: Analyzer, texts: Sequence[Text]) -> float:
-    """Items per second over `texts`, the best of ROUNDS passes after a warm-up."""
-    return len(texts) / _best(lambda: _analyse_all(analyzer, texts))
+def items_per_second(analyzer: Analyzer, texts: Sequence[Text], rounds: int = ROUNDS) -> float:
+    """Items per second over `texts`, the best of `rounds` passes after a warm-up."""
+    return len(texts) / _best(lambda: _analyse_all(analyzer, texts), rounds)
 
 
 def _analyse_all(analyzer: Analyzer, texts: Sequence[Text]) -> None:
@@ -243,8 +247,13 @@ def _best(run: Callable[[], object], rounds: int = ROUNDS) -> float:
     return best
 
 
-def main() -> None:
-    """Print the figures."""
+def main(argv: list[str] | None = None) -> None:
+    """Print the figures (`--rounds 1` for a quick pass: each rate is then one pass,
+    noisier than the best of five)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.analysis_speed")
+    parser.add_argument("--rounds", type=int, default=ROUNDS,
+                        help="passes per rate; the best is reported")
+    rounds = parser.parse_args(argv).rounds
     analyzer = Analyzer(load_config(CONFIG))
     sets = {
         "farm items": farm_items(),
@@ -258,13 +267,13 @@ def main() -> None:
         if not texts:
             continue
         size = sum(len(t) + len(b) for t, b in texts) / len(texts)
-        rate = items_per_second(analyzer, texts)
+        rate = items_per_second(analyzer, texts, rounds)
         print(f"{name:>26}: {rate:7.0f} items/s per core ({size:.0f} chars avg, "
               f"{len(texts)} items)")
     for name in ("farm-style 1-3 KB", "real 1-3 KB, general news", "real 1-3 KB, dev passages"):
         if not sets[name]:
             continue
-        costs = stage_costs(analyzer, sets[name])
+        costs = stage_costs(analyzer, sets[name], rounds)
         print(f"µs per sentence ({name}): " + ", ".join(
             f"{step} {us:.1f}" for step, us in costs.items()))
     for name, target in (("farm items", 3000), ("real 1-3 KB, general news", 1500),
@@ -274,13 +283,13 @@ def main() -> None:
         texts = sets[name]
         per_item = sum(len(_Article(t, b, analyzer.matcher).sentences())
                        for t, b in texts) / len(texts)
-        floor = floor_costs(analyzer, texts)
+        floor = floor_costs(analyzer, texts, rounds)
         print(f"floor, µs per sentence ({name}): " + ", ".join(
             f"{step} {us:.1f}" for step, us in floor.items())
             + f"; floor {floor_sum(floor):.1f} of the {1e6 / target / per_item:.1f} "
             f"that {target:,} items/s allows ({per_item:.1f} sentences an item)")
     title, body = article(10_000)
-    ms = _best(lambda: analyzer.analyse(title, body)) * 1000
+    ms = _best(lambda: analyzer.analyse(title, body), rounds) * 1000
     print(f"{'ms per 10 KB article':>24}: {ms:.2f}")
     for size, ms in growth().items():
         print(f"{'article of ' + size:>24}: {ms:8.1f} ms ({ms / float(size[:-3]):.0f} ms per MB)")
@@ -296,4 +305,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -4,9 +4,7 @@ Every layer speaks in these types: fetching produces `ParsedItem`s, analysis tur
 `Item`s into `Statement`s, `StanceEvidence`, `RecognitionEvent`s and `CueHit`s, storage
 keeps them, and the App hands read-only snapshots (`Snapshot`) to the widgets. Nothing
 here does I/O or imports a framework, so widgets may import this module and nothing else
-from `dashboard`.
-
-Times are timezone-aware UTC `datetime`s throughout.
+from `dashboard`. Times are timezone-aware UTC `datetime`s throughout.
 """
 
 from __future__ import annotations
@@ -73,10 +71,11 @@ class Item:
     title: str
     summary: str
     link: str | None
-    published: datetime | None
+    published: datetime | None  # never after `fetched` (fetching.dates.not_after_seen)
     fetched: datetime
     author: str | None = None
     page: Page | None = None  # None: this item's page is not wanted
+    stated: datetime | None = None  # the feed's own date, when it was later than fetched
 
     @property
     def when(self) -> datetime:
@@ -101,6 +100,7 @@ class Statement:
     time: datetime | None = None
     link: str | None = None
     origin: TextOrigin = "feed"  # found in the feed's text or in the article page
+    stated: datetime | None = None  # its item's date in the feed, when later (Item.stated)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ def statement_json(s: Statement) -> dict[str, Any]:
         "text": s.text,
         "sentence": s.sentence,
         "time": _iso(s.time),
+        "stated": _iso(s.stated),  # the feed's own date when later than `time` (clamped)
         "source": s.source_id or None,
         "item": s.item_id or None,
         "link": s.link,

@@ -158,7 +158,8 @@ def stamp(analysis: Analysis, item: Item) -> Analysis:
     """Fill an analysis' item id, source and time from the item it came from."""
     fill = {"item_id": item.id, "source_id": item.source_id, "time": item.when}
     return Analysis(
-        statements=tuple(replace(s, link=item.link, **fill) for s in analysis.statements),
+        statements=tuple(replace(s, link=item.link, stated=item.stated, **fill)
+                         for s in analysis.statements),
         stances=tuple(replace(s, **fill) for s in analysis.stances),
         recognition_events=tuple(replace(e, **fill) for e in analysis.recognition_events),
         cues=tuple(replace(c, **fill) for c in analysis.cues),

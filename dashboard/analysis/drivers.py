@@ -41,8 +41,9 @@ def driver_times(peaks: list[Peak], cut: float) -> set[datetime | None]:
     """The times whose hits can be drivers: each time holding a hit above the cut, and of
     the times whose largest hit is the cut itself only the DRIVERS newest. Drivers of
     equal size are listed newest first, so an older one could not be listed, and its
-    hits are never read: hits dated ahead of the clock all weigh in full and tie, and a
-    writer would read every hour that holds one at each snapshot."""
+    hits are never read: many hits can tie (one item's, a round's, or hits ahead of the
+    clock, which weigh in full; items are not dated after their fetch, but our own clock
+    may step back), and a writer would read every hour that holds one at each snapshot."""
     above = {time for peak, time in peaks if peak > cut}
     tied = heapq.nlargest(DRIVERS, (time for peak, time in peaks if peak == cut), key=instant)
     return above.union(tied)

@@ -6,6 +6,8 @@ its year, month and day. fastfeedparser falls back to dateutil for strings its s
 parsers do not read, and dateutil fills what a string lacks from today ("-5" becomes the
 5th of this month); `strict_fastfeedparser` replaces that fallback with one that accepts a
 string only when dateutil reads the same moment whatever the default it fills from.
+A date later than the moment its item was first seen becomes that moment
+(`not_after_seen`), the feed's own kept beside it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ import contextlib
 import functools
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # Two defaults that differ in year, month and day (times both 00:00): a string read
 # alike from both says all three itself.
 _DEFAULTS = (datetime(2001, 2, 3), datetime(2012, 11, 24))
 GDELT_SEENDATE = "%Y%m%dT%H%M%SZ"
+# How far ahead of its first sighting a feed may date an item before its own date is kept
+# as a mis-dating: clocks of publishers' servers drift by seconds to a few minutes, and a
+# round's time is taken when it starts, so a source answering late in the round can list
+# an item published after it. Beyond this it is a wrong zone (hours) or a typo (days).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def to_utc(stamp: datetime) -> datetime | None:
@@ -29,6 +36,23 @@ def to_utc(stamp: datetime) -> datetime | None:
         return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     except (ValueError, OverflowError):  # 0001-01-01T00:00+05:00 is before year 1 in UTC
         return None
+
+
+def not_after_seen(
+    published: datetime | None, seen: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """(the item's time, the feed's own date when it was a mis-dating) for an item first
+    seen at `seen`.
+
+    An item cannot be newer than the moment it was first seen, so a later date becomes
+    `seen` (as Tiny Tiny RSS clamps an entry's date to the time it updates the feed): it
+    would otherwise weigh in full in the escalation and head every "latest" list until
+    its time came. The feed's date is kept as the second value (provenance) when it was
+    more than CLOCK_SKEW ahead; within that it is ordinary clock skew, not worth keeping.
+    """
+    if published is None or published <= seen:
+        return published, None
+    return seen, (published if published - seen > CLOCK_SKEW else None)
 
 
 def iso_date(value: object) -> datetime | None:

@@ -21,10 +21,9 @@ import io
 import re
 import warnings
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from dashboard.clock import utc_now
 from dashboard.fetching.dates import (
     iso_date,
     no_loose_dates,
@@ -43,11 +42,13 @@ from dashboard.fetching.xmlscan import XmlScan
 from dashboard.models import ParsedItem
 from dashboard.textclean import clean_text, strip_controls
 
-# An item dated further ahead than this, or before EARLIEST (no news feed is older than
-# the Unix epoch; year 1 is a placeholder), is mis-dated; it gets no date (the fetch time
-# then stands in for it, see `Item.when`).
-FUTURE_SLACK = timedelta(days=1)
+# A date before EARLIEST (no news feed is older than the Unix epoch; year 1 is a
+# placeholder) or in datetime's last year (9999: "never") is a placeholder, not a date;
+# its item gets none (the fetch time then stands in for it, see `Item.when`). Any other
+# date after the item was fetched is clamped where items are made
+# (`dates.not_after_seen`, in `pipeline.workers`), which knows when it was first seen.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 _SAX_LOCATION = re.compile(r"^<unknown>:(\d+):(\d+): (.+)$")
 # Routing only (the parsers do the parsing): documents that go straight to feedparser.
 _DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -61,18 +62,17 @@ _UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 _HTMLISH = re.compile(r"</\w+>|&#?\w+;")
 
 
-def parse_feed(
-    body: bytes, *, kind: str, content_type: str = "", now: datetime | None = None
-) -> ParsedFeed:
+def parse_feed(body: bytes, *, kind: str, content_type: str = "") -> ParsedFeed:
     """Parse a response body into items (cleaned, plain text), or raise ParseError.
 
     `kind` is the source kind ("rss" covers RSS, Atom and JSON Feed; "gdelt" a DOC 2.0
     `artlist` JSON answer). A feed with stray illegal characters keeps the items the
     parser recovered; only a body with no items that is not recognisably a feed fails.
-    Items dated more than a day after `now`, or before 1970, lose their date. At most
-    MAX_ITEMS items are read, the feed's first (`ParsedFeed.truncated` says how many not).
+    Items dated before 1970 or in the year 9999 lose their date; others are kept as the
+    feed gives them, even ahead of the clock.
+    At most MAX_ITEMS items are read, the feed's first (`ParsedFeed.truncated` says how
+    many not).
     """
-    now = now or utc_now()
     if not body.strip():
         raise ParseError("empty response")
     if kind == "gdelt":
@@ -82,11 +82,11 @@ def parse_feed(
     else:
         items = _parse_xml_feed(body, content_type)
     listed = items.listed if isinstance(items, ParsedFeed) else len(items)
-    return ParsedFeed((_undate_implausible(item, now) for item in items), listed)
+    return ParsedFeed(map(_undate_placeholder, items), listed)
 
 
-def _undate_implausible(item: ParsedItem, now: datetime) -> ParsedItem:
-    if item.published and not EARLIEST <= item.published <= now + FUTURE_SLACK:
+def _undate_placeholder(item: ParsedItem) -> ParsedItem:
+    if item.published and not EARLIEST <= item.published < LATEST:
         return ParsedItem(item.title, item.summary, item.link, item.guid, None, item.author)
     return item
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from dashboard.analysis.text import fold
 from dashboard.config import Config, config_digest
+from dashboard.fetching.dates import not_after_seen
 from dashboard.fetching.identity import item_id
 from dashboard.fetching.parse import parse_feed
 from dashboard.models import Analysis, Item, ParsedItem
@@ -48,7 +49,8 @@ def _to_items(
     parsed: list[ParsedItem], source_id: str, keywords: tuple[str, ...], now: datetime
 ) -> tuple[list[Item], int]:
     """The feed's items with ids, and how many repeated an earlier item's id with other
-    content (the feed's first is kept: it is where the feed lists the item)."""
+    content (the feed's first is kept: it is where the feed lists the item). `now` is
+    when they are seen: none is dated later (`not_after_seen`)."""
     items: dict[str, Item] = {}
     repeated = 0
     for p in parsed:
@@ -59,19 +61,10 @@ def _to_items(
         if kept is not None:
             repeated += (kept.title, kept.summary, kept.link) != (p.title, p.summary, p.link)
             continue
-        items.setdefault(
-            iid,
-            Item(
-                id=iid,
-                source_id=source_id,
-                title=p.title,
-                summary=p.summary,
-                link=p.link,
-                published=p.published,
-                fetched=now,
-                author=p.author,
-            ),
-        )
+        published, stated = not_after_seen(p.published, now)
+        items[iid] = Item(id=iid, source_id=source_id, title=p.title, summary=p.summary,
+                          link=p.link, published=published, fetched=now, author=p.author,
+                          stated=stated)
     return list(items.values()), repeated
 
 

@@ -29,9 +29,19 @@ def statement_details(config: Config, snap: Snapshot | None, s: Statement) -> De
         [("statement", s.text), ("kind", s.kind), ("sentence", s.sentence),
          ("found in", "the article page" if s.origin == "page" else "the feed's text"),
          ("source", source_name(config, s.source_id)), ("link", s.link or "none"),
-         ("time", s.time.isoformat() if s.time else "unknown")],
+         ("time", statement_time(s))],
         link=s.link,
     )
+
+
+def statement_time(s: Statement) -> str:
+    """A statement's time, with the feed's own later date when it was clamped (provenance)."""
+    if s.time is None:
+        return "unknown"
+    if s.stated is None:
+        return s.time.isoformat()
+    return (f"{s.time.isoformat()} (first seen; the feed dated it {s.stated.isoformat()}, "
+            "after that)")
 
 
 def position_details(config: Config, snap: Snapshot | None, actor_id: str, topic_id: str,

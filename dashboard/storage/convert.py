@@ -84,9 +84,9 @@ class Shape:
 
 
 SHAPES: dict[type, Shape] = {
-    Item: Shape(sparse=frozenset({"page"}), computed=("when",)),  # `when`: retention, order
+    Item: Shape(sparse=frozenset({"page", "stated"}), computed=("when",)),  # `when`: order
     Page: Shape(sparse=frozenset({"url", "title", "date", "text", "reason", "error"})),
-    Statement: Shape(keys={"origin": "from"}, sparse=frozenset({"origin"})),
+    Statement: Shape(keys={"origin": "from"}, sparse=frozenset({"origin", "stated"})),
     StanceEvidence: Shape(),
     RecognitionEvent: Shape(computed=("key",)),  # `key`: the analyst's decisions by key
     CueHit: Shape(),

@@ -27,7 +27,7 @@ def test_rss2_item_fields():
                "<pubDate>Sat, 31 May 2025 22:30:00 +0200</pubDate>"
                "<description>&lt;p&gt;One&lt;br/&gt;two &amp;amp; three&lt;/p&gt;</description>"
                "</item>")
-    [item] = parse_feed(body, kind="rss", now=NOW)
+    [item] = parse_feed(body, kind="rss")
     assert item.title == "A & B"
     assert item.summary == "One two & three"
     assert (item.link, item.guid) == ("https://example.org/a", "id-1")
@@ -42,14 +42,14 @@ def test_rss1_rdf():
 <channel rdf:about="http://example.org/"><title>T</title><link>http://example.org/</link></channel>
 <item rdf:about="http://example.org/1"><title>RDF item</title><link>http://example.org/1</link>
 <dc:date>2025-05-01T10:00:00Z</dc:date></item></rdf:RDF>"""
-    [item] = parse_feed(body, kind="rss", now=NOW)
+    [item] = parse_feed(body, kind="rss")
     assert (item.title, item.link) == ("RDF item", "http://example.org/1")
     assert item.published == datetime(2025, 5, 1, 10, tzinfo=UTC)
 
 
 def test_rss091():
     [item] = parse_feed(rss("<item><title>Old</title><link>http://example.org/o</link></item>",
-                            version="0.91"), kind="rss", now=NOW)
+                            version="0.91"), kind="rss")
     assert item.title == "Old"
 
 
@@ -59,7 +59,7 @@ def test_atom_text_title_keeps_angle_brackets_and_html_content_is_text():
 <link href="https://example.org/e"/><updated>2025-05-02T08:00:00+01:00</updated>
 <content type="html">&lt;div&gt;Body &lt;script&gt;alert(1)&lt;/script&gt;text&lt;/div&gt;</content>
 <author><name>Ana</name></author></entry></feed>"""
-    [item] = parse_feed(body, kind="rss", now=NOW)
+    [item] = parse_feed(body, kind="rss")
     assert item.title == "x < y <b>"  # plain text stays as written
     assert item.summary == "Body text"  # HTML reduced to its visible text
     assert item.guid == "tag:example.org,2025:1"
@@ -78,7 +78,7 @@ def test_json_feed():
             "not an object",
         ],
     })
-    first, second = parse_feed(body, kind="rss", now=NOW)
+    first, second = parse_feed(body, kind="rss")
     assert (first.title, first.summary, first.guid, first.author) == (
         "Hi", "Para & more", "7", "Jo")
     assert first.published == datetime(2025, 5, 3, 10, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_gdelt_artlist():
          "domain": "news.example", "language": "English", "sourcecountry": "Serbia"},
         {"url": "javascript:alert(1)", "title": "bad link", "seendate": "garbage"},
     ]})
-    first, second = parse_feed(body, kind="gdelt", now=NOW)
+    first, second = parse_feed(body, kind="gdelt")
     assert first.published == datetime(2025, 1, 1, 12, tzinfo=UTC)
     assert (first.title, first.link, first.author) == ("Belgrade says", "https://news.example/x",
                                                        "news.example")
@@ -153,7 +153,7 @@ def test_truncated_xml_names_the_problem_and_line():
 def test_illegal_characters_keep_recovered_items():
     body = rss("<item><title>ok\x0c one</title></item><item><title>two\x1b]0;pwn\x07</title>"
                "</item>")
-    titles = [i.title for i in parse_feed(body, kind="rss", now=NOW)]
+    titles = [i.title for i in parse_feed(body, kind="rss")]
     assert titles == ["ok one", "two"]  # the whole OSC sequence goes, not only its ESC
 
 
@@ -186,26 +186,34 @@ def test_relative_links_are_not_resolved_into_other_schemes():
 # --- dates ----------------------------------------------------------------------------------
 
 
-def test_future_dates_are_dropped_but_near_future_kept():
+def test_future_dates_are_read_as_the_feed_gives_them():
+    # the parser reads; an item dated after it was seen is clamped where items are made
+    # (tests/unit/test_item_times.py), which knows when that was
     far = (NOW + timedelta(days=3)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     near = (NOW + timedelta(hours=2)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = rss(f"<item><title>far</title><pubDate>{far}</pubDate></item>"
                f"<item><title>near</title><pubDate>{near}</pubDate></item>")
-    far_item, near_item = parse_feed(body, kind="rss", now=NOW)
-    assert far_item.published is None
+    far_item, near_item = parse_feed(body, kind="rss")
+    assert far_item.published == NOW + timedelta(days=3)
     assert near_item.published == NOW + timedelta(hours=2)
+
+
+def test_dates_before_1970_are_placeholders_and_dropped():
+    body = rss("<item><title>old</title><pubDate>Thu, 01 Jan 1950 00:00:00 GMT</pubDate></item>")
+    [item] = parse_feed(body, kind="rss")
+    assert item.published is None
 
 
 def test_updated_date_stands_in_for_published():
     body = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><entry><title>u</title>
 <updated>2024-12-31T23:00:00-01:00</updated></entry></feed>"""
-    [item] = parse_feed(body, kind="rss", now=NOW)
+    [item] = parse_feed(body, kind="rss")
     assert item.published == datetime(2025, 1, 1, 0, tzinfo=UTC)
 
 
 def test_unparseable_date_is_none():
     [item] = parse_feed(rss("<item><title>x</title><pubDate>someday</pubDate></item>"),
-                        kind="rss", now=NOW)
+                        kind="rss")
     assert item.published is None
 
 

@@ -75,18 +75,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The TUI on bundled sample feeds released by a loopback server over a few minutes."""
-    import tempfile
-
+    """The TUI on bundled sample feeds released by a loopback server over a few minutes,
+    with a temporary store removed however it ends (`demo_store`)."""
     from dashboard.app import create_app, honour_plain_terminal
+    from dashboard.commands.demo_store import demo_folder
     from dashboard.demo import DemoServer, demo_config
     from dashboard.pipeline import Collector
 
     base = load_config(args.config) if args.config else load_config(BUNDLED_CONFIG)
     server = DemoServer()
     server.start()
-    with tempfile.TemporaryDirectory(prefix="flashpoint-demo-") as tmp:
-        config = demo_config(base, server, str(Path(tmp) / "store.json"))
+    with demo_folder() as folder:
+        config = demo_config(base, server, str(folder / "store.json"))
         store = open_for(config, readonly=False)
         try:
             collector = Collector(config, store)

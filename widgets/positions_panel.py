@@ -37,7 +37,7 @@ from widgets.positions_layout import (
 from widgets.table_cells import patch_rows
 
 __all__ = ["LEGEND", "NONE_SYMBOL", "STANCE_SYMBOLS", "PositionsPanel", "shown_range",
-           "stance_cell"]
+           "shown_rows", "stance_cell"]
 
 
 def shown_range(table: DataTable) -> tuple[int, int, int]:
@@ -60,11 +60,25 @@ def shown_range(table: DataTable) -> tuple[int, int, int]:
     return (shown[0], shown[-1], total) if shown else (0, 0, total)
 
 
+def shown_rows(table: DataTable) -> tuple[int, int, int]:
+    """(first, last, total) of the actor rows wholly in view, 1-based; (0, 0, n) if none.
+
+    The rows are one line each and scroll under the fixed header.
+    """
+    total = table.row_count
+    room = table.scrollable_content_region.height - (table.header_height
+                                                     if table.show_header else 0)
+    first = round(table.scroll_y)
+    last = min(total, first + max(room, 0))
+    return (first + 1, last, total) if last > first else (0, 0, total)
+
+
 class PositionsPanel(Vertical):
     """Rows are actors, columns are topics; selecting a cell asks for its evidence.
 
-    The actor column stays put while the topics scroll, and the title says which topics
-    are in view when not all of them are.
+    The actor column stays put while the topics scroll, and the title says which topics,
+    and which actors, are in view when not all of them are (the table scrolls with the
+    cursor).
     """
 
     DEFAULT_CSS = """
@@ -224,13 +238,19 @@ class PositionsPanel(Vertical):
                 return
             self._laid_width = width
             self._show_form(self._form, self._topic_columns(self._columns()))
-        first, last, total = shown_range(self.query_one(DataTable))
+        table = self.query_one(DataTable)
+        first, last, total = shown_range(table)
+        top, bottom, actors = shown_rows(table)
         title = Text("Actor positions", style="bold")
         if self.pending:
             title.append("  reading the store…", style="italic")
-        elif total and first and (first, last) != (1, total):
-            more = ("← " if first > 1 else "") + ("→ " if last < total else "")
-            title.append(f"  topics {first}–{last} of {total} {more}(←/→ scroll)")
+        else:
+            if actors and top and (top, bottom) != (1, actors):  # a short screen, many actors
+                more = ("↑ " if top > 1 else "") + ("↓" if bottom < actors else "")
+                title.append(f"  actors {top}–{bottom} of {actors} {more}".rstrip())
+            if total and first and (first, last) != (1, total):
+                more = ("← " if first > 1 else "") + ("→ " if last < total else "")
+                title.append(f"  topics {first}–{last} of {total} {more}(←/→ scroll)")
         set_static(self.query_one(".panel-title", Static), title)
 
     def watch_positions(self) -> None:
@@ -248,6 +268,7 @@ class PositionsPanel(Vertical):
     def on_mount(self) -> None:
         self._redraw()
         self.watch(self.query_one(DataTable), "scroll_x", self._show_range, init=False)
+        self.watch(self.query_one(DataTable), "scroll_y", self._show_range, init=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_range)

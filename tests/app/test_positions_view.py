@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+import pytest
+from textual.widgets import DataTable, Static, Tabs
 
 from dashboard.config import load_config
 from dashboard.models import Position, StanceEvidence
 from tests.app.conftest import NOW, FakeBuilder, FakeStore, make_statements
 from tests.app.test_keys import make_app, settle
 from widgets.details_screen import DetailsScreen
-from widgets.positions_panel import PositionsPanel, shown_range
+from widgets.positions_panel import PositionsPanel, shown_range, shown_rows
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = load_config(REPO / "config.toml")
@@ -87,6 +88,56 @@ async def test_the_nine_shipped_topics_are_all_columns_on_the_positions_tab_at_8
         await settle(app, pilot)
         assert static_text(app, "#positions .cursor-cell") == (
             "Serbia: ▲ support, 4 pieces of evidence · Return of Serbian forces to Kosovo")
+
+
+def visible_rows(table: DataTable) -> list[str]:
+    """The actor cells of the rows on screen (below the header)."""
+    return [line(table, y).split()[0] for y in range(table.header_height, table.size.height)
+            if line(table, y).strip()]
+
+
+@pytest.mark.parametrize("demo", [False, True], ids=["run", "demo"])
+async def test_all_fifteen_shipped_actors_fit_the_positions_tab_at_80x24(demo):
+    # the demo's banner took the row of the last actor (Ukraine): the tabs gave up their
+    # underline for it, the active tab being marked by its colours
+    store = FakeStore(make_statements(5))
+    app = make_app(store, builder=FakeBuilder(store, positions=POSITIONS), demo=demo,
+                   actors=ACTORS, topics=TOPICS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert bool(app.query("#demo-banner")) is demo
+        table = app.query_one("#positions-table", DataTable)
+        assert table.row_count == len(ACTORS) == 15
+        assert table.max_scroll_y == 0
+        assert visible_rows(table) == [a.tag for a in SHIPPED.actors]
+        assert "actors" not in static_text(app, "#positions .panel-title")
+        assert shown_range(table) == (1, 9, 9)
+        tabs = app.query_one("#panel-tabs", Tabs)
+        assert tabs.size.height == 1 and tabs.active_tab is not None
+        assert tabs.active_tab.id == "tab-positions"
+        assert tabs.active_tab.has_class("-active")
+
+
+async def test_actors_below_a_short_screen_scroll_with_the_cursor_and_the_title_says_so():
+    app = shipped_app()
+    async with app.run_test(size=(80, 20)) as pilot:  # 11 of the 15 actors have room
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.query_one("#positions-table", DataTable)
+        title = app.query_one("#positions .panel-title", Static)
+        top, bottom, total = shown_rows(table)
+        assert (top, total) == (1, 15) and bottom < 15
+        assert f"actors 1–{bottom} of 15 ↓" in str(title.render())
+        assert shown_rows(table) == (1, len(visible_rows(table)), 15)
+        for _ in range(14):
+            await pilot.press("down")
+        await settle(app, pilot)
+        assert visible_rows(table)[-1] == "Ukraine"  # the cursor's row is in view
+        assert "Ukraine" in static_text(app, "#positions .cursor-cell")
+        assert f"actors {16 - bottom}–15 of 15 ↑" in str(title.render())
 
 
 async def test_the_cursor_line_names_the_cell_in_full_and_enter_opens_its_evidence():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import ssl
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
@@ -25,6 +27,15 @@ def tls_context() -> ssl.SSLContext:
     Made once: loading the bundle costs 20-60 ms of CPU, and `fetch --once` with article
     pages made it twice (the feeds' client and the pages')."""
     return httpx.create_ssl_context(verify=True, trust_env=False)
+
+
+def import_connection_backend() -> None:
+    """Import what a client's first connection imports (anyio's asyncio backend, 10-20 ms),
+    so that a round can do it in a thread before it fetches: imported inside the first
+    fetch, it held the event loop of a collecting screen (docs/PERFORMANCE.md §4, "Loop
+    stalls: a seventh pass"). A later anyio that names it otherwise imports it there."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("anyio._backends._asyncio")
 
 
 def make_client(fetch: Fetch, *, connections: int | None = None) -> httpx.AsyncClient:

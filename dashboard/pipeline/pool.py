@@ -9,12 +9,22 @@ earlier with `start()` so that their start-up overlaps with fetching, and are re
 they are started with 'spawn' (forking a process that runs an asyncio loop and threads
 is unsafe), and an optional initializer runs in each one (also in a replacement) to
 import and compile what the tasks need before the first task arrives.
+
+Workers run at a lower CPU priority than the process that hosts them (`WORKER_NICE`): a
+first round keeps both of a 2-core machine's CPUs busy analysing, and at equal priority
+the event loop of the screen that hosts them waited for a CPU 30-100 ms at a time
+(docs/PERFORMANCE.md §4, "Loop stalls: a seventh pass"). Niceness counts within the
+process's scheduling group (its session's autogroup, its service's cgroup), so the
+workers give way to their host, not to other users' processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from concurrent.futures import CancelledError as FutureCancelled
@@ -28,6 +38,19 @@ if TYPE_CHECKING:
     import pebble
 
 T = TypeVar("T")
+
+# How much lower the workers' CPU priority is than their host's (os.nice increments).
+WORKER_NICE = 10
+
+
+def start_worker(nice: int, initializer: Callable[..., object] | None,
+                 *initargs: Any) -> None:
+    """Every worker's initializer: lower its priority by `nice`, then run `initializer`."""
+    if nice:
+        with contextlib.suppress(OSError):  # a platform without nice: equal priority
+            os.nice(nice)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 class WorkerPool:
@@ -45,13 +68,21 @@ class WorkerPool:
         *,
         initializer: Callable[..., object] | None = None,
         initargs: Sequence[Any] = (),
+        nice: int = WORKER_NICE,
     ):
         self.max_workers = max_workers
         self.initializer = initializer
         self.initargs = tuple(initargs)
+        self.nice = nice
         self._pool: pebble.ProcessPool | None = None
+        self._starting = threading.Lock()  # `run` starts the workers in a thread
 
     def _started(self) -> pebble.ProcessPool:
+        """The running pool, started now if it is not (from any thread)."""
+        with self._starting:
+            return self._start_if_needed()
+
+    def _start_if_needed(self) -> pebble.ProcessPool:
         import multiprocessing  # here: a round of 304s never starts a worker
 
         import pebble
@@ -70,8 +101,8 @@ class WorkerPool:
                 self._pool = pebble.ProcessPool(
                     max_workers=self.max_workers,
                     context=multiprocessing.get_context("spawn"),
-                    initializer=self.initializer,
-                    initargs=self.initargs,
+                    initializer=start_worker,
+                    initargs=(self.nice, self.initializer, *self.initargs),
                 )
                 self._pool.active  # noqa: B018 - starts the workers now
             finally:
@@ -92,10 +123,16 @@ class WorkerPool:
     ) -> T:
         """`fn(*args)` in a worker; ParseError when it takes longer than `timeout` seconds
         or its worker dies. Exceptions `fn` raises (ParseError included) propagate."""
-        from pebble import ProcessExpired
-
         what = what or getattr(fn, "__name__", "work")
-        future = self._started().schedule(fn, args=tuple(args), timeout=timeout)
+        pool = self._pool
+        if pool is None or not pool.active:
+            # off the event loop: the imports of multiprocessing and pebble and the spawn
+            # of the workers and their resource tracker held a round's first moments
+            # 25 ms (docs/PERFORMANCE.md §4, "Loop stalls: a seventh pass")
+            pool = await asyncio.to_thread(self._started)
+        from pebble import ProcessExpired  # imported by now
+
+        future = pool.schedule(fn, args=tuple(args), timeout=timeout)
         try:
             # cancelling the awaiting task cancels the pebble future, which kills the worker
             return await asyncio.wrap_future(future)
@@ -139,7 +176,8 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop the workers (killing any still busy) and wait for them to go."""
-        pool, self._pool = self._pool, None
+        with self._starting:  # a start in a thread finishes first, then stops here
+            pool, self._pool = self._pool, None
         if pool is not None:
             pool.stop()
             pool.join()

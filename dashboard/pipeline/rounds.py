@@ -19,6 +19,7 @@ from dashboard.claims import claim_items
 from dashboard.clock import utc_now
 from dashboard.config import Config, Source
 from dashboard.fetching import make_client
+from dashboard.fetching.client import import_connection_backend
 from dashboard.fetching.pages import PageFetcher
 from dashboard.memory import release_free_memory
 from dashboard.models import (
@@ -109,7 +110,8 @@ class Collector:
         sources = self.due(source_ids)
         if not sources or self.draining:
             return []
-        health = await asyncio.to_thread(self.store.health)
+        health, _ = await asyncio.gather(  # the imports of the first fetch off the loop
+            asyncio.to_thread(self.store.health), asyncio.to_thread(import_connection_backend))
         if self.draining:  # a stop came before this round had fetches to stop
             return []
         # read the stored cue hits the history point needs while the sources download

@@ -10,12 +10,13 @@ they are started with 'spawn' (forking a process that runs an asyncio loop and t
 is unsafe), and an optional initializer runs in each one (also in a replacement) to
 import and compile what the tasks need before the first task arrives.
 
-Workers run at a lower CPU priority than the process that hosts them (`WORKER_NICE`): a
+Workers run at a lower CPU priority than the process that hosts them (`worker_nice`): a
 first round keeps both of a 2-core machine's CPUs busy analysing, and at equal priority
 the event loop of the screen that hosts them waited for a CPU 30-100 ms at a time
 (docs/PERFORMANCE.md §4, "Loop stalls: a seventh pass"). Niceness counts within the
 process's scheduling group (its session's autogroup, its service's cgroup), so the
-workers give way to their host, not to other users' processes.
+workers give way to their host, not to other users' processes; on a single CPU they
+keep their host's priority.
 """
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ T = TypeVar("T")
 WORKER_NICE = 10
 
 
+def worker_nice() -> int:
+    """WORKER_NICE where the host leaves its workers a CPU (it runs Python on one CPU at a
+    time); 0 on a single CPU, where a busy host would starve them past their deadlines."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return WORKER_NICE if cpus > 1 else 0
+
+
 def start_worker(nice: int, initializer: Callable[..., object] | None,
                  *initargs: Any) -> None:
     """Every worker's initializer: lower its priority by `nice`, then run `initializer`."""
@@ -68,12 +79,12 @@ class WorkerPool:
         *,
         initializer: Callable[..., object] | None = None,
         initargs: Sequence[Any] = (),
-        nice: int = WORKER_NICE,
+        nice: int | None = None,
     ):
         self.max_workers = max_workers
         self.initializer = initializer
         self.initargs = tuple(initargs)
-        self.nice = nice
+        self.nice = worker_nice() if nice is None else nice
         self._pool: pebble.ProcessPool | None = None
         self._starting = threading.Lock()  # `run` starts the workers in a thread
 

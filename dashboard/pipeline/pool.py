@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
@@ -54,14 +55,41 @@ def worker_nice() -> int:
     return WORKER_NICE if cpus > 1 else 0
 
 
-def start_worker(nice: int, initializer: Callable[..., object] | None,
+def start_worker(niceness: int, initializer: Callable[..., object] | None,
                  *initargs: Any) -> None:
-    """Every worker's initializer: lower its priority by `nice`, then run `initializer`."""
-    if nice:
-        with contextlib.suppress(OSError):  # a platform without nice: equal priority
-            os.nice(nice)
+    """Every worker's initializer: its niceness to `niceness` (on Linux it was born
+    there), then `initializer`."""
+    with contextlib.suppress(OSError):  # a platform without priorities: as it is
+        if os.getpriority(os.PRIO_PROCESS, 0) < niceness:
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
     if initializer is not None:
         initializer(*initargs)
+
+
+def started_lowered(nice: int, start: Callable[[], T]) -> T:
+    """`start()` in a thread of its own that first lowered its priority by `nice`: on
+    Linux a priority is a thread's, and the processes and threads it starts inherit it,
+    so the workers are born lowered (their interpreter's start and imports competed with
+    the event loop at a round's start) and so are the pool's threads, which hand tasks
+    over and results back: the host's loop goes first."""
+    if not nice or sys.platform != "linux":  # elsewhere nice() lowers the whole process
+        return start()
+    done: dict[str, Any] = {}
+
+    def lowered() -> None:
+        with contextlib.suppress(OSError):
+            os.nice(nice)  # this thread only (Linux)
+        try:
+            done["pool"] = start()
+        except BaseException as exc:  # raised again in the caller's thread
+            done["error"] = exc
+
+    thread = threading.Thread(target=lowered, name="worker-pool-start")
+    thread.start()
+    thread.join()
+    if "error" in done:
+        raise done["error"]
+    return done["pool"]
 
 
 class WorkerPool:
@@ -107,17 +135,23 @@ class WorkerPool:
             # it killed the tracker, which the parent then relaunched with a warning and
             # tracebacks on stderr (docs/RELIABILITY.md §1). The mask is per thread: the
             # parent's handler still gets every stop signal.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
-            try:
-                self._pool = pebble.ProcessPool(
-                    max_workers=self.max_workers,
-                    context=multiprocessing.get_context("spawn"),
-                    initializer=start_worker,
-                    initargs=(self.nice, self.initializer, *self.initargs),
-                )
-                self._pool.active  # noqa: B018 - starts the workers now
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            niceness = min(os.getpriority(os.PRIO_PROCESS, 0) + self.nice, 19)
+
+            def start() -> pebble.ProcessPool:
+                blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+                try:
+                    pool = pebble.ProcessPool(
+                        max_workers=self.max_workers,
+                        context=multiprocessing.get_context("spawn"),
+                        initializer=start_worker,
+                        initargs=(niceness, self.initializer, *self.initargs),
+                    )
+                    pool.active  # noqa: B018 - starts the workers now
+                    return pool
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+            self._pool = started_lowered(self.nice, start)
         return self._pool
 
     @property

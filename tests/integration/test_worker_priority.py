@@ -9,9 +9,12 @@ seventh pass"). These run real worker processes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +105,30 @@ async def test_the_first_task_starts_the_workers_off_the_event_loop(monkeypatch)
     finally:
         pool.close()
     assert not pool.running
+
+
+def spawned_children() -> list[int]:
+    """This process's children that multiprocessing spawned (workers, resource tracker)."""
+    pids = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.append(int(pid))
+    return pids
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="priorities are a thread's on Linux")
+def test_on_linux_the_workers_are_born_lowered() -> None:
+    """Lowered from their first instruction, not once their interpreter has started and
+    imported what the initializer runs after (that start-up competed with the screen)."""
+    pool = WorkerPool(max_workers=2)
+    try:
+        pool.start()  # returns once the workers are spawned, long before they are ready
+        workers = spawned_children()
+        assert len(workers) >= 2
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in workers} == {
+            niceness_ceiling()}
+        assert os.getpriority(os.PRIO_PROCESS, 0) == os.nice(0)  # this thread as it was
+    finally:
+        pool.close()

@@ -189,11 +189,32 @@ def main_document(tables: Tables, meta: dict[str, Any]) -> bytes:
     return orjson.dumps(doc)
 
 
+# Documents per orjson call when a segment is written (see `segment_document`).
+SEGMENT_PIECE = 250
+
+
 def segment_document(tables: Tables, index: dict[str, set[str]]) -> bytes:
-    """A segment file's bytes: the given documents of each segmented table."""
+    """A segment file's bytes: the given documents of each segmented table.
+
+    The same bytes as one `orjson.dumps({"tables": held})`, made SEGMENT_PIECE documents
+    per call: orjson holds the GIL for a whole call, and one call over a first round's
+    hour (26 MB, 5,000 items and their rows) held it ≈ 80 ms, during which the
+    collecting screen's event loop could not run (docs/PERFORMANCE.md §4, "Loop stalls:
+    a seventh pass"); between two calls the writer's thread lets it in.
+    """
     held = {table: {key: tables[table][key] for key in keys}
             for table, keys in index.items() if keys}
-    return orjson.dumps({"tables": held})
+    parts = [b'{"tables":{']
+    for n, (table, docs) in enumerate(held.items()):
+        parts.append(b"," if n else b"")
+        parts.append(orjson.dumps(table) + b":{")
+        rows = list(docs.items())
+        for start in range(0, len(rows), SEGMENT_PIECE):
+            piece = orjson.dumps(dict(rows[start:start + SEGMENT_PIECE]))
+            parts.append((b"," if start else b"") + piece[1:-1])  # without its braces
+        parts.append(b"}")
+    parts.append(b"}}")
+    return b"".join(parts)
 
 
 def remove_unnamed(directory: Path, names: dict[str, str]) -> None:

@@ -238,6 +238,12 @@ class PositionsPanel(Vertical):
                 return
             self._laid_width = width
             self._show_form(self._form, self._topic_columns(self._columns()))
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The title: the topics and actors in view when some are scrolled out of it."""
+        if not self.is_mounted:
+            return
         table = self.query_one(DataTable)
         first, last, total = shown_range(table)
         top, bottom, actors = shown_rows(table)
@@ -267,8 +273,13 @@ class PositionsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._redraw()
-        self.watch(self.query_one(DataTable), "scroll_x", self._show_range, init=False)
-        self.watch(self.query_one(DataTable), "scroll_y", self._show_range, init=False)
+        table = self.query_one(DataTable)
+        self.watch(table, "scroll_x", self._show_range, init=False)
+        self.watch(table, "scroll_y", self._show_title, init=False)
+        # the rows in view change too when the table has measured its cells (it does so
+        # when the app is idle): its horizontal scroll bar may come or go
+        self.watch(table, "show_horizontal_scrollbar",
+                   lambda: self.call_after_refresh(self._show_title), init=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_range)

@@ -620,7 +620,11 @@ async def lag_run(feeds: int, items: int, slow: float | None, stacks: bool = Fal
 async def memory_run(rounds: int, feeds: int, every: int) -> None:
     """RSS of the App process every `every` rounds over `rounds` rounds."""
     with tempfile.TemporaryDirectory() as tmp:
-        farm = RemoteFarm(feeds, 10, window=20)
+        # the farm's items a minute apart from a day back: 1,000 rounds stay in the past,
+        # spread over hours as a feed's are. From 6 h back (the default) they passed the
+        # wall clock at round ~360 and, stored at their fetch time (fetching.dates.
+        # not_after_seen), 12,000 items piled into one wall-clock hour
+        farm = RemoteFarm(feeds, 10, window=20, start=datetime.now(UTC) - timedelta(hours=24))
         app, store = farm_app(farm, tmp)
         t0 = time.perf_counter()
         print(f"  {'round':>6} {'RSS MB':>8} {'workers MB':>10} {'items':>7} {'s':>7}")

@@ -4,6 +4,7 @@ browser, read-only) and `demo` (bundled sample feeds from a loopback server)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The TUI on bundled sample feeds released by a loopback server over a few minutes,
-    with a temporary store removed however it ends (`demo_store`)."""
+    with a temporary store removed however it ends (`demo_store`), or, with `--db`, the
+    store it names, kept (the global option every command honours)."""
     from dashboard.app import create_app, honour_plain_terminal
     from dashboard.commands.demo_store import demo_folder
     from dashboard.demo import DemoServer, demo_config
@@ -85,8 +87,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     base = load_config(args.config) if args.config else load_config(BUNDLED_CONFIG)
     server = DemoServer()
     server.start()
-    with demo_folder() as folder:
-        config = demo_config(base, server, str(folder / "store.json"))
+    with contextlib.ExitStack() as temporary:
+        path = args.db or str(temporary.enter_context(demo_folder()) / "store.json")
+        config = demo_config(base, server, path)
         store = open_for(config, readonly=False)
         try:
             collector = Collector(config, store)

@@ -59,6 +59,7 @@ async def test_the_nine_shipped_topics_are_all_columns_at_160x48():
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         assert shown_range(table) == (1, 9, 9)
         assert "topics" not in static_text(app, "#positions .panel-title")  # nothing hidden
         assert line(table, 0).split() == ["actor", "Frc", "Rec", "Dlg", "ASM", "KFR", "Pol",
@@ -78,6 +79,7 @@ async def test_the_nine_shipped_topics_are_all_columns_on_the_positions_tab_at_8
         await pilot.press("2")  # the positions tab
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         assert app.focused is table
         assert shown_range(table) == (1, 9, 9)
         # the short names over two lines: more room than abbreviations need, so no key
@@ -85,7 +87,7 @@ async def test_the_nine_shipped_topics_are_all_columns_on_the_positions_tab_at_8
         assert line(table, 1).split()[:2] == ["back", "assoc."]
         assert not app.query_one("#positions .topic-key", Static).display
         await pilot.press("right")
-        await settle(app, pilot)
+        await measured(app, pilot, table)
         assert static_text(app, "#positions .cursor-cell") == (
             "Serbia: ▲ support, 4 pieces of evidence · Return of Serbian forces to Kosovo")
 
@@ -190,6 +192,7 @@ async def test_two_topics_keep_their_stance_words_and_actor_names():
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         # "Forces return" is longer than a short name: its first word heads the column
         assert line(table, 0).split()[1:] == ["Forces", "Dialogue"]
         assert "▼ oppose!" in line(table, 3) and line(table, 3).lstrip().startswith(
@@ -201,6 +204,7 @@ async def test_twenty_topics_scroll_behind_the_actor_column_and_the_title_says_s
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         title = app.query_one("#positions .panel-title", Static)
         first, last, total = shown_range(table)
         assert (first, total) == (1, 20) and 9 <= last < 20  # abbreviations: most of them
@@ -209,7 +213,7 @@ async def test_twenty_topics_scroll_behind_the_actor_column_and_the_title_says_s
         assert app.focused is table
         for _ in range(20):
             await pilot.press("right")
-        await settle(app, pilot)
+        await measured(app, pilot, table)
         assert table.scroll_x > 0
         assert "T20" in line(table, 0)
         assert line(table, 3).lstrip().startswith("USA")  # the actor stays
@@ -223,13 +227,14 @@ async def test_a_wider_screen_changes_the_form_to_the_roomier_one_that_fits():
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         assert "Frc" in line(table, 0)
         await pilot.resize_terminal(300, 48)
-        await settle(app, pilot)
+        await measured(app, pilot, table)
         assert shown_range(table) == (1, 9, 9)
         assert "Forces" in line(table, 0) and "Frc" not in line(table, 0)
         await pilot.resize_terminal(160, 48)
-        await settle(app, pilot)
+        await measured(app, pilot, table)
         assert "Frc" in line(table, 0) and shown_range(table) == (1, 9, 9)
 
 
@@ -242,9 +247,10 @@ async def test_topic_names_from_the_config_are_shown_literally():
         await settle(app, pilot)
         panel = app.query_one(PositionsPanel)
         table = panel.query_one(DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         assert "[b]x[/b]" in line(table, 0)
         await pilot.press("tab", "right")
-        await settle(app, pilot)
+        await measured(app, pilot, table)
         assert "[bold red]A[/] label" in static_text(app, "#positions .cursor-cell")
 
 
@@ -255,5 +261,6 @@ async def test_a_snapshot_without_abbreviations_numbers_the_narrow_columns():
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(app, pilot)
         table = app.query_one("#positions-table", DataTable)
+        await measured(app, pilot, table)  # lines read from the table's render
         assert line(table, 0).split() == ["actor", *map(str, range(1, 10))]
         assert "1 Forces back" in static_text(app, "#positions .topic-key")
